@@ -1,0 +1,238 @@
+package aniso
+
+import (
+	"fmt"
+	"math"
+)
+
+// checked is signed integer arithmetic that latches overflow, so a geometry
+// can be computed straight from the formulas and rejected once at the end.
+type checked struct{ overflow bool }
+
+func (c *checked) mul(a, b int) int {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	p := a * b
+	if p/b != a || (a == -1 && b == math.MinInt) || (b == -1 && a == math.MinInt) {
+		c.overflow = true
+	}
+	return p
+}
+
+func (c *checked) add(a, b int) int {
+	s := a + b
+	if (s > a) != (b > 0) {
+		c.overflow = true
+	}
+	return s
+}
+
+func (c *checked) sub(a, b int) int {
+	if b == math.MinInt {
+		c.overflow = true
+		return 0
+	}
+	return c.add(a, -b)
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func floorMod(a, b int) int { return a - floorDiv(a, b)*b }
+
+func ceilDiv(a, b int) int { return -floorDiv(-a, b) }
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// perAxis returns v checked to have length 0 or n; length 0 gives n copies
+// of def.
+func perAxis(op, name string, v []int, n, def int) ([]int, error) {
+	switch len(v) {
+	case n:
+		return append([]int(nil), v...), nil
+	case 0:
+		r := make([]int, n)
+		for i := range r {
+			r[i] = def
+		}
+		return r, nil
+	}
+	return nil, errorf(op, ErrOption, "%s has %d values for %d spatial axes", name, len(v), n)
+}
+
+// positive checks that every value of v is at least 1.
+func positive(op, name string, v []int) error {
+	for a, x := range v {
+		if x < 1 {
+			return errorf(op, ErrOption, "axis %d: %s %d must be at least 1", a, name, x)
+		}
+	}
+	return nil
+}
+
+// convGeom is a validated convolution geometry with every per-axis slice
+// of length equal to the number of spatial axes.
+type convGeom struct {
+	stride, padLo, padHi, dilation []int
+	groups                         int
+}
+
+// resolveConv validates o for nsp spatial axes and fills in its defaults.
+func resolveConv(op string, nsp int, o ConvOptions) (convGeom, error) {
+	var g convGeom
+	var err error
+	if g.stride, err = perAxis(op, "Stride", o.Stride, nsp, 1); err != nil {
+		return g, err
+	}
+	if g.padLo, err = perAxis(op, "PadLo", o.PadLo, nsp, 0); err != nil {
+		return g, err
+	}
+	if o.PadHi == nil {
+		g.padHi = append([]int(nil), g.padLo...)
+	} else if g.padHi, err = perAxis(op, "PadHi", o.PadHi, nsp, 0); err != nil {
+		return g, err
+	}
+	if g.dilation, err = perAxis(op, "Dilation", o.Dilation, nsp, 1); err != nil {
+		return g, err
+	}
+	if err = positive(op, "stride", g.stride); err != nil {
+		return g, err
+	}
+	if err = positive(op, "dilation", g.dilation); err != nil {
+		return g, err
+	}
+	switch {
+	case o.Groups < 0:
+		return g, errorf(op, ErrOption, "Groups %d must not be negative", o.Groups)
+	case o.Groups == 0:
+		g.groups = 1
+	default:
+		g.groups = o.Groups
+	}
+	return g, nil
+}
+
+// checkOperand validates the structure of a tensor an operator reads: not
+// nil, strides matching the shape, no negative sizes, and rank if rank > 0.
+func checkOperand(op, name string, t *Tensor, rank int) error {
+	if t == nil {
+		return errorf(op, ErrNilTensor, "%s is nil", name)
+	}
+	if t.Strides != nil && len(t.Strides) != len(t.Shape) {
+		return errorf(op, ErrData, "%s has %d strides for %d dimensions", name, len(t.Strides), len(t.Shape))
+	}
+	for i, d := range t.Shape {
+		if d < 0 {
+			return errorf(op, ErrData, "%s: dimension %d has negative size %d", name, i, d)
+		}
+	}
+	if rank > 0 && len(t.Shape) != rank {
+		return errorf(op, ErrShape, "%s has rank %d, want %d", name, len(t.Shape), rank)
+	}
+	return nil
+}
+
+// checkInput validates x as an N×C×D1×…×Dn operand with n ≥ 1, C ≥ 1 and
+// every spatial size ≥ 1, and returns n.
+func checkInput(op, name string, x *Tensor) (int, error) {
+	if err := checkOperand(op, name, x, 0); err != nil {
+		return 0, err
+	}
+	if len(x.Shape) < 3 {
+		return 0, errorf(op, ErrShape, "%s has rank %d, want N×C×D1×…×Dn with at least one spatial axis", name, len(x.Shape))
+	}
+	if x.Shape[1] < 1 {
+		return 0, errorf(op, ErrShape, "%s has %d channels", name, x.Shape[1])
+	}
+	for a, d := range x.Shape[2:] {
+		if d < 1 {
+			return 0, errorf(op, ErrShape, "%s: axis %d has size %d", name, a, d)
+		}
+	}
+	return len(x.Shape) - 2, nil
+}
+
+// checkKernel validates w as a weight tensor of the given rank with
+// positive sizes.
+func checkKernel(op string, w *Tensor, rank int) error {
+	if err := checkOperand(op, "w", w, rank); err != nil {
+		return err
+	}
+	for i, d := range w.Shape {
+		if d < 1 {
+			return errorf(op, ErrShape, "w: dimension %d has size %d", i, d)
+		}
+	}
+	return nil
+}
+
+// checkBias validates b, which may be nil, as a vector of length o.
+func checkBias(op string, b *Tensor, o int) error {
+	if b == nil {
+		return nil
+	}
+	if err := checkOperand(op, "b", b, 1); err != nil {
+		return err
+	}
+	if b.Shape[0] != o {
+		return errorf(op, ErrShape, "b has %d elements for %d output channels", b.Shape[0], o)
+	}
+	return nil
+}
+
+// checkData validates that every tensor's Data holds what its Shape and
+// Strides address. Nil tensors are skipped.
+func checkData(op string, names []string, ts ...*Tensor) error {
+	for i, t := range ts {
+		if t == nil {
+			continue
+		}
+		if err := checkTensor(op, names[i], t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// outShape returns N×C×spatial, or an error if its volume exceeds
+// MaxElements.
+func outShape(op string, n, c int, spatial []int) ([]int, error) {
+	s := append([]int{n, c}, spatial...)
+	if _, ok := volume(s); !ok {
+		return nil, errorf(op, ErrTooLarge, "output shape %v has more than %d elements", s, MaxElements)
+	}
+	return s, nil
+}
+
+// checkGrad validates an output gradient against the forward output shape.
+func checkGrad(op string, gy *Tensor, want []int) error {
+	if err := checkOperand(op, "gy", gy, 0); err != nil {
+		return err
+	}
+	if !sameShape(gy.Shape, want) {
+		return errorf(op, ErrShape, "gy has shape %v, want the output shape %v", gy.Shape, want)
+	}
+	return nil
+}
+
+// pads formats a padding pair as "lo+hi", bracketing negative values.
+func pads(lo, hi int) string {
+	f := func(v int) string {
+		if v < 0 {
+			return fmt.Sprintf("(%d)", v)
+		}
+		return fmt.Sprint(v)
+	}
+	return f(lo) + "+" + f(hi)
+}

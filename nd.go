@@ -1,0 +1,249 @@
+package aniso
+
+import (
+	"math"
+	"math/bits"
+)
+
+// Tensor is a strided N-dimensional array of float32.
+//
+// Operators read tensors through their strides, so views with gaps between
+// elements, broadcast (zero) strides and permuted axes all work without a
+// copy. Operators never modify their inputs and return new contiguous tensors.
+type Tensor struct {
+	// Data holds the elements. Element (i0, i1, …, ik) is
+	//	Data[i0·Strides[0] + i1·Strides[1] + … + ik·Strides[k]]
+	Data []float32
+	// Shape is the size of each dimension. Operator inputs are laid out
+	// N×C×D1×…×Dn (batch, channels, spatial axes).
+	Shape []int
+	// Strides is the distance in elements between neighbours along each
+	// dimension. Strides are non-negative and need not be contiguous; nil
+	// means contiguous row-major.
+	Strides []int
+}
+
+// New returns a zeroed contiguous row-major tensor of the given shape.
+//
+// A negative size, or sizes whose product exceeds MaxElements, give a tensor
+// with nil Data that every operator rejects with an error.
+func New(shape ...int) *Tensor {
+	t := &Tensor{Shape: append([]int(nil), shape...)}
+	n, ok := volume(shape)
+	if !ok {
+		t.Strides = make([]int, len(shape))
+		return t
+	}
+	t.Strides = rowMajor(shape)
+	t.Data = make([]float32, n)
+	return t
+}
+
+// Size returns the number of elements described by the shape, the product
+// of its sizes, or -1 if a size is negative or the product overflows.
+func (t *Tensor) Size() int {
+	n, ok := volume(t.Shape)
+	if !ok {
+		return -1
+	}
+	return n
+}
+
+// rowMajor returns contiguous row-major strides for shape.
+func rowMajor(shape []int) []int {
+	st := make([]int, len(shape))
+	s := 1
+	for i := len(shape) - 1; i >= 0; i-- {
+		st[i] = s
+		s *= shape[i]
+	}
+	return st
+}
+
+// volume returns the product of sizes and whether it is defined: all sizes
+// non-negative and the product at most MaxElements.
+func volume(shape []int) (int, bool) {
+	n := 1
+	for _, d := range shape {
+		if d < 0 {
+			return 0, false
+		}
+		var ok bool
+		if n, ok = mul(n, d); !ok {
+			return 0, false
+		}
+	}
+	return n, n <= MaxElements
+}
+
+// mul returns a·b for non-negative a and b and whether it fits in an int.
+func mul(a, b int) (int, bool) {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi != 0 || lo > math.MaxInt {
+		return 0, false
+	}
+	return int(lo), true
+}
+
+// add returns a+b for non-negative a and b and whether it fits in an int.
+func add(a, b int) (int, bool) {
+	s := a + b
+	return s, s >= a
+}
+
+// strides returns t's strides, row-major ones if t.Strides is nil.
+func (t *Tensor) strides() []int {
+	if t.Strides == nil {
+		return rowMajor(t.Shape)
+	}
+	return t.Strides
+}
+
+// checkTensor validates that t describes a readable array: sizes and strides
+// non-negative, the size within MaxElements, and every addressed element
+// inside Data.
+func checkTensor(op, name string, t *Tensor) error {
+	if t == nil {
+		return errorf(op, ErrNilTensor, "%s is nil", name)
+	}
+	if t.Strides != nil && len(t.Strides) != len(t.Shape) {
+		return errorf(op, ErrData, "%s has %d strides for %d dimensions", name, len(t.Strides), len(t.Shape))
+	}
+	for i, d := range t.Shape {
+		if d < 0 {
+			return errorf(op, ErrData, "%s: dimension %d has negative size %d", name, i, d)
+		}
+	}
+	n, ok := volume(t.Shape)
+	if !ok {
+		return errorf(op, ErrTooLarge, "%s: shape %v has more than %d elements", name, t.Shape, MaxElements)
+	}
+	if n == 0 {
+		return nil
+	}
+	last := 0
+	for i, d := range t.Shape {
+		s := 1
+		if t.Strides != nil {
+			s = t.Strides[i]
+		}
+		if s < 0 {
+			return errorf(op, ErrData, "%s: dimension %d has negative stride %d", name, i, s)
+		}
+		if t.Strides == nil {
+			continue
+		}
+		off, ok := mul(d-1, s)
+		if ok {
+			last, ok = add(last, off)
+		}
+		if !ok {
+			return errorf(op, ErrTooLarge, "%s: strides %v overflow for shape %v", name, t.Strides, t.Shape)
+		}
+	}
+	if t.Strides == nil {
+		last = n - 1
+	}
+	if last >= len(t.Data) {
+		return errorf(op, ErrData, "%s: shape %v with strides %v reaches element %d, but Data has %d", name, t.Shape, t.strides(), last, len(t.Data))
+	}
+	return nil
+}
+
+// contiguous reports whether t is laid out row-major without gaps.
+func (t *Tensor) contiguous() bool {
+	if t.Strides == nil {
+		return true
+	}
+	s := 1
+	for i := len(t.Shape) - 1; i >= 0; i-- {
+		if t.Shape[i] != 1 && t.Strides[i] != s {
+			return false
+		}
+		s *= t.Shape[i]
+	}
+	return true
+}
+
+// sameShape reports whether a and b have equal shapes.
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// packed returns t's elements in row-major order: t.Data itself when t is
+// contiguous, otherwise a copy.
+func packed(t *Tensor) []float32 {
+	n := t.Size()
+	if t.contiguous() {
+		return t.Data[:n]
+	}
+	dst := make([]float32, n)
+	gatherStrided(dst, t.Data, t.Shape, t.Strides)
+	return dst
+}
+
+// gatherStrided copies the strided array (shape, strides) at src into dst
+// in row-major order and returns the number of elements copied.
+func gatherStrided(dst, src []float32, shape, strides []int) int {
+	if len(shape) == 1 {
+		copyStrided(dst[:shape[0]], src, strides[0])
+		return shape[0]
+	}
+	n := 0
+	for i := 0; i < shape[0]; i++ {
+		n += gatherStrided(dst[n:], src[i*strides[0]:], shape[1:], strides[1:])
+	}
+	return n
+}
+
+// sumStrided returns the float64 sum of the strided array (shape, strides)
+// at src.
+func sumStrided(src []float32, shape, strides []int) float64 {
+	var s float64
+	if len(shape) == 1 {
+		for i := 0; i < shape[0]; i++ {
+			s += float64(src[i*strides[0]])
+		}
+		return s
+	}
+	for i := 0; i < shape[0]; i++ {
+		s += sumStrided(src[i*strides[0]:], shape[1:], strides[1:])
+	}
+	return s
+}
+
+// sumChannels sets gb[c] to the sum of channel c of the N×C×… tensor v
+// of the given shape, over batch and space.
+func sumChannels(gb []float32, v view, shape []int) {
+	for c := range gb {
+		var s float64
+		for n := 0; n < shape[0]; n++ {
+			s += sumStrided(v.data[n*v.sn+c*v.sc:], shape[2:], v.sp)
+		}
+		gb[c] = float32(s)
+	}
+}
+
+// fillChannels sets every element of channel c of the contiguous N×C×…
+// tensor t to v[c].
+func fillChannels(t *Tensor, v []float32) {
+	plane := 1
+	for _, d := range t.Shape[2:] {
+		plane *= d
+	}
+	for i := 0; i < len(t.Data); i += plane {
+		c := (i / plane) % t.Shape[1]
+		row := t.Data[i : i+plane]
+		for j := range row {
+			row[j] = v[c]
+		}
+	}
+}
