@@ -1,0 +1,151 @@
+package aniso
+
+// DeconvOptions is the geometry of a transposed convolution: the
+// ConvOptions of the convolution it transposes, plus output padding.
+type DeconvOptions struct {
+	ConvOptions // geometry of the convolution this operator transposes
+	// OutputPadding adds size at the high end of each spatial axis,
+	// 0 ≤ a < max(stride, dilation); nil means 0. It adds no values.
+	OutputPadding []int
+}
+
+// Deconv returns the transposed convolution of x with w plus the bias b,
+// the adjoint of Conv with the same geometry. Input sample i with kernel
+// tap j lands on output
+//
+//	o = i·s + j·d − lo
+//
+// per spatial axis; contributions outside the output are dropped, so
+// positive padding crops and negative padding extends. x is N×C×D1×…×Dn, w
+// is C×(O/G)×k1×…×kn (the layout of PyTorch, Chainer and ONNX), b has O
+// elements or is nil. Each spatial output size is
+//
+//	s(D − 1) + dk − lo − hi + a,   dk = d(k − 1) + 1,
+//
+// which must be at least 1. The result is a new contiguous N×O×… tensor.
+// Errors wrap ErrNilTensor, ErrShape, ErrOption, ErrGeometry, ErrData or
+// ErrTooLarge.
+func Deconv(x, w, b *Tensor, o DeconvOptions) (y *Tensor, err error) {
+	defer guard("deconv", &err)
+	p, err := newDeconvPlan("deconv", x, w, b, o)
+	if err != nil {
+		return nil, err
+	}
+	y = New(p.yShape...)
+	if p.yShape[0] == 0 {
+		return y, nil
+	}
+	if b != nil {
+		fillChannels(y, packed(b))
+	}
+	p.e.backwardData(viewOf(y), viewOf(x), packed(w))
+	return y, nil
+}
+
+// DeconvBackward returns the gradients of Deconv(x, w, b, o) with respect
+// to x, w and b for the output gradient gy. The input gradient is the
+// convolution of gy with w (see Conv). gx has x's shape, gw has w's shape
+// and gb has O elements; all are new contiguous tensors.
+func DeconvBackward(x, w, gy *Tensor, o DeconvOptions) (gx, gw, gb *Tensor, err error) {
+	defer guard("deconv", &err)
+	p, err := newDeconvPlan("deconv", x, w, nil, o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkGrad("deconv", gy, p.yShape); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkData("deconv", []string{"gy"}, gy); err != nil {
+		return nil, nil, nil, err
+	}
+	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.yShape[1])
+	if p.yShape[0] == 0 {
+		return gx, gw, gb, nil
+	}
+	gyv := viewOf(gy)
+	p.e.forward(viewOf(gx), gyv, packed(w), nil)
+	p.e.backwardWeight(gw.Data, gyv, viewOf(x))
+	sumChannels(gb.Data, gyv, p.yShape)
+	return gx, gw, gb, nil
+}
+
+// deconvPlan is a validated Deconv geometry. Its engine runs the
+// convolution that Deconv transposes: the gathered side is Deconv's output
+// and the output side is Deconv's input.
+type deconvPlan struct {
+	e      *engine
+	xShape []int
+	wShape []int
+	yShape []int
+}
+
+func newDeconvPlan(op string, x, w, b *Tensor, o DeconvOptions) (*deconvPlan, error) {
+	nsp, err := checkInput(op, "x", x)
+	if err != nil {
+		return nil, err
+	}
+	g, err := resolveConv(op, nsp, o.ConvOptions)
+	if err != nil {
+		return nil, err
+	}
+	outPad, err := perAxis(op, "OutputPadding", o.OutputPadding, nsp, 0)
+	if err != nil {
+		return nil, err
+	}
+	for a, v := range outPad {
+		if m := max(g.stride[a], g.dilation[a]); v < 0 || v >= m {
+			return nil, errorf(op, ErrOption, "axis %d: output padding %d is outside [0, %d), max(stride %d, dilation %d)", a, v, m, g.stride[a], g.dilation[a])
+		}
+	}
+	if err := checkKernel(op, w, nsp+2); err != nil {
+		return nil, err
+	}
+	c := x.Shape[1]
+	if w.Shape[0] != c {
+		return nil, errorf(op, ErrShape, "w has %d input channels, x has %d", w.Shape[0], c)
+	}
+	if c%g.groups != 0 {
+		return nil, errorf(op, ErrShape, "x has %d channels, not divisible by %d groups", c, g.groups)
+	}
+	outC, ok := mul(w.Shape[1], g.groups)
+	if !ok || outC > MaxElements {
+		return nil, errorf(op, ErrTooLarge, "%d output channels per group times %d groups is too large", w.Shape[1], g.groups)
+	}
+	if err := checkBias(op, b, outC); err != nil {
+		return nil, err
+	}
+	src := x.Shape[2:]
+	kernel := w.Shape[2:]
+	dst := make([]int, nsp)
+	axes := make([][]axisPhase, nsp)
+	for a := range nsp {
+		var ck checked
+		n, k, s, d, lo, hi := src[a], kernel[a], g.stride[a], g.dilation[a], g.padLo[a], g.padHi[a]
+		full := ck.add(ck.mul(s, n-1), ck.add(ck.mul(d, k-1), 1))
+		out := ck.add(ck.sub(ck.sub(full, lo), hi), outPad[a])
+		kept := ck.add(ck.add(out, min(lo, 0)), min(hi, 0))
+		if ck.overflow {
+			return nil, errorf(op, ErrTooLarge, "axis %d: input %d, stride %d, kernel %d, dilation %d and pad %s overflow", a, n, s, k, d, pads(lo, hi))
+		}
+		if out < 1 {
+			return nil, errorf(op, ErrGeometry, "axis %d: pad %s crops the full output %d to nothing", a, pads(lo, hi), full)
+		}
+		if kept < 0 {
+			return nil, errorf(op, ErrGeometry, "axis %d: pad %s crops past the output %d", a, pads(lo, hi), out)
+		}
+		dst[a] = out
+		axes[a] = axisPhases(n, k, s, d, lo, 1, Nearest)
+	}
+	yShape, err := outShape(op, x.Shape[0], outC, dst)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkData(op, []string{"x", "w", "b"}, x, w, b); err != nil {
+		return nil, err
+	}
+	e, err := newEngine(op, x.Shape[0], g.groups, outC/g.groups, c/g.groups, dst, src, kernel, axes)
+	if err != nil {
+		return nil, err
+	}
+	return &deconvPlan{e: e, xShape: x.Shape, wShape: w.Shape, yShape: yShape}, nil
+}

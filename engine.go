@@ -1,0 +1,318 @@
+package aniso
+
+import "math"
+
+// The engine computes one generalised correlation
+//
+//	y[n, g·cout+o, p] = Σ_c Σ_t Wf[g·cout+o, c, t] · x[n, g·cin+c, base(p)+tap(t)]
+//
+// where x is the gathered side (cin channels per group, spatial sizes src)
+// and y the output side (cout channels per group, spatial sizes dst). Each
+// spatial axis splits its outputs into phases (see axisPhase); a phase of
+// the whole tensor picks one phase per axis. Within a phase the taps are
+// fixed, so the phase is an ordinary strided convolution of the original x
+// and runs as im2col plus one GEMM per tile of output positions. Conv,
+// Deconv, StretchConv and their gradients are all this computation or its
+// two adjoints (backwardData and backwardWeight).
+
+// axisPhase is one output phase of one spatial axis. Its outputs are
+//
+//	o(i) = oStart + i·oStep,   0 ≤ i < count,
+//
+// and output i reads the source samples base(i) + taps[t] with
+//
+//	base(i) = qStart + i·qStep;
+//
+// samples outside [0, src) read as zero. fold[t] lists the kernel taps whose
+// weights add up to the weight of tap t.
+type axisPhase struct {
+	oStart, oStep, count int
+	qStart, qStep        int
+	taps                 []int
+	fold                 [][]int
+}
+
+// axisPhases splits one axis of a stretched convolution into its phases:
+// out outputs, kernel k with dilation d and stride s over the source
+// stretched by u in the given mode, padded by lo at the start. For u = 1 it
+// is a single phase with taps j·d. Output o reads stretched positions
+// t = o·s + j·d − lo; writing o·s − lo = q·u + r, it reads the source sample
+// ⌊(r + j·d)/u⌋ + q (Nearest) or (r + j·d)/u + q when u divides r + j·d
+// (Zeros). r repeats with period u/gcd(s, u) in o.
+func axisPhases(out, k, s, d, lo, u int, mode StretchMode) []axisPhase {
+	period := u / gcd(s, u)
+	var ps []axisPhase
+	for o0 := 0; o0 < period && o0 < out; o0++ {
+		t0 := o0*s - lo
+		r := floorMod(t0, u)
+		p := axisPhase{
+			oStart: o0,
+			oStep:  period,
+			count:  (out - o0 + period - 1) / period,
+			qStart: floorDiv(t0, u),
+			qStep:  s / gcd(s, u),
+		}
+		for j := 0; j < k; j++ {
+			off := r + j*d
+			if mode == Zeros && off%u != 0 {
+				continue
+			}
+			if last := len(p.taps) - 1; last >= 0 && p.taps[last] == off/u {
+				p.fold[last] = append(p.fold[last], j)
+				continue
+			}
+			p.taps = append(p.taps, off/u)
+			p.fold = append(p.fold, []int{j})
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// engine is a validated geometry with its scratch sizes. It holds no
+// tensors; the operations take them as arguments.
+type engine struct {
+	batch, groups int
+	cin, cout     int   // channels per group on the gathered and output sides
+	src, dst      []int // spatial sizes of the gathered and output sides
+	kernel        []int
+	kvol          int // Π kernel
+	axes          [][]axisPhase
+	nphase        int  // Π len(axes[a])
+	unfolded      bool // one phase whose taps are the kernel's: weights are used as they are
+	dense         bool // one phase covering dst in order: tiles are plain column blocks
+	tiles         int  // tiles per phase, the most over all phases
+	colSize       int  // scratch floats for one im2col tile
+	tapsMax       int  // most taps of any phase, Π over axes
+	work          int  // multiply-adds of one pass, for the parallel threshold
+}
+
+// colBudget is the number of floats an im2col tile aims at: large enough to
+// amortise the GEMM call, small enough to stay in the second-level cache.
+const colBudget = 1 << 17
+
+// minTile is the fewest output positions per tile.
+const minTile = 64
+
+func newEngine(op string, batch, groups, cin, cout int, src, dst, kernel []int, axes [][]axisPhase) (*engine, error) {
+	e := &engine{
+		batch: batch, groups: groups, cin: cin, cout: cout,
+		src: src, dst: dst, kernel: kernel, axes: axes,
+		kvol: 1, nphase: 1, unfolded: true, dense: true,
+	}
+	for a, ps := range axes {
+		e.kvol *= kernel[a]
+		e.nphase *= len(ps)
+		if len(ps) != 1 {
+			e.unfolded, e.dense = false, false
+			continue
+		}
+		p := ps[0]
+		if p.oStart != 0 || p.oStep != 1 || p.count != dst[a] {
+			e.dense = false
+		}
+		if len(p.taps) != kernel[a] {
+			e.unfolded = false
+		}
+		for t, f := range p.fold {
+			if len(f) != 1 || f[0] != t {
+				e.unfolded = false
+			}
+		}
+	}
+	sel := make([]int, len(axes))
+	for r := 0; r < e.nphase; r++ {
+		e.selectPhase(r, sel)
+		taps, pos := e.phaseSize(sel)
+		k := cin * taps
+		tile := e.tileFor(k, pos)
+		col, ok := mul(k, tile)
+		if !ok || col > MaxElements {
+			return nil, errorf(op, ErrTooLarge, "im2col tile of %d×%d exceeds %d elements", k, tile, MaxElements)
+		}
+		e.colSize = max(e.colSize, col)
+		if w, ok := mul(batch*groups*cout, col); ok {
+			e.work = min(e.work+w, math.MaxInt/2)
+		}
+		e.tapsMax = max(e.tapsMax, taps)
+		if tile > 0 {
+			e.tiles = max(e.tiles, (pos+tile-1)/tile)
+		}
+	}
+	return e, nil
+}
+
+// selectPhase decodes phase index r into one phase per axis, last axis
+// fastest.
+func (e *engine) selectPhase(r int, sel []int) {
+	for a := len(e.axes) - 1; a >= 0; a-- {
+		n := len(e.axes[a])
+		sel[a] = r % n
+		r /= n
+	}
+}
+
+// phaseSize returns the number of tap combinations and output positions of
+// the phase sel.
+func (e *engine) phaseSize(sel []int) (taps, pos int) {
+	taps, pos = 1, 1
+	for a, s := range sel {
+		p := &e.axes[a][s]
+		taps *= len(p.taps)
+		pos *= p.count
+	}
+	return taps, pos
+}
+
+// tileFor returns the output positions per tile for a phase with GEMM depth
+// k and pos positions.
+func (e *engine) tileFor(k, pos int) int {
+	if k == 0 {
+		return pos
+	}
+	return min(pos, max(minTile, colBudget/k))
+}
+
+// macs returns the multiply-adds of one forward pass.
+func (e *engine) macs() int {
+	total := 0
+	sel := make([]int, len(e.axes))
+	for r := 0; r < e.nphase; r++ {
+		e.selectPhase(r, sel)
+		taps, pos := e.phaseSize(sel)
+		total += e.batch * e.groups * e.cout * e.cin * taps * pos
+	}
+	return total
+}
+
+// view is a tensor seen as batch × channels × spatial with its strides.
+type view struct {
+	data   []float32
+	sn, sc int
+	sp     []int
+}
+
+func viewOf(t *Tensor) view {
+	st := t.strides()
+	return view{data: t.Data, sn: st[0], sc: st[1], sp: st[2:]}
+}
+
+// rowsContiguous reports whether v's spatial part is row-major contiguous
+// with a channel stride usable as a matrix leading dimension, so a block of
+// output positions can be handed to the GEMM without a copy.
+func (v view) rowsContiguous(dst []int) bool {
+	s := 1
+	for a := len(dst) - 1; a >= 0; a-- {
+		if dst[a] != 1 && v.sp[a] != s {
+			return false
+		}
+		s *= dst[a]
+	}
+	return v.sc >= s
+}
+
+// worker is the scratch of one goroutine.
+type worker struct {
+	col, tmp, wf []float32
+	jlist        []int
+	sel, tap     []int
+	lines        lines
+	wfKey        int // 1 + phase·groups + group held in wf, 0 for none
+}
+
+func (e *engine) newWorker() *worker {
+	nax := len(e.axes)
+	w := &worker{
+		col:   make([]float32, e.colSize),
+		tmp:   make([]float32, e.cout*e.maxTile()),
+		jlist: make([]int, 0, e.kvol),
+		sel:   make([]int, nax),
+		tap:   make([]int, nax),
+	}
+	if !e.unfolded {
+		w.wf = make([]float32, e.cout*e.cin*e.tapsMax)
+	}
+	w.lines.init(nax)
+	return w
+}
+
+func (e *engine) maxTile() int {
+	t := 0
+	sel := make([]int, len(e.axes))
+	for r := 0; r < e.nphase; r++ {
+		e.selectPhase(r, sel)
+		taps, pos := e.phaseSize(sel)
+		t = max(t, e.tileFor(e.cin*taps, pos))
+	}
+	return t
+}
+
+// weights returns the weights of phase wk.sel for group g as a
+// cout × (cin·taps) row-major matrix: the contiguous weights themselves
+// when no folding is needed, otherwise the folded weights in wk.wf.
+func (e *engine) weights(wc []float32, g, r int, wk *worker) []float32 {
+	per := e.cout * e.cin * e.kvol
+	if e.unfolded {
+		return wc[g*per : (g+1)*per]
+	}
+	taps, _ := e.phaseSize(wk.sel)
+	n := e.cout * e.cin * taps
+	if key := 1 + r*e.groups + g; wk.wfKey != key {
+		wf := wk.wf[:n]
+		for t := 0; t < taps; t++ {
+			js := e.foldList(t, wk)
+			for oc := 0; oc < e.cout*e.cin; oc++ {
+				row := wc[(g*e.cout*e.cin+oc)*e.kvol:]
+				var s float32
+				for _, j := range js {
+					s += row[j]
+				}
+				wf[oc*taps+t] = s
+			}
+		}
+		wk.wfKey = key
+	}
+	return wk.wf[:n]
+}
+
+// unfold adds the folded weight gradient gwf of phase wk.sel and group g
+// back onto the kernel taps of gw.
+func (e *engine) unfold(gw, gwf []float32, g int, wk *worker) {
+	taps, _ := e.phaseSize(wk.sel)
+	for t := 0; t < taps; t++ {
+		js := e.foldList(t, wk)
+		for oc := 0; oc < e.cout*e.cin; oc++ {
+			row := gw[(g*e.cout*e.cin+oc)*e.kvol:]
+			v := gwf[oc*taps+t]
+			for _, j := range js {
+				row[j] += v
+			}
+		}
+	}
+}
+
+// foldList returns the flat kernel indices folded into tap combination t
+// of phase wk.sel. The result lives in wk.jlist until the next call.
+func (e *engine) foldList(t int, wk *worker) []int {
+	nax := len(e.axes)
+	for a := nax - 1; a >= 0; a-- {
+		n := len(e.axes[a][wk.sel[a]].taps)
+		wk.tap[a] = t % n
+		t /= n
+	}
+	js := append(wk.jlist[:0], 0)
+	for a := 0; a < nax; a++ {
+		f := e.axes[a][wk.sel[a]].fold[wk.tap[a]]
+		n := len(js)
+		for m := 1; m < len(f); m++ {
+			js = append(js, js[:n]...)
+		}
+		for m, j := range f {
+			for i := m * n; i < (m+1)*n; i++ {
+				js[i] = js[i]*e.kernel[a] + j
+			}
+		}
+	}
+	wk.jlist = js
+	return js
+}

@@ -1,0 +1,219 @@
+package aniso
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/anisoconv/aniso/internal/gemm"
+)
+
+// parallelMACs is the work, in multiply-adds, below which a call stays on
+// the calling goroutine.
+const parallelMACs = 1 << 20
+
+// run calls fn for every unit in [0, units), spread over at most GOMAXPROCS
+// goroutines when the call does enough work. Units must write disjoint
+// memory, so results do not depend on the number of goroutines. A panic in
+// a unit is re-raised on the calling goroutine.
+func (e *engine) run(units int, fn func(wk *worker, u int)) {
+	workers := min(runtime.GOMAXPROCS(0), units)
+	if e.work < parallelMACs {
+		workers = 1
+	}
+	if workers <= 1 {
+		wk := e.newWorker()
+		for u := 0; u < units; u++ {
+			fn(wk, u)
+		}
+		return
+	}
+	var (
+		next  atomic.Int64
+		wg    sync.WaitGroup
+		once  sync.Once
+		fault any
+	)
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					once.Do(func() { fault = r })
+				}
+			}()
+			wk := e.newWorker()
+			for {
+				u := int(next.Add(1) - 1)
+				if u >= units {
+					return
+				}
+				fn(wk, u)
+			}
+		}()
+	}
+	wg.Wait()
+	if fault != nil {
+		panic(fault)
+	}
+}
+
+// guard turns a panic inside an operator into an error, so that none
+// escapes the public API.
+func guard(op string, err *error) {
+	if r := recover(); r != nil {
+		*err = errorf(op, ErrInternal, "internal error: %v", fmt.Sprint(r))
+	}
+}
+
+// tile returns the positions [p0, p1) of tile number i of the phase held in
+// wk.sel, with the phase's GEMM depth k; p0 ≥ p1 when the phase has fewer
+// tiles.
+func (e *engine) tile(i int, wk *worker) (k, p0, p1 int) {
+	taps, pos := e.phaseSize(wk.sel)
+	k = e.cin * taps
+	ts := e.tileFor(k, pos)
+	p0 = i * ts
+	return k, p0, min(pos, p0+ts)
+}
+
+// forward computes y = Wf·im2col(x) (+ bias) into y, a zeroed contiguous
+// output-side tensor. wc holds the weights contiguously.
+func (e *engine) forward(y, x view, wc, bias []float32) {
+	units := e.nphase * e.groups * e.batch * e.tiles
+	e.run(units, func(wk *worker, u int) {
+		i := u % e.tiles
+		u /= e.tiles
+		n := u % e.batch
+		u /= e.batch
+		g := u % e.groups
+		r := u / e.groups
+		e.selectPhase(r, wk.sel)
+		k, p0, p1 := e.tile(i, wk)
+		if p0 >= p1 {
+			return
+		}
+		cols := p1 - p0
+		w := e.weights(wc, g, r, wk)
+		col := wk.col[:k*cols]
+		e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
+		if e.dense {
+			c := y.data[n*y.sn+g*e.cout*y.sc+p0:]
+			var beta float32
+			if bias != nil {
+				for o := 0; o < e.cout; o++ {
+					row := c[o*y.sc : o*y.sc+cols]
+					for j := range row {
+						row[j] = bias[g*e.cout+o]
+					}
+				}
+				beta = 1
+			}
+			gemm.Sgemm(false, false, e.cout, cols, k, 1, w, k, col, cols, beta, c, y.sc)
+			return
+		}
+		tmp := wk.tmp[:e.cout*cols]
+		gemm.Sgemm(false, false, e.cout, cols, k, 1, w, k, col, cols, 0, tmp, cols)
+		e.moveRows(tmp, cols, y, n, g, p0, p1, wk, scatterRows, bias)
+	})
+}
+
+// outputTile returns the tile of output-side rows for positions [p0, p1):
+// a view straight into v when its rows are contiguous, else a gathered copy
+// in wk.tmp. It returns the tile and its leading dimension.
+func (e *engine) outputTile(v view, direct bool, n, g, p0, p1 int, wk *worker) ([]float32, int) {
+	if direct {
+		return v.data[n*v.sn+g*e.cout*v.sc+p0:], v.sc
+	}
+	cols := p1 - p0
+	t := wk.tmp[:e.cout*cols]
+	e.moveRows(t, cols, v, n, g, p0, p1, wk, gatherRows, nil)
+	return t, cols
+}
+
+// backwardData adds col2im(Wfᵀ·gy) onto gx, a contiguous gathered-side
+// tensor. Units are (batch, group) pairs because the windows of
+// neighbouring tiles and phases overlap in gx.
+func (e *engine) backwardData(gx, gy view, wc []float32) {
+	direct := e.dense && gy.rowsContiguous(e.dst)
+	e.run(e.batch*e.groups, func(wk *worker, u int) {
+		n, g := u%e.batch, u/e.batch
+		for r := 0; r < e.nphase; r++ {
+			e.selectPhase(r, wk.sel)
+			w := e.weights(wc, g, r, wk)
+			for i := 0; ; i++ {
+				k, p0, p1 := e.tile(i, wk)
+				if p0 >= p1 || k == 0 {
+					break
+				}
+				cols := p1 - p0
+				b, ldb := e.outputTile(gy, direct, n, g, p0, p1, wk)
+				col := wk.col[:k*cols]
+				gemm.Sgemm(true, false, k, cols, e.cout, 1, w, k, b, ldb, 0, col, cols)
+				e.moveCols(col, cols, gx, n, g, p0, p1, wk, true)
+			}
+		}
+	})
+}
+
+// weightChunks returns how many partial sums of the weight gradient run in
+// parallel: batch items are split into that many fixed blocks whose sums are
+// added in order, so the result does not depend on the number of threads.
+func (e *engine) weightChunks(size int) int {
+	return max(1, min(e.batch, 8, 1+(1<<24)/max(1, size)))
+}
+
+// backwardWeight computes gw = Σ gy·im2col(x)ᵀ, unfolded onto the kernel
+// taps, into gw, a zeroed contiguous tensor in the weights' layout.
+func (e *engine) backwardWeight(gw []float32, x, gy view) {
+	direct := e.dense && gy.rowsContiguous(e.dst)
+	chunks := e.weightChunks(len(gw))
+	partial := make([]float32, (chunks-1)*len(gw))
+	per := e.cout * e.cin * e.kvol
+	e.run(chunks*e.groups, func(wk *worker, u int) {
+		ch, g := u%chunks, u/chunks
+		target := gw
+		if ch > 0 {
+			target = partial[(ch-1)*len(gw) : ch*len(gw)]
+		}
+		n0, n1 := ch*e.batch/chunks, (ch+1)*e.batch/chunks
+		for r := 0; r < e.nphase; r++ {
+			e.selectPhase(r, wk.sel)
+			taps, _ := e.phaseSize(wk.sel)
+			k := e.cin * taps
+			if k == 0 {
+				continue
+			}
+			gwf := target[g*per : (g+1)*per]
+			if !e.unfolded {
+				wk.wfKey = 0
+				gwf = wk.wf[:e.cout*k]
+				clear(gwf)
+			}
+			for n := n0; n < n1; n++ {
+				for i := 0; ; i++ {
+					_, p0, p1 := e.tile(i, wk)
+					if p0 >= p1 {
+						break
+					}
+					cols := p1 - p0
+					b, ldb := e.outputTile(gy, direct, n, g, p0, p1, wk)
+					col := wk.col[:k*cols]
+					e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
+					gemm.Sgemm(false, true, e.cout, k, cols, 1, b, ldb, col, cols, 1, gwf, k)
+				}
+			}
+			if !e.unfolded {
+				e.unfold(target, gwf, g, wk)
+			}
+		}
+	})
+	for ch := 1; ch < chunks; ch++ {
+		p := partial[(ch-1)*len(gw) : ch*len(gw)]
+		for i, v := range p {
+			gw[i] += v
+		}
+	}
+}

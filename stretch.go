@@ -1,0 +1,189 @@
+package aniso
+
+import "fmt"
+
+// StretchMode selects how StretchConv stretches an axis by a factor u.
+type StretchMode int
+
+const (
+	// Nearest repeats each sample u times: length u·n.
+	Nearest StretchMode = iota
+	// Zeros puts u−1 zeros between samples: length u(n−1)+1.
+	Zeros
+)
+
+// String returns "Nearest" or "Zeros".
+func (m StretchMode) String() string {
+	switch m {
+	case Nearest:
+		return "Nearest"
+	case Zeros:
+		return "Zeros"
+	}
+	return fmt.Sprintf("StretchMode(%d)", int(m))
+}
+
+// StretchOptions is the geometry of StretchConv: a convolution applied to
+// the input stretched by an integer factor per axis.
+type StretchOptions struct {
+	ConvOptions       // geometry of the convolution applied to the stretched input
+	Stretch     []int // per spatial axis factor ≥ 1; nil means 1 (plain Conv)
+	Mode        StretchMode
+}
+
+// StretchConv returns Conv(stretch(x), w, b) without building the stretched
+// input. Each spatial axis of x is stretched by its factor u, by repetition
+// (Nearest, length u·D) or by inserting u−1 zeros between samples (Zeros,
+// length u(D−1)+1), and then convolved with the ConvOptions geometry, so one
+// operator can grow some axes while it shrinks others:
+//
+//	out = ⌊(L + lo + hi − dk)/s⌋ + 1,   L = u·D or u(D−1)+1.
+//
+// It works per output phase: along a stretched axis the outputs fall into
+// u/gcd(s, u) classes, each of which is an ordinary strided convolution of
+// the original x with a folded kernel (Nearest: taps that read the same
+// sample have their weights summed) or with the taps that would meet
+// inserted zeros dropped (Zeros). No buffer of the stretched size is
+// allocated. Shapes and errors are as for Conv; Stretch must hold factors
+// ≥ 1.
+func StretchConv(x, w, b *Tensor, o StretchOptions) (y *Tensor, err error) {
+	defer guard("stretchconv", &err)
+	return stretchConv("stretchconv", x, w, b, o)
+}
+
+// StretchConvBackward returns the gradients of StretchConv(x, w, b, o) with
+// respect to x, w and b for the output gradient gy, computed phase by phase
+// like the forward pass: the input gradient scatters each phase through its
+// folded kernel onto the original samples, and the weight gradient of each
+// phase is unfolded back onto the original taps.
+func StretchConvBackward(x, w, gy *Tensor, o StretchOptions) (gx, gw, gb *Tensor, err error) {
+	defer guard("stretchconv", &err)
+	return stretchConvBackward("stretchconv", x, w, gy, o)
+}
+
+// stretchPlan is a validated StretchConv (or Conv) geometry.
+type stretchPlan struct {
+	e      *engine
+	xShape []int
+	wShape []int
+	yShape []int
+}
+
+// newStretchPlan validates the operands and options of a StretchConv and
+// builds its engine. b and gy may be nil.
+func newStretchPlan(op string, x, w, b *Tensor, o StretchOptions) (*stretchPlan, error) {
+	nsp, err := checkInput(op, "x", x)
+	if err != nil {
+		return nil, err
+	}
+	g, err := resolveConv(op, nsp, o.ConvOptions)
+	if err != nil {
+		return nil, err
+	}
+	u, err := perAxis(op, "Stretch", o.Stretch, nsp, 1)
+	if err != nil {
+		return nil, err
+	}
+	if err := positive(op, "stretch", u); err != nil {
+		return nil, err
+	}
+	if o.Mode != Nearest && o.Mode != Zeros {
+		return nil, errorf(op, ErrOption, "unknown Mode %d", int(o.Mode))
+	}
+	if err := checkKernel(op, w, nsp+2); err != nil {
+		return nil, err
+	}
+	c, outC := x.Shape[1], w.Shape[0]
+	if c%g.groups != 0 {
+		return nil, errorf(op, ErrShape, "x has %d channels, not divisible by %d groups", c, g.groups)
+	}
+	if outC%g.groups != 0 {
+		return nil, errorf(op, ErrShape, "w has %d output channels, not divisible by %d groups", outC, g.groups)
+	}
+	if w.Shape[1] != c/g.groups {
+		return nil, errorf(op, ErrShape, "w has %d input channels per group, want %d (x has %d channels in %d groups)", w.Shape[1], c/g.groups, c, g.groups)
+	}
+	if err := checkBias(op, b, outC); err != nil {
+		return nil, err
+	}
+	src := x.Shape[2:]
+	kernel := w.Shape[2:]
+	dst := make([]int, nsp)
+	axes := make([][]axisPhase, nsp)
+	for a := range nsp {
+		var ck checked
+		n, k, s, d, lo, hi := src[a], kernel[a], g.stride[a], g.dilation[a], g.padLo[a], g.padHi[a]
+		l := ck.mul(u[a], n)
+		if o.Mode == Zeros {
+			l = ck.add(ck.mul(u[a], n-1), 1)
+		}
+		dk := ck.add(ck.mul(d, k-1), 1)
+		span := ck.add(ck.add(l, lo), hi)
+		kept := ck.add(ck.add(l, min(lo, 0)), min(hi, 0))
+		if ck.overflow {
+			return nil, errorf(op, ErrTooLarge, "axis %d: input %d, stretch %d, kernel %d, dilation %d and pad %s overflow", a, n, u[a], k, d, pads(lo, hi))
+		}
+		if kept < 0 {
+			return nil, errorf(op, ErrGeometry, "axis %d: pad %s crops past the input %d", a, pads(lo, hi), l)
+		}
+		if span < dk {
+			if u[a] > 1 {
+				return nil, errorf(op, ErrGeometry, "axis %d: input %d stretched to %d + pad %s is smaller than the dilated kernel %d", a, n, l, pads(lo, hi), dk)
+			}
+			return nil, errorf(op, ErrGeometry, "axis %d: input %d + pad %s is smaller than the dilated kernel %d", a, n, pads(lo, hi), dk)
+		}
+		dst[a] = (span-dk)/s + 1
+		axes[a] = axisPhases(dst[a], k, s, d, lo, u[a], o.Mode)
+	}
+	yShape, err := outShape(op, x.Shape[0], outC, dst)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkData(op, []string{"x", "w", "b"}, x, w, b); err != nil {
+		return nil, err
+	}
+	e, err := newEngine(op, x.Shape[0], g.groups, c/g.groups, outC/g.groups, src, dst, kernel, axes)
+	if err != nil {
+		return nil, err
+	}
+	return &stretchPlan{e: e, xShape: x.Shape, wShape: w.Shape, yShape: yShape}, nil
+}
+
+func stretchConv(op string, x, w, b *Tensor, o StretchOptions) (*Tensor, error) {
+	p, err := newStretchPlan(op, x, w, b, o)
+	if err != nil {
+		return nil, err
+	}
+	y := New(p.yShape...)
+	if len(y.Data) == 0 {
+		return y, nil
+	}
+	var bias []float32
+	if b != nil {
+		bias = packed(b)
+	}
+	p.e.forward(viewOf(y), viewOf(x), packed(w), bias)
+	return y, nil
+}
+
+func stretchConvBackward(op string, x, w, gy *Tensor, o StretchOptions) (gx, gw, gb *Tensor, err error) {
+	p, err := newStretchPlan(op, x, w, nil, o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkGrad(op, gy, p.yShape); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkData(op, []string{"gy"}, gy); err != nil {
+		return nil, nil, nil, err
+	}
+	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.yShape[1])
+	if p.yShape[0] == 0 {
+		return gx, gw, gb, nil
+	}
+	gyv := viewOf(gy)
+	p.e.backwardData(viewOf(gx), gyv, packed(w))
+	p.e.backwardWeight(gw.Data, viewOf(x), gyv)
+	sumChannels(gb.Data, gyv, p.yShape)
+	return gx, gw, gb, nil
+}
