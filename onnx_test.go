@@ -1,0 +1,187 @@
+package aniso
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// onnxCase is one ONNX backend node test, converted to JSON.
+type onnxCase struct {
+	Name       string                     `json:"name"`
+	Op         string                     `json:"op"`
+	Attributes map[string]json.RawMessage `json:"attributes"`
+	NodeInputs []string                   `json:"node_inputs"`
+	Inputs     []onnxTensor               `json:"inputs"`
+	Outputs    []onnxTensor               `json:"outputs"`
+}
+
+type onnxTensor struct {
+	Name  string    `json:"name"`
+	Shape []int     `json:"shape"`
+	Data  []float64 `json:"data"`
+}
+
+func (t onnxTensor) tensor() *Tensor {
+	x := New(t.Shape...)
+	for i, v := range t.Data {
+		x.Data[i] = float32(v)
+	}
+	return x
+}
+
+// onnxCases loads every case of op from the folder ANISO_ONNX_CASES names.
+// Without the folder the test is skipped, except under CI where it fails.
+func onnxCases(t *testing.T, op string) []onnxCase {
+	t.Helper()
+	dir := os.Getenv("ANISO_ONNX_CASES")
+	if dir == "" {
+		dir = filepath.Join("..", "shared", "testdata", "onnx")
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no ONNX cases in %q (set ANISO_ONNX_CASES)", dir)
+		}
+		t.Skipf("no ONNX cases in %q (set ANISO_ONNX_CASES)", dir)
+	}
+	var cases []onnxCase
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var c onnxCase
+		require.NoError(t, json.Unmarshal(b, &c), f)
+		if c.Op == op {
+			cases = append(cases, c)
+		}
+	}
+	return cases
+}
+
+func (c onnxCase) input(t *testing.T, slot int) *Tensor {
+	t.Helper()
+	name := c.NodeInputs[slot]
+	for _, in := range c.Inputs {
+		if in.Name == name {
+			return in.tensor()
+		}
+	}
+	t.Fatalf("%s: no input %q", c.Name, name)
+	return nil
+}
+
+func (c onnxCase) ints(t *testing.T, name string) []int {
+	t.Helper()
+	raw, ok := c.Attributes[name]
+	if !ok {
+		return nil
+	}
+	var v []int
+	require.NoError(t, json.Unmarshal(raw, &v), "%s: attribute %s", c.Name, name)
+	return v
+}
+
+func (c onnxCase) attrs(t *testing.T) ONNXAttrs {
+	t.Helper()
+	var a ONNXAttrs
+	if raw, ok := c.Attributes["auto_pad"]; ok {
+		require.NoError(t, json.Unmarshal(raw, &a.AutoPad))
+	}
+	if raw, ok := c.Attributes["group"]; ok {
+		require.NoError(t, json.Unmarshal(raw, &a.Group))
+	}
+	a.Pads = c.ints(t, "pads")
+	a.Strides = c.ints(t, "strides")
+	a.Dilations = c.ints(t, "dilations")
+	a.OutputPadding = c.ints(t, "output_padding")
+	a.OutputShape = c.ints(t, "output_shape")
+	return a
+}
+
+func requireExact(t *testing.T, name string, got *Tensor, want onnxTensor) {
+	t.Helper()
+	require.Equal(t, want.Shape, got.Shape, "%s: shape", name)
+	for i, v := range want.Data {
+		if got.Data[i] != float32(v) {
+			t.Fatalf("%s: element %d is %v, want %v", name, i, got.Data[i], v)
+		}
+	}
+}
+
+func TestONNXConv(t *testing.T) {
+	cases := onnxCases(t, "Conv")
+	require.Len(t, cases, 6)
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			x, w := c.input(t, 0), c.input(t, 1)
+			if k := c.ints(t, "kernel_shape"); k != nil {
+				require.Equal(t, k, w.Shape[2:])
+			}
+			o, err := ONNXConv(c.attrs(t), x.Shape[2:], w.Shape[2:])
+			require.NoError(t, err)
+			y, err := Conv(x, w, nil, o)
+			require.NoError(t, err)
+			requireExact(t, c.Name, y, c.Outputs[0])
+		})
+	}
+}
+
+func TestONNXConvTranspose(t *testing.T) {
+	cases := onnxCases(t, "ConvTranspose")
+	require.Len(t, cases, 11)
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			x, w := c.input(t, 0), c.input(t, 1)
+			if k := c.ints(t, "kernel_shape"); k != nil {
+				require.Equal(t, k, w.Shape[2:])
+			}
+			o, err := ONNXConvTranspose(c.attrs(t), x.Shape[2:], w.Shape[2:])
+			require.NoError(t, err)
+			y, err := Deconv(x, w, nil, o)
+			require.NoError(t, err)
+			requireExact(t, c.Name, y, c.Outputs[0])
+		})
+	}
+}
+
+// TestONNXNearestUpsample checks the integer-scale nearest upsampling cases
+// against UnpoolND with k = s and against StretchConv(Nearest) with a 1×1
+// identity kernel. The other Resize cases use non-integer scales or
+// coordinate modes that are not a repetition.
+func TestONNXNearestUpsample(t *testing.T) {
+	var cases []onnxCase
+	for _, op := range []string{"Upsample", "Resize"} {
+		for _, c := range onnxCases(t, op) {
+			if c.Name == "test_upsample_nearest" || c.Name == "test_resize_upsample_scales_nearest" {
+				cases = append(cases, c)
+			}
+		}
+	}
+	require.Len(t, cases, 2)
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			x := c.input(t, 0)
+			var scales []float64
+			for _, in := range c.Inputs {
+				if strings.Contains(in.Name, "scales") {
+					scales = in.Data
+				}
+			}
+			require.Len(t, scales, 4)
+			require.Equal(t, []float64{1, 1}, scales[:2])
+			k := []int{int(scales[2]), int(scales[3])}
+			y, err := UnpoolND(x, UnpoolOptions{Ksize: k})
+			require.NoError(t, err)
+			requireExact(t, c.Name, y, c.Outputs[0])
+			id := New(1, 1, 1, 1)
+			id.Data[0] = 1
+			y, err = StretchConv(x, id, nil, StretchOptions{Stretch: k, Mode: Nearest})
+			require.NoError(t, err)
+			requireExact(t, c.Name, y, c.Outputs[0])
+		})
+	}
+}
