@@ -1,0 +1,64 @@
+// Package aniso provides anisotropic resampling convolutions: N-d operators
+// that shrink some spatial axes of a feature map while they grow others,
+// (100,100) → (50,200) or (16,16,16) → (8,32,16), in one layer and with
+// exact gradients.
+//
+// # Operators
+//
+// All operators take N×C×D1×…×Dn float32 tensors with any number n ≥ 1 of
+// spatial axes, read their inputs through arbitrary strides, never modify
+// them, and return new contiguous tensors.
+//
+//   - Conv and ConvBackward: convolution (cross-correlation) with per-axis
+//     stride, dilation, asymmetric and negative padding, groups and bias.
+//   - Deconv and DeconvBackward: the transposed convolution, the adjoint of
+//     Conv with the same geometry, with output padding.
+//   - UnpoolND and UnpoolNDBackward: Chainer's unpooling_nd (ksize, stride,
+//     pad, cover_all, explicit output size) for any n.
+//   - StretchConv and StretchConvBackward: a convolution of the input
+//     stretched per axis by repetition (Nearest) or zero-interleaving
+//     (Zeros), computed without building the stretched tensor.
+//   - SolveStretch: the StretchConv options that map one shape to another.
+//   - ONNXConv and ONNXConvTranspose: ONNX auto_pad, pads and output_shape
+//     turned into the options above.
+//   - CheckGradient: random-direction central differences in float64
+//     against any backward function, for checking custom layers.
+//
+// # Geometry
+//
+// Per spatial axis with input size n, kernel k, stride s, dilation d,
+// padding lo and hi and dk = d(k−1)+1:
+//
+//	Conv         ⌊(n + lo + hi − dk)/s⌋ + 1
+//	Deconv       s(n − 1) + dk − lo − hi + a
+//	UnpoolND     s(n − 1) + k − 2p   (CoverAll: s(n − 1) + k − s + 1 − 2p)
+//	StretchConv  Conv of the stretched length u·n (Nearest) or u(n − 1) + 1 (Zeros)
+//
+// Conv weights are O×(C/G)×k1×…×kn and Deconv weights C×(O/G)×k1×…×kn;
+// groups are contiguous channel blocks.
+//
+// # Engine
+//
+// Every operator is a geometry of one engine. Along each spatial axis the
+// outputs fall into phases whose taps are fixed; a phase is an ordinary
+// strided convolution of the original input, computed as im2col on tiles of
+// output positions followed by a GEMM, and the transposed operations run
+// the same phases as GEMM followed by col2im. A plain convolution has one
+// phase; a stretch by u has u/gcd(s, u) phases per axis with folded
+// (Nearest) or thinned (Zeros) kernels, which is where StretchConv saves
+// its work. Work is spread over GOMAXPROCS goroutines in units that write
+// disjoint memory, and partial weight-gradient sums are added in a fixed
+// order, so results do not depend on the number of threads.
+//
+// Every matrix product goes through gonum's blas32 at call time, so
+// blas32.Use (for example with OpenBLAS through gonum's netlib package)
+// changes the implementation for the whole package.
+//
+// # Errors
+//
+// Every error names the operator, the tensor or axis and the numbers
+// involved, and wraps one of the sentinels (ErrNilTensor, ErrShape,
+// ErrOption, ErrGeometry, ErrData, ErrTooLarge, ErrGradient, ErrNoSolution,
+// ErrInternal), for use with errors.Is. No input makes an exported function
+// panic.
+package aniso
