@@ -100,7 +100,6 @@ func splitPad(total int, upper bool) (lo, hi int) {
 	return total - half, half
 }
 
-
 // onnxParsed is the geometry ONNX Conv and ConvTranspose attributes share.
 type onnxParsed struct {
 	stride, dilation, lo, hi, dk []int
