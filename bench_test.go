@@ -1,0 +1,188 @@
+package aniso
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// benchGeom is a convolution benchmark case: x shape, kernel and options.
+type benchGeom struct {
+	name   string
+	x      []int
+	kernel []int
+	o      ConvOptions
+}
+
+var benchConvCases = []benchGeom{
+	{"8x32x100x100/k=3x3", []int{8, 32, 100, 100}, []int{3, 3}, ConvOptions{PadLo: []int{1, 1}}},
+	{"2x16x16x16x16/k=3x3x3", []int{2, 16, 16, 16, 16}, []int{3, 3, 3}, ConvOptions{PadLo: []int{1, 1, 1}}},
+}
+
+func benchRand(seed uint64, shape ...int) *Tensor {
+	t := New(shape...)
+	fillUniform(rand.New(rand.NewPCG(seed, 1)), t.Data)
+	return t
+}
+
+func shapeName(s []int) string {
+	return strings.Trim(strings.Join(strings.Fields(fmt.Sprint(s)), "x"), "[]")
+}
+
+// reportFlops reports GFLOP/s for macs multiply-adds per iteration.
+func reportFlops(b *testing.B, macs int) {
+	b.ReportMetric(2*float64(macs)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// Naive direct loops, the baseline beside the engine. naiveCorrelate visits
+// every (batch, output channel, output position, input channel, tap) of a
+// convolution once and applies one of its three bilinear forms.
+const (
+	naiveForward = iota // y += w·x
+	naiveData           // x += w·y
+	naiveWeight         // w += x·y
+)
+
+func naiveCorrelate(mode int, x, w, y []float32, xs, ws, ys []int, g convGeom) {
+	nsp := len(xs) - 2
+	groups := g.groups
+	cg, og := xs[1]/groups, ys[1]/groups
+	kvol, ovol, ivol := 1, 1, 1
+	for a := 0; a < nsp; a++ {
+		kvol *= ws[2+a]
+		ovol *= ys[2+a]
+		ivol *= xs[2+a]
+	}
+	oi := make([]int, nsp)
+	ki := make([]int, nsp)
+	for n := 0; n < xs[0]; n++ {
+		for o := 0; o < ys[1]; o++ {
+			grp := o / og
+			for p := 0; p < ovol; p++ {
+				r := p
+				for a := nsp - 1; a >= 0; a-- {
+					oi[a] = r % ys[2+a]
+					r /= ys[2+a]
+				}
+				yi := (n*ys[1]+o)*ovol + p
+				for c := 0; c < cg; c++ {
+					xc := (n*xs[1] + grp*cg + c) * ivol
+					wc := (o*cg + c) * kvol
+					for k := 0; k < kvol; k++ {
+						r := k
+						for a := nsp - 1; a >= 0; a-- {
+							ki[a] = r % ws[2+a]
+							r /= ws[2+a]
+						}
+						off, ok := 0, true
+						for a := 0; a < nsp; a++ {
+							i := oi[a]*g.stride[a] + ki[a]*g.dilation[a] - g.padLo[a]
+							if i < 0 || i >= xs[2+a] {
+								ok = false
+								break
+							}
+							off = off*xs[2+a] + i
+						}
+						if !ok {
+							continue
+						}
+						switch mode {
+						case naiveForward:
+							y[yi] += w[wc+k] * x[xc+off]
+						case naiveData:
+							x[xc+off] += w[wc+k] * y[yi]
+						case naiveWeight:
+							w[wc+k] += x[xc+off] * y[yi]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkConv(b *testing.B) {
+	for _, c := range benchConvCases {
+		x := benchRand(1, c.x...)
+		w := benchRand(2, append([]int{c.x[1], c.x[1]}, c.kernel...)...)
+		p, err := newStretchPlan("conv", x, w, nil, StretchOptions{ConvOptions: c.o})
+		if err != nil {
+			b.Fatal(err)
+		}
+		gy := benchRand(3, p.yShape...)
+		macs := p.e.macs()
+		g, _ := resolveConv("conv", len(c.kernel), c.o)
+		for _, impl := range []string{"engine", "naive"} {
+			b.Run(fmt.Sprintf("impl=%s/shape=%s/pass=forward", impl, c.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if impl == "engine" {
+						Conv(x, w, nil, c.o)
+						continue
+					}
+					y := New(p.yShape...)
+					naiveCorrelate(naiveForward, x.Data, w.Data, y.Data, x.Shape, w.Shape, y.Shape, g)
+				}
+				reportFlops(b, macs)
+			})
+			b.Run(fmt.Sprintf("impl=%s/shape=%s/pass=backward", impl, c.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if impl == "engine" {
+						ConvBackward(x, w, gy, c.o)
+						continue
+					}
+					gx, gw := New(x.Shape...), New(w.Shape...)
+					naiveCorrelate(naiveData, gx.Data, w.Data, gy.Data, x.Shape, w.Shape, gy.Shape, g)
+					naiveCorrelate(naiveWeight, x.Data, gw.Data, gy.Data, x.Shape, w.Shape, gy.Shape, g)
+				}
+				reportFlops(b, 2*macs)
+			})
+		}
+	}
+}
+
+// BenchmarkDeconv runs the transposed convolutions of the Conv cases, from
+// the convolution's output shape back to its input shape.
+func BenchmarkDeconv(b *testing.B) {
+	for _, c := range benchConvCases {
+		w := benchRand(2, append([]int{c.x[1], c.x[1]}, c.kernel...)...)
+		p, err := newStretchPlan("conv", New(c.x...), w, nil, StretchOptions{ConvOptions: c.o})
+		if err != nil {
+			b.Fatal(err)
+		}
+		x := benchRand(1, p.yShape...)
+		o := DeconvOptions{ConvOptions: c.o}
+		gy := benchRand(3, c.x...)
+		macs := p.e.macs()
+		g, _ := resolveConv("deconv", len(c.kernel), c.o)
+		for _, impl := range []string{"engine", "naive"} {
+			b.Run(fmt.Sprintf("impl=%s/shape=%s/pass=forward", impl, c.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if impl == "engine" {
+						Deconv(x, w, nil, o)
+						continue
+					}
+					y := New(c.x...)
+					naiveCorrelate(naiveData, y.Data, w.Data, x.Data, y.Shape, w.Shape, x.Shape, g)
+				}
+				reportFlops(b, macs)
+			})
+			b.Run(fmt.Sprintf("impl=%s/shape=%s/pass=backward", impl, c.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if impl == "engine" {
+						DeconvBackward(x, w, gy, o)
+						continue
+					}
+					gx, gw := New(x.Shape...), New(w.Shape...)
+					naiveCorrelate(naiveForward, gy.Data, w.Data, gx.Data, gy.Shape, w.Shape, gx.Shape, g)
+					naiveCorrelate(naiveWeight, gy.Data, gw.Data, x.Data, gy.Shape, w.Shape, x.Shape, g)
+				}
+				reportFlops(b, 2*macs)
+			})
+		}
+	}
+}
