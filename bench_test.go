@@ -1,10 +1,12 @@
-package aniso
+package aniso_test
 
 import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/anisoconv/aniso"
 )
 
 // benchGeom is a convolution benchmark case: x shape, kernel and options.
@@ -12,18 +14,53 @@ type benchGeom struct {
 	name   string
 	x      []int
 	kernel []int
-	o      ConvOptions
+	o      aniso.ConvOptions
 }
 
 var benchConvCases = []benchGeom{
-	{"8x32x100x100/k=3x3", []int{8, 32, 100, 100}, []int{3, 3}, ConvOptions{PadLo: []int{1, 1}}},
-	{"2x16x16x16x16/k=3x3x3", []int{2, 16, 16, 16, 16}, []int{3, 3, 3}, ConvOptions{PadLo: []int{1, 1, 1}}},
+	{"8x32x100x100/k=3x3", []int{8, 32, 100, 100}, []int{3, 3}, aniso.ConvOptions{PadLo: []int{1, 1}}},
+	{"2x16x16x16x16/k=3x3x3", []int{2, 16, 16, 16, 16}, []int{3, 3, 3}, aniso.ConvOptions{PadLo: []int{1, 1, 1}}},
 }
 
-func benchRand(seed uint64, shape ...int) *Tensor {
-	t := New(shape...)
-	fillUniform(rand.New(rand.NewPCG(seed, 1)), t.Data)
+func benchRand(seed uint64, shape ...int) *aniso.Tensor {
+	t := aniso.New(shape...)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for i := range t.Data {
+		t.Data[i] = 2*rng.Float32() - 1
+	}
 	return t
+}
+
+// convMACs returns the multiply-adds of a convolution from x to y with
+// weights w: one per weight and output position.
+func convMACs(y, w *aniso.Tensor) int {
+	n := y.Shape[0]
+	for _, d := range y.Shape[2:] {
+		n *= d
+	}
+	return n * w.Size()
+}
+
+// naiveGeom is a convolution geometry with every default filled in.
+type naiveGeom struct {
+	stride, padLo, dilation []int
+	groups                  int
+}
+
+func naiveOptions(o aniso.ConvOptions, nsp int) naiveGeom {
+	g := naiveGeom{stride: o.Stride, padLo: o.PadLo, dilation: o.Dilation, groups: max(1, o.Groups)}
+	fill := func(v []int, def int) []int {
+		if v != nil {
+			return v
+		}
+		r := make([]int, nsp)
+		for i := range r {
+			r[i] = def
+		}
+		return r
+	}
+	g.stride, g.padLo, g.dilation = fill(g.stride, 1), fill(g.padLo, 0), fill(g.dilation, 1)
+	return g
 }
 
 func shapeName(s []int) string {
@@ -44,7 +81,7 @@ const (
 	naiveWeight         // w += x·y
 )
 
-func naiveCorrelate(mode int, x, w, y []float32, xs, ws, ys []int, g convGeom) {
+func naiveCorrelate(mode int, x, w, y []float32, xs, ws, ys []int, g naiveGeom) {
 	nsp := len(xs) - 2
 	groups := g.groups
 	cg, og := xs[1]/groups, ys[1]/groups
@@ -106,22 +143,22 @@ func BenchmarkConv(b *testing.B) {
 	for _, c := range benchConvCases {
 		x := benchRand(1, c.x...)
 		w := benchRand(2, append([]int{c.x[1], c.x[1]}, c.kernel...)...)
-		p, err := newStretchPlan("conv", x, w, nil, StretchOptions{ConvOptions: c.o})
+		y, err := aniso.Conv(x, w, nil, c.o)
 		if err != nil {
 			b.Fatal(err)
 		}
-		gy := benchRand(3, p.yShape...)
-		macs := p.e.macs()
-		g, _ := resolveConv("conv", len(c.kernel), c.o)
+		gy := benchRand(3, y.Shape...)
+		macs := convMACs(y, w)
+		g := naiveOptions(c.o, len(c.kernel))
 		for _, impl := range []string{"engine", "naive"} {
 			b.Run(fmt.Sprintf("impl=%s/shape=%s/pass=forward", impl, c.name), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					if impl == "engine" {
-						Conv(x, w, nil, c.o)
+						aniso.Conv(x, w, nil, c.o)
 						continue
 					}
-					y := New(p.yShape...)
+					y := aniso.New(y.Shape...)
 					naiveCorrelate(naiveForward, x.Data, w.Data, y.Data, x.Shape, w.Shape, y.Shape, g)
 				}
 				reportFlops(b, macs)
@@ -130,10 +167,10 @@ func BenchmarkConv(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					if impl == "engine" {
-						ConvBackward(x, w, gy, c.o)
+						aniso.ConvBackward(x, w, gy, c.o)
 						continue
 					}
-					gx, gw := New(x.Shape...), New(w.Shape...)
+					gx, gw := aniso.New(x.Shape...), aniso.New(w.Shape...)
 					naiveCorrelate(naiveData, gx.Data, w.Data, gy.Data, x.Shape, w.Shape, gy.Shape, g)
 					naiveCorrelate(naiveWeight, x.Data, gw.Data, gy.Data, x.Shape, w.Shape, gy.Shape, g)
 				}
@@ -148,24 +185,24 @@ func BenchmarkConv(b *testing.B) {
 func BenchmarkDeconv(b *testing.B) {
 	for _, c := range benchConvCases {
 		w := benchRand(2, append([]int{c.x[1], c.x[1]}, c.kernel...)...)
-		p, err := newStretchPlan("conv", New(c.x...), w, nil, StretchOptions{ConvOptions: c.o})
+		cy, err := aniso.Conv(aniso.New(c.x...), w, nil, c.o)
 		if err != nil {
 			b.Fatal(err)
 		}
-		x := benchRand(1, p.yShape...)
-		o := DeconvOptions{ConvOptions: c.o}
+		x := benchRand(1, cy.Shape...)
+		o := aniso.DeconvOptions{ConvOptions: c.o}
 		gy := benchRand(3, c.x...)
-		macs := p.e.macs()
-		g, _ := resolveConv("deconv", len(c.kernel), c.o)
+		macs := convMACs(cy, w)
+		g := naiveOptions(c.o, len(c.kernel))
 		for _, impl := range []string{"engine", "naive"} {
 			b.Run(fmt.Sprintf("impl=%s/shape=%s/pass=forward", impl, c.name), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					if impl == "engine" {
-						Deconv(x, w, nil, o)
+						aniso.Deconv(x, w, nil, o)
 						continue
 					}
-					y := New(c.x...)
+					y := aniso.New(c.x...)
 					naiveCorrelate(naiveData, y.Data, w.Data, x.Data, y.Shape, w.Shape, x.Shape, g)
 				}
 				reportFlops(b, macs)
@@ -174,10 +211,10 @@ func BenchmarkDeconv(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					if impl == "engine" {
-						DeconvBackward(x, w, gy, o)
+						aniso.DeconvBackward(x, w, gy, o)
 						continue
 					}
-					gx, gw := New(x.Shape...), New(w.Shape...)
+					gx, gw := aniso.New(x.Shape...), aniso.New(w.Shape...)
 					naiveCorrelate(naiveForward, gy.Data, w.Data, gx.Data, gy.Shape, w.Shape, gx.Shape, g)
 					naiveCorrelate(naiveWeight, gy.Data, gw.Data, x.Data, gy.Shape, w.Shape, x.Shape, g)
 				}
