@@ -1,0 +1,155 @@
+package aniso_test
+
+import (
+	"fmt"
+
+	"github.com/anisoconv/aniso"
+)
+
+func ExampleConv() {
+	// A 1×1×4×4 input and a 2×2 kernel that adds each sample to its right
+	// neighbour, at stride 2 along the first spatial axis.
+	x := aniso.New(1, 1, 4, 4)
+	for i := range x.Data {
+		x.Data[i] = float32(i)
+	}
+	w := aniso.New(1, 1, 2, 2)
+	copy(w.Data, []float32{1, 1, 0, 0})
+	b := aniso.New(1)
+	b.Data[0] = 100
+	y, err := aniso.Conv(x, w, b, aniso.ConvOptions{Stride: []int{2, 1}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(y.Shape, y.Data)
+	// Output:
+	// [1 1 2 3] [101 103 105 117 119 121]
+}
+
+func ExampleDeconv() {
+	// Each input sample lands at stride 2 and spreads over a 3-tap
+	// kernel; PadLo 1 crops one output from each end.
+	x := aniso.New(1, 1, 3)
+	copy(x.Data, []float32{1, 2, 3})
+	w := aniso.New(1, 1, 3)
+	copy(w.Data, []float32{1, 10, 100})
+	y, err := aniso.Deconv(x, w, nil, aniso.DeconvOptions{
+		ConvOptions: aniso.ConvOptions{Stride: []int{2}, PadLo: []int{1}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(y.Shape, y.Data)
+	// Output:
+	// [1 1 5] [10 102 20 203 30]
+}
+
+func ExampleStretchConv() {
+	// The seed problem: (100,100) → (50,200) in one operator. The first
+	// axis is shrunk by stride 2, the second grown by a nearest stretch of
+	// 2, both under one 4×4 kernel.
+	x := aniso.New(1, 1, 100, 100)
+	for i := range x.Data {
+		x.Data[i] = 1
+	}
+	w := aniso.New(1, 1, 4, 4)
+	for i := range w.Data {
+		w.Data[i] = 1.0 / 16
+	}
+	y, err := aniso.StretchConv(x, w, nil, aniso.StretchOptions{
+		ConvOptions: aniso.ConvOptions{
+			Stride: []int{2, 1},
+			PadLo:  []int{1, 1},
+			PadHi:  []int{1, 2},
+		},
+		Stretch: []int{1, 2},
+		Mode:    aniso.Nearest,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(y.Shape)
+	// Away from the borders a constant input stays constant; the first row
+	// and column see the zero padding.
+	fmt.Println(y.Data[0], y.Data[1], y.Data[2*200+5])
+	// Output:
+	// [1 1 50 200]
+	// 0.5625 0.75 1
+}
+
+func ExampleUnpoolND() {
+	x := aniso.New(1, 1, 3)
+	copy(x.Data, []float32{1, 2, 3})
+	for _, cover := range []bool{false, true} {
+		// Chainer's unpooling_nd(ksize=2): with cover_all the last copy
+		// is dropped.
+		y, err := aniso.UnpoolND(x, aniso.UnpoolOptions{Ksize: []int{2}, CoverAll: cover})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("cover_all=%t: %v\n", cover, y.Data)
+	}
+	// Overlapping windows (k > s) add up.
+	y, err := aniso.UnpoolND(x, aniso.UnpoolOptions{Ksize: []int{3}, Stride: []int{2}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("k=3, s=2: %v\n", y.Data)
+	// Output:
+	// cover_all=false: [1 1 2 2 3 3]
+	// cover_all=true: [1 1 2 2 3]
+	// k=3, s=2: [1 1 3 2 5 3 3]
+}
+
+func ExampleSolveStretch() {
+	for _, c := range []struct{ in, out, kernel []int }{
+		{[]int{100, 100}, []int{50, 200}, []int{4, 4}},
+		{[]int{16, 16, 16}, []int{8, 32, 16}, []int{3, 3, 3}},
+	} {
+		o, err := aniso.SolveStretch(c.in, c.out, c.kernel, aniso.Nearest)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%v → %v, kernel %v:\n", c.in, c.out, c.kernel)
+		for i := range c.in {
+			fmt.Printf("  axis %d: stretch %d, stride %d, pad %d/%d\n",
+				i, o.Stretch[i], o.Stride[i], o.PadLo[i], o.PadHi[i])
+		}
+	}
+	// Output:
+	// [100 100] → [50 200], kernel [4 4]:
+	//   axis 0: stretch 1, stride 2, pad 1/1
+	//   axis 1: stretch 2, stride 1, pad 1/2
+	// [16 16 16] → [8 32 16], kernel [3 3 3]:
+	//   axis 0: stretch 1, stride 2, pad 0/1
+	//   axis 1: stretch 2, stride 1, pad 1/1
+	//   axis 2: stretch 1, stride 1, pad 1/1
+}
+
+func ExampleCheckGradient() {
+	x := aniso.New(1, 2, 5, 5)
+	w := aniso.New(3, 2, 3, 3)
+	for i := range x.Data {
+		x.Data[i] = float32(i%7) - 3
+	}
+	for i := range w.Data {
+		w.Data[i] = float32(i%5) - 2
+	}
+	o := aniso.ConvOptions{PadLo: []int{1, 1}}
+	rep, err := aniso.CheckGradient(
+		func(xs []*aniso.Tensor) (*aniso.Tensor, error) { return aniso.Conv(xs[0], xs[1], nil, o) },
+		func(xs []*aniso.Tensor, gy *aniso.Tensor) ([]*aniso.Tensor, error) {
+			gx, gw, _, err := aniso.ConvBackward(xs[0], xs[1], gy, o)
+			return []*aniso.Tensor{gx, gw}, err
+		},
+		[]*aniso.Tensor{x, w}, aniso.GradCheckOptions{Seed: 1})
+	fmt.Println(err, len(rep.Results))
+	// Output:
+	// <nil> 4
+}
