@@ -116,8 +116,11 @@ func newDeconvPlan(op string, x, w, b *Tensor, o DeconvOptions) (*deconvPlan, er
 	}
 	src := x.Shape[2:]
 	kernel := w.Shape[2:]
+	if err := checkRows(op, w.Shape[1], kernel); err != nil {
+		return nil, err
+	}
 	dst := make([]int, nsp)
-	axes := make([][]axisPhase, nsp)
+	specs := make([]axisSpec, nsp)
 	for a := range nsp {
 		var ck checked
 		n, k, s, d, lo, hi := src[a], kernel[a], g.stride[a], g.dilation[a], g.padLo[a], g.padHi[a]
@@ -134,7 +137,7 @@ func newDeconvPlan(op string, x, w, b *Tensor, o DeconvOptions) (*deconvPlan, er
 			return nil, errorf(op, ErrGeometry, "axis %d: pad %s crops past the output %d", a, pads(lo, hi), out)
 		}
 		dst[a] = out
-		axes[a] = axisPhases(n, k, s, d, lo, 1, Nearest)
+		specs[a] = axisSpec{k: k, s: s, d: d, lo: lo, u: 1}
 	}
 	yShape, err := outShape(op, x.Shape[0], outC, dst)
 	if err != nil {
@@ -143,7 +146,7 @@ func newDeconvPlan(op string, x, w, b *Tensor, o DeconvOptions) (*deconvPlan, er
 	if err := checkData(op, []string{"x", "w", "b"}, x, w, b); err != nil {
 		return nil, err
 	}
-	e, err := newEngine(op, x.Shape[0], g.groups, outC/g.groups, c/g.groups, dst, src, kernel, axes)
+	e, err := newEngine(op, x.Shape[0], g.groups, outC/g.groups, c/g.groups, dst, src, specs, Nearest)
 	if err != nil {
 		return nil, err
 	}

@@ -94,14 +94,38 @@ const colBudget = 1 << 17
 // minTile is the fewest output positions per tile.
 const minTile = 64
 
-func newEngine(op string, batch, groups, cin, cout int, src, dst, kernel []int, axes [][]axisPhase) (*engine, error) {
+// axisSpec is the geometry of one spatial axis: kernel k, stride s,
+// dilation d, padding lo before the axis, and stretch u.
+type axisSpec struct{ k, s, d, lo, u int }
+
+// Limits on the phase tables, which grow with the stretch factor: a
+// stretch far beyond the output length would otherwise make one phase per
+// output.
+const (
+	maxAxisTaps = 1 << 20 // phases times kernel taps of one axis
+	maxPhases   = 1 << 20 // phases of the whole tensor
+)
+
+// newEngine builds the engine of a geometry whose output-side spatial
+// sizes dst have already been validated.
+func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []axisSpec, mode StretchMode) (*engine, error) {
 	e := &engine{
 		batch: batch, groups: groups, cin: cin, cout: cout,
-		src: src, dst: dst, kernel: kernel, axes: axes,
+		src: src, dst: dst, kernel: make([]int, len(specs)), axes: make([][]axisPhase, len(specs)),
 		kvol: 1, nphase: 1, unfolded: true, dense: true,
 	}
-	for a, ps := range axes {
-		e.kvol *= kernel[a]
+	for a, sp := range specs {
+		nph := min(sp.u/gcd(sp.s, sp.u), dst[a])
+		if taps, ok := mul(nph, sp.k); !ok || taps > maxAxisTaps || e.nphase*nph > maxPhases {
+			return nil, errorf(op, ErrTooLarge, "axis %d: stretch %d with stride %d gives %d output phases of up to %d taps, too many", a, sp.u, sp.s, nph, sp.k)
+		}
+		e.nphase *= nph
+		e.kernel[a] = sp.k
+		e.axes[a] = axisPhases(dst[a], sp.k, sp.s, sp.d, sp.lo, sp.u, mode)
+	}
+	e.nphase = 1
+	for a, ps := range e.axes {
+		e.kvol *= e.kernel[a]
 		e.nphase *= len(ps)
 		if len(ps) != 1 {
 			e.unfolded, e.dense = false, false
@@ -111,7 +135,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst, kernel []int, 
 		if p.oStart != 0 || p.oStep != 1 || p.count != dst[a] {
 			e.dense = false
 		}
-		if len(p.taps) != kernel[a] {
+		if len(p.taps) != e.kernel[a] {
 			e.unfolded = false
 		}
 		for t, f := range p.fold {
@@ -120,7 +144,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst, kernel []int, 
 			}
 		}
 	}
-	sel := make([]int, len(axes))
+	sel := make([]int, len(e.axes))
 	for r := 0; r < e.nphase; r++ {
 		e.selectPhase(r, sel)
 		taps, pos := e.phaseSize(sel)

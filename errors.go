@@ -41,7 +41,7 @@ var (
 // MaxElements is the largest number of elements the package allocates for a
 // single tensor or scratch buffer. Larger requests fail with ErrTooLarge
 // before any allocation.
-const MaxElements = 1 << 32
+const MaxElements = 1 << 30
 
 // opError is an error raised by one operator. Its message reads
 // "aniso: op: detail" and it unwraps to one of the sentinels.

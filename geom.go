@@ -124,7 +124,8 @@ func resolveConv(op string, nsp int, o ConvOptions) (convGeom, error) {
 }
 
 // checkOperand validates the structure of a tensor an operator reads: not
-// nil, strides matching the shape, no negative sizes, and rank if rank > 0.
+// nil, strides matching the shape, no negative sizes, at most MaxElements
+// elements, and rank if rank > 0.
 func checkOperand(op, name string, t *Tensor, rank int) error {
 	if t == nil {
 		return errorf(op, ErrNilTensor, "%s is nil", name)
@@ -136,6 +137,9 @@ func checkOperand(op, name string, t *Tensor, rank int) error {
 		if d < 0 {
 			return errorf(op, ErrData, "%s: dimension %d has negative size %d", name, i, d)
 		}
+	}
+	if _, ok := volume(t.Shape); !ok {
+		return errorf(op, ErrTooLarge, "%s: shape %v has more than %d elements", name, t.Shape, MaxElements)
 	}
 	if rank > 0 && len(t.Shape) != rank {
 		return errorf(op, ErrShape, "%s has rank %d, want %d", name, len(t.Shape), rank)
@@ -235,4 +239,24 @@ func pads(lo, hi int) string {
 		return fmt.Sprint(v)
 	}
 	return f(lo) + "+" + f(hi)
+}
+
+// maxRows bounds the im2col rows, input channels per group times kernel
+// taps, so that a tile of minTile output positions stays within
+// MaxElements.
+const maxRows = MaxElements / minTile
+
+// checkRows validates the im2col rows of a kernel over cin channels per
+// group before any per-tap tables are built.
+func checkRows(op string, cin int, kernel []int) error {
+	rows, ok := cin, true
+	for _, k := range kernel {
+		if rows, ok = mul(rows, k); !ok {
+			break
+		}
+	}
+	if !ok || rows > maxRows {
+		return errorf(op, ErrTooLarge, "kernel %v over %d channels per group has more than %d taps", kernel, cin, maxRows)
+	}
+	return nil
 }

@@ -108,8 +108,11 @@ func newStretchPlan(op string, x, w, b *Tensor, o StretchOptions) (*stretchPlan,
 	}
 	src := x.Shape[2:]
 	kernel := w.Shape[2:]
+	if err := checkRows(op, c/g.groups, kernel); err != nil {
+		return nil, err
+	}
 	dst := make([]int, nsp)
-	axes := make([][]axisPhase, nsp)
+	specs := make([]axisSpec, nsp)
 	for a := range nsp {
 		var ck checked
 		n, k, s, d, lo, hi := src[a], kernel[a], g.stride[a], g.dilation[a], g.padLo[a], g.padHi[a]
@@ -133,7 +136,7 @@ func newStretchPlan(op string, x, w, b *Tensor, o StretchOptions) (*stretchPlan,
 			return nil, errorf(op, ErrGeometry, "axis %d: input %d + pad %s is smaller than the dilated kernel %d", a, n, pads(lo, hi), dk)
 		}
 		dst[a] = (span-dk)/s + 1
-		axes[a] = axisPhases(dst[a], k, s, d, lo, u[a], o.Mode)
+		specs[a] = axisSpec{k: k, s: s, d: d, lo: lo, u: u[a]}
 	}
 	yShape, err := outShape(op, x.Shape[0], outC, dst)
 	if err != nil {
@@ -142,7 +145,7 @@ func newStretchPlan(op string, x, w, b *Tensor, o StretchOptions) (*stretchPlan,
 	if err := checkData(op, []string{"x", "w", "b"}, x, w, b); err != nil {
 		return nil, err
 	}
-	e, err := newEngine(op, x.Shape[0], g.groups, c/g.groups, outC/g.groups, src, dst, kernel, axes)
+	e, err := newEngine(op, x.Shape[0], g.groups, c/g.groups, outC/g.groups, src, dst, specs, o.Mode)
 	if err != nil {
 		return nil, err
 	}

@@ -116,6 +116,9 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 			return nil, err
 		}
 	}
+	if err := checkRows(op, 1, k); err != nil {
+		return nil, err
+	}
 	src := x.Shape[2:]
 	dst := make([]int, nsp)
 	direct := true
@@ -151,11 +154,11 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 	}
 	// A depthwise transposed convolution with an all-ones kernel: the
 	// engine's gathered side is the unpooled output.
-	axes := make([][]axisPhase, nsp)
+	specs := make([]axisSpec, nsp)
 	for a := range nsp {
-		axes[a] = axisPhases(src[a], k[a], s[a], 1, pad[a], 1, Nearest)
+		specs[a] = axisSpec{k: k[a], s: s[a], d: 1, lo: pad[a], u: 1}
 	}
-	p.e, err = newEngine(op, x.Shape[0], x.Shape[1], 1, 1, dst, src, k, axes)
+	p.e, err = newEngine(op, x.Shape[0], x.Shape[1], 1, 1, dst, src, specs, Nearest)
 	return p, err
 }
 
