@@ -119,7 +119,10 @@ func TestBadInput(t *testing.T) {
 			_, _, _, err := StretchConvBackward(x, New(6, 4, 3, 3), New(1, 6, 3, 4), StretchOptions{})
 			return err
 		}, ErrShape, []string{"gy has shape"}},
-		{"unpool gy shape", func() error { _, err := UnpoolNDBackward(x, New(2, 4, 10, 11), UnpoolOptions{Ksize: []int{2, 2}}); return err }, ErrShape, []string{"want the output shape [2 4 10 12]"}},
+		{"unpool gy shape", func() error {
+			_, err := UnpoolNDBackward(x, New(2, 4, 10, 11), UnpoolOptions{Ksize: []int{2, 2}})
+			return err
+		}, ErrShape, []string{"want the output shape [2 4 10 12]"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -240,7 +243,10 @@ func TestNoPanic(t *testing.T) {
 					Strides: co.Stride, OutputPadding: do.OutputPadding, OutputShape: wildInts(rng, nsp)}, wildInts(rng, nsp), wildInts(rng, nsp))
 				return err
 			},
-			func() error { _, err := SolveStretch(wildInts(rng, nsp), wildInts(rng, nsp), wildInts(rng, nsp), so.Mode); return err },
+			func() error {
+				_, err := SolveStretch(wildInts(rng, nsp), wildInts(rng, nsp), wildInts(rng, nsp), so.Mode)
+				return err
+			},
 		}
 		for j, call := range calls {
 			func() {
