@@ -180,6 +180,76 @@ func BenchmarkConv(b *testing.B) {
 	}
 }
 
+// BenchmarkStretch compares StretchConv with the two-step composition it
+// replaces on (8,32,100,100) → (8,32,50,200): UnpoolND with k = s = 2 then
+// Conv for Nearest, a depthwise one-tap Deconv at stride 2 (zero
+// interleaving) then Conv for Zeros. GFLOP/s counts the multiply-adds of
+// stretch-then-conv for both, so the fused operator's figure is effective.
+func BenchmarkStretch(b *testing.B) {
+	x := benchRand(1, 8, 32, 100, 100)
+	w := benchRand(2, 32, 32, 4, 4)
+	tap := aniso.New(32, 1, 1, 1)
+	for i := range tap.Data {
+		tap.Data[i] = 1
+	}
+	interleave := aniso.DeconvOptions{ConvOptions: aniso.ConvOptions{Stride: []int{1, 2}, Groups: 32}}
+	unpool := aniso.UnpoolOptions{Ksize: []int{1, 2}}
+	for _, mode := range []aniso.StretchMode{aniso.Nearest, aniso.Zeros} {
+		o := aniso.StretchOptions{
+			ConvOptions: aniso.ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 2}},
+			Stretch:     []int{1, 2}, Mode: mode,
+		}
+		stretch := func(x *aniso.Tensor) (*aniso.Tensor, error) { return aniso.UnpoolND(x, unpool) }
+		unstretch := func(x, gh *aniso.Tensor) (*aniso.Tensor, error) { return aniso.UnpoolNDBackward(x, gh, unpool) }
+		if mode == aniso.Zeros {
+			o.PadLo = []int{1, 2}
+			stretch = func(x *aniso.Tensor) (*aniso.Tensor, error) { return aniso.Deconv(x, tap, nil, interleave) }
+			unstretch = func(x, gh *aniso.Tensor) (*aniso.Tensor, error) {
+				gx, _, _, err := aniso.DeconvBackward(x, tap, gh, interleave)
+				return gx, err
+			}
+		}
+		y, err := aniso.StretchConv(x, w, nil, o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		gy := benchRand(3, y.Shape...)
+		macs := convMACs(y, w)
+		name := "mode=" + strings.ToLower(mode.String()) + "/shape=8x32x100x100"
+		b.Run("method=fused/"+name+"/pass=forward", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				aniso.StretchConv(x, w, nil, o)
+			}
+			reportFlops(b, macs)
+		})
+		b.Run("method=fused/"+name+"/pass=backward", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				aniso.StretchConvBackward(x, w, gy, o)
+			}
+			reportFlops(b, 2*macs)
+		})
+		b.Run("method=two-step/"+name+"/pass=forward", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				h, _ := stretch(x)
+				aniso.Conv(h, w, nil, o.ConvOptions)
+			}
+			reportFlops(b, macs)
+		})
+		b.Run("method=two-step/"+name+"/pass=backward", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				h, _ := stretch(x)
+				gh, _, _, _ := aniso.ConvBackward(h, w, gy, o.ConvOptions)
+				unstretch(x, gh)
+			}
+			reportFlops(b, 2*macs)
+		})
+	}
+}
+
 // BenchmarkDeconv runs the transposed convolutions of the Conv cases, from
 // the convolution's output shape back to its input shape.
 func BenchmarkDeconv(b *testing.B) {
