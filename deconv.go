@@ -27,18 +27,17 @@ type DeconvOptions struct {
 // ErrTooLarge.
 func Deconv(x, w, b *Tensor, o DeconvOptions) (y *Tensor, err error) {
 	defer guard("deconv", &err)
-	p, err := newDeconvPlan("deconv", x, w, b, o)
+	p, err := newDeconvPlan("deconv", x, w, o)
 	if err != nil {
 		return nil, err
 	}
+	if err := checkBias("deconv", b, p.yShape[1]); err != nil {
+		return nil, err
+	}
 	y = New(p.yShape...)
-	if p.yShape[0] == 0 {
-		return y, nil
+	if err := p.forward(y, x, w, b); err != nil {
+		return nil, err
 	}
-	if b != nil {
-		fillChannels(y, packed(b))
-	}
-	p.e.backwardData(viewOf(y), viewOf(x), packed(w))
 	return y, nil
 }
 
@@ -48,25 +47,57 @@ func Deconv(x, w, b *Tensor, o DeconvOptions) (y *Tensor, err error) {
 // and gb has O elements; all are new contiguous tensors.
 func DeconvBackward(x, w, gy *Tensor, o DeconvOptions) (gx, gw, gb *Tensor, err error) {
 	defer guard("deconv", &err)
-	p, err := newDeconvPlan("deconv", x, w, nil, o)
+	p, err := newDeconvPlan("deconv", x, w, o)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if err := checkGrad("deconv", gy, p.yShape); err != nil {
 		return nil, nil, nil, err
 	}
-	if err := checkData("deconv", []string{"gy"}, gy); err != nil {
+	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.bShape...)
+	if err := p.backward(gx, gw, gb, x, w, gy); err != nil {
 		return nil, nil, nil, err
 	}
-	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.yShape[1])
-	if p.yShape[0] == 0 {
-		return gx, gw, gb, nil
-	}
-	gyv := viewOf(gy)
-	p.e.forward(viewOf(gx), gyv, packed(w), nil)
-	p.e.backwardWeight(gw.Data, gyv, viewOf(x))
-	sumChannels(gb.Data, gyv, p.yShape)
 	return gx, gw, gb, nil
+}
+
+// DeconvPlan is a Deconv geometry validated once, with its scratch, for
+// running the operator and its gradients again and again: after the first
+// call of each, Forward and Backward allocate nothing. A plan is not safe
+// for concurrent use.
+type DeconvPlan struct{ p *deconvPlan }
+
+// NewDeconvPlan validates a Deconv of inputs of shape x and weights of
+// shape w and allocates its scratch. Errors are as for Deconv.
+func NewDeconvPlan(x, w []int, o DeconvOptions) (plan *DeconvPlan, err error) {
+	defer guard("deconv", &err)
+	p, err := newDeconvPlan("deconv", &Tensor{Shape: x}, &Tensor{Shape: w}, o)
+	if err != nil {
+		return nil, err
+	}
+	return &DeconvPlan{p}, nil
+}
+
+// OutShape returns the shape of the plan's output.
+func (p *DeconvPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) }
+
+// Workspace returns the number of float32 values of scratch the plan holds.
+func (p *DeconvPlan) Workspace() int { return p.p.e.workspace() }
+
+// Forward computes Deconv(x, w, b) into y, a contiguous tensor of shape
+// OutShape. b may be nil. y must not overlap the inputs.
+func (p *DeconvPlan) Forward(y, x, w, b *Tensor) (err error) {
+	defer guard("deconv", &err)
+	return p.p.forward(y, x, w, b)
+}
+
+// Backward computes the gradients of Deconv for the output gradient gy
+// into gx, gw and gb, contiguous tensors of the shapes of x, w and the
+// bias. Any of them may be nil to skip that gradient. They must not
+// overlap the inputs.
+func (p *DeconvPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
+	defer guard("deconv", &err)
+	return p.p.backward(gx, gw, gb, x, w, gy)
 }
 
 // deconvPlan is a validated Deconv geometry. Its engine runs the
@@ -74,12 +105,14 @@ func DeconvBackward(x, w, gy *Tensor, o DeconvOptions) (gx, gw, gb *Tensor, err 
 // and the output side is Deconv's input.
 type deconvPlan struct {
 	e      *engine
+	io     planIO
 	xShape []int
 	wShape []int
 	yShape []int
+	bShape []int
 }
 
-func newDeconvPlan(op string, x, w, b *Tensor, o DeconvOptions) (*deconvPlan, error) {
+func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*deconvPlan, error) {
 	nsp, err := checkInput(op, "x", x)
 	if err != nil {
 		return nil, err
@@ -111,10 +144,7 @@ func newDeconvPlan(op string, x, w, b *Tensor, o DeconvOptions) (*deconvPlan, er
 	if !ok || outC > MaxElements {
 		return nil, errorf(op, ErrTooLarge, "%d output channels per group times %d groups is too large", w.Shape[1], g.groups)
 	}
-	if err := checkBias(op, b, outC); err != nil {
-		return nil, err
-	}
-	src := x.Shape[2:]
+	src := append([]int(nil), x.Shape[2:]...)
 	kernel := w.Shape[2:]
 	if err := checkRows(op, w.Shape[1], kernel); err != nil {
 		return nil, err
@@ -143,12 +173,71 @@ func newDeconvPlan(op string, x, w, b *Tensor, o DeconvOptions) (*deconvPlan, er
 	if err != nil {
 		return nil, err
 	}
-	if err := checkData(op, []string{"x", "w", "b"}, x, w, b); err != nil {
-		return nil, err
-	}
 	e, err := newEngine(op, x.Shape[0], g.groups, outC/g.groups, c/g.groups, dst, src, specs, Nearest)
 	if err != nil {
 		return nil, err
 	}
-	return &deconvPlan{e: e, xShape: x.Shape, wShape: w.Shape, yShape: yShape}, nil
+	return &deconvPlan{
+		e:      e,
+		io:     newPlanIO(op, nsp+2),
+		xShape: append([]int(nil), x.Shape...),
+		wShape: append([]int(nil), w.Shape...),
+		yShape: yShape,
+		bShape: []int{outC},
+	}, nil
+}
+
+func (p *deconvPlan) forward(y, x, w, b *Tensor) error {
+	if err := p.io.operand("x", x, p.xShape); err != nil {
+		return err
+	}
+	if err := p.io.operand("w", w, p.wShape); err != nil {
+		return err
+	}
+	if b != nil {
+		if err := p.io.operand("b", b, p.bShape); err != nil {
+			return err
+		}
+	}
+	if err := p.io.result("y", y, p.yShape); err != nil {
+		return err
+	}
+	if b != nil {
+		fillChannels(y, p.io.bias(b))
+	} else {
+		clear(y.Data[:y.Size()])
+	}
+	if p.yShape[0] > 0 {
+		p.e.backwardData(p.io.view(y, 0), p.io.view(x, 1), p.io.weights(w))
+	}
+	return nil
+}
+
+func (p *deconvPlan) backward(gx, gw, gb, x, w, gy *Tensor) error {
+	if err := p.io.operand("x", x, p.xShape); err != nil {
+		return err
+	}
+	if err := p.io.operand("w", w, p.wShape); err != nil {
+		return err
+	}
+	if err := p.io.operand("gy", gy, p.yShape); err != nil {
+		return err
+	}
+	if err := p.io.results([]string{"gx", "gw", "gb"}, []*Tensor{gx, gw, gb}, [][]int{p.xShape, p.wShape, p.bShape}); err != nil {
+		return err
+	}
+	gyv := p.io.view(gy, 0)
+	if gx != nil && p.xShape[0] > 0 {
+		p.e.forward(p.io.view(gx, 1), gyv, p.io.weights(w), nil)
+	}
+	if gw != nil {
+		clear(gw.Data[:gw.Size()])
+		if p.xShape[0] > 0 {
+			p.e.backwardWeight(gw.Data, gyv, p.io.view(x, 2))
+		}
+	}
+	if gb != nil {
+		sumChannels(gb.Data, gyv, p.yShape)
+	}
+	return nil
 }

@@ -1,6 +1,11 @@
 package aniso
 
-import "math"
+import (
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
 
 // The engine computes one generalised correlation
 //
@@ -84,7 +89,25 @@ type engine struct {
 	tiles         int  // tiles per phase, the most over all phases
 	colSize       int  // scratch floats for one im2col tile
 	tapsMax       int  // most taps of any phase, Π over axes
+	tmpTile       int  // most output positions of any tile
 	work          int  // multiply-adds of one pass, for the parallel threshold
+
+	// Scratch, one worker per goroutine, and the shares handed to them.
+	workers []*worker
+	shares  []share
+	partial []float32 // partial weight-gradient sums, made on first use
+
+	// The current call: its operation, operands and progress.
+	op, units int
+	out, in   view // output-side and gathered-side operands
+	wc, bias  []float32
+	gw        []float32
+	direct    bool // output-side rows go to the GEMM without a copy
+	chunks    int
+	next      atomic.Int64
+	wg        sync.WaitGroup
+	mu        sync.Mutex
+	fault     any
 }
 
 // colBudget is the number of floats an im2col tile aims at: large enough to
@@ -155,6 +178,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 			return nil, errorf(op, ErrTooLarge, "im2col tile of %d×%d exceeds %d elements", k, tile, MaxElements)
 		}
 		e.colSize = max(e.colSize, col)
+		e.tmpTile = max(e.tmpTile, tile)
 		if w, ok := mul(batch*groups*cout, col); ok {
 			e.work = min(e.work+w, math.MaxInt/2)
 		}
@@ -162,6 +186,16 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 		if tile > 0 {
 			e.tiles = max(e.tiles, (pos+tile-1)/tile)
 		}
+	}
+	nw := 1
+	if e.work >= parallelMACs {
+		nw = runtime.GOMAXPROCS(0)
+	}
+	e.workers = make([]*worker, nw)
+	e.shares = make([]share, nw)
+	for i := range e.workers {
+		e.workers[i] = e.newWorker()
+		e.shares[i] = share{e: e, wk: e.workers[i], pooled: i > 0}
 	}
 	return e, nil
 }
@@ -248,7 +282,7 @@ func (e *engine) newWorker() *worker {
 	nax := len(e.axes)
 	w := &worker{
 		col:   make([]float32, e.colSize),
-		tmp:   make([]float32, e.cout*e.maxTile()),
+		tmp:   make([]float32, e.cout*e.tmpTile),
 		jlist: make([]int, 0, e.kvol),
 		sel:   make([]int, nax),
 		tap:   make([]int, nax),
@@ -258,17 +292,6 @@ func (e *engine) newWorker() *worker {
 	}
 	w.lines.init(nax)
 	return w
-}
-
-func (e *engine) maxTile() int {
-	t := 0
-	sel := make([]int, len(e.axes))
-	for r := 0; r < e.nphase; r++ {
-		e.selectPhase(r, sel)
-		taps, pos := e.phaseSize(sel)
-		t = max(t, e.tileFor(e.cin*taps, pos))
-	}
-	return t
 }
 
 // weights returns the weights of phase wk.sel for group g as a

@@ -13,50 +13,105 @@ import (
 // the calling goroutine.
 const parallelMACs = 1 << 20
 
-// run calls fn for every unit in [0, units), spread over at most GOMAXPROCS
-// goroutines when the call does enough work. Units must write disjoint
-// memory, so results do not depend on the number of goroutines. A panic in
-// a unit is re-raised on the calling goroutine.
-func (e *engine) run(units int, fn func(wk *worker, u int)) {
-	workers := min(runtime.GOMAXPROCS(0), units)
-	if e.work < parallelMACs {
-		workers = 1
-	}
-	if workers <= 1 {
-		wk := e.newWorker()
-		for u := 0; u < units; u++ {
-			fn(wk, u)
-		}
+// pool holds the package's worker goroutines, shared by every engine. It
+// starts them on first use and grows with GOMAXPROCS; a worker takes a
+// share of one call at a time, so handing out work allocates nothing.
+var pool struct {
+	mu   sync.Mutex
+	size atomic.Int64
+	jobs chan *share
+}
+
+// share is one goroutine's part of a parallel call: it takes units from
+// the engine until none are left.
+type share struct {
+	e      *engine
+	wk     *worker
+	pooled bool
+}
+
+func growPool(n int) {
+	if int(pool.size.Load()) >= n {
 		return
 	}
-	var (
-		next  atomic.Int64
-		wg    sync.WaitGroup
-		once  sync.Once
-		fault any
-	)
-	for i := 0; i < workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					once.Do(func() { fault = r })
-				}
-			}()
-			wk := e.newWorker()
-			for {
-				u := int(next.Add(1) - 1)
-				if u >= units {
-					return
-				}
-				fn(wk, u)
-			}
-		}()
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	if pool.jobs == nil {
+		pool.jobs = make(chan *share, 256)
 	}
-	wg.Wait()
-	if fault != nil {
-		panic(fault)
+	for int(pool.size.Load()) < n {
+		go poolWorker(pool.jobs)
+		pool.size.Add(1)
+	}
+}
+
+func poolWorker(jobs <-chan *share) {
+	for s := range jobs {
+		s.e.runShare(s)
+	}
+}
+
+// Operations of the engine, selected by engine.op for the current call.
+const (
+	opForward = iota
+	opBackwardData
+	opBackwardWeight
+)
+
+// run performs the operation set up in e for units [0, units), spread over
+// at most GOMAXPROCS goroutines when the call does enough work. Units write
+// disjoint memory, so results do not depend on the number of goroutines. A
+// panic in any unit is re-raised on the calling goroutine once every share
+// has finished.
+func (e *engine) run(op, units int) {
+	e.op, e.units = op, units
+	e.next.Store(0)
+	e.fault = nil
+	for _, wk := range e.workers {
+		wk.wfKey = 0
+	}
+	n := min(runtime.GOMAXPROCS(0), units, len(e.workers))
+	if n > 1 {
+		growPool(n - 1)
+		e.wg.Add(n - 1)
+		for i := 1; i < n; i++ {
+			pool.jobs <- &e.shares[i]
+		}
+	}
+	e.runShare(&e.shares[0])
+	e.wg.Wait()
+	if e.fault != nil {
+		panic(e.fault)
+	}
+}
+
+// runShare runs units of the current call until none are left.
+func (e *engine) runShare(s *share) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.mu.Lock()
+			if e.fault == nil {
+				e.fault = r
+			}
+			e.mu.Unlock()
+		}
+		if s.pooled {
+			e.wg.Done()
+		}
+	}()
+	for {
+		u := int(e.next.Add(1) - 1)
+		if u >= e.units {
+			return
+		}
+		switch e.op {
+		case opForward:
+			e.forwardUnit(s.wk, u)
+		case opBackwardData:
+			e.backwardDataUnit(s.wk, u)
+		case opBackwardWeight:
+			e.backwardWeightUnit(s.wk, u)
+		}
 	}
 }
 
@@ -79,45 +134,48 @@ func (e *engine) tile(i int, wk *worker) (k, p0, p1 int) {
 	return k, p0, min(pos, p0+ts)
 }
 
-// forward computes y = Wf·im2col(x) (+ bias) into y, a zeroed contiguous
-// output-side tensor. wc holds the weights contiguously.
+// forward computes y = Wf·im2col(x) (+ bias) into y, a zeroed output-side
+// tensor whose rows are contiguous. wc holds the weights contiguously.
 func (e *engine) forward(y, x view, wc, bias []float32) {
-	units := e.nphase * e.groups * e.batch * e.tiles
-	e.run(units, func(wk *worker, u int) {
-		i := u % e.tiles
-		u /= e.tiles
-		n := u % e.batch
-		u /= e.batch
-		g := u % e.groups
-		r := u / e.groups
-		e.selectPhase(r, wk.sel)
-		k, p0, p1 := e.tile(i, wk)
-		if p0 >= p1 {
-			return
-		}
-		cols := p1 - p0
-		w := e.weights(wc, g, r, wk)
-		col := wk.col[:k*cols]
-		e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
-		if e.dense {
-			c := y.data[n*y.sn+g*e.cout*y.sc+p0:]
-			var beta float32
-			if bias != nil {
-				for o := 0; o < e.cout; o++ {
-					row := c[o*y.sc : o*y.sc+cols]
-					for j := range row {
-						row[j] = bias[g*e.cout+o]
-					}
+	e.out, e.in, e.wc, e.bias = y, x, wc, bias
+	e.run(opForward, e.nphase*e.groups*e.batch*e.tiles)
+}
+
+func (e *engine) forwardUnit(wk *worker, u int) {
+	y, x, bias := e.out, e.in, e.bias
+	i := u % e.tiles
+	u /= e.tiles
+	n := u % e.batch
+	u /= e.batch
+	g := u % e.groups
+	r := u / e.groups
+	e.selectPhase(r, wk.sel)
+	k, p0, p1 := e.tile(i, wk)
+	if p0 >= p1 {
+		return
+	}
+	cols := p1 - p0
+	w := e.weights(e.wc, g, r, wk)
+	col := wk.col[:k*cols]
+	e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
+	if e.dense {
+		c := y.data[n*y.sn+g*e.cout*y.sc+p0:]
+		var beta float32
+		if bias != nil {
+			for o := 0; o < e.cout; o++ {
+				row := c[o*y.sc : o*y.sc+cols]
+				for j := range row {
+					row[j] = bias[g*e.cout+o]
 				}
-				beta = 1
 			}
-			gemm.Sgemm(false, false, e.cout, cols, k, 1, w, k, col, cols, beta, c, y.sc)
-			return
+			beta = 1
 		}
-		tmp := wk.tmp[:e.cout*cols]
-		gemm.Sgemm(false, false, e.cout, cols, k, 1, w, k, col, cols, 0, tmp, cols)
-		e.moveRows(tmp, cols, y, n, g, p0, p1, wk, scatterRows, bias)
-	})
+		gemm.Sgemm(false, false, e.cout, cols, k, 1, w, k, col, cols, beta, c, y.sc)
+		return
+	}
+	tmp := wk.tmp[:e.cout*cols]
+	gemm.Sgemm(false, false, e.cout, cols, k, 1, w, k, col, cols, 0, tmp, cols)
+	e.moveRows(tmp, cols, y, n, g, p0, p1, wk, scatterRows, bias)
 }
 
 // outputTile returns the tile of output-side rows for positions [p0, p1):
@@ -133,29 +191,33 @@ func (e *engine) outputTile(v view, direct bool, n, g, p0, p1 int, wk *worker) (
 	return t, cols
 }
 
-// backwardData adds col2im(Wfᵀ·gy) onto gx, a contiguous gathered-side
-// tensor. Units are (batch, group) pairs because the windows of
-// neighbouring tiles and phases overlap in gx.
+// backwardData adds col2im(Wfᵀ·gy) onto gx, a gathered-side tensor.
+// Units are (batch, group) pairs because the windows of neighbouring tiles
+// and phases overlap in gx.
 func (e *engine) backwardData(gx, gy view, wc []float32) {
-	direct := e.dense && gy.rowsContiguous(e.dst)
-	e.run(e.batch*e.groups, func(wk *worker, u int) {
-		n, g := u%e.batch, u/e.batch
-		for r := 0; r < e.nphase; r++ {
-			e.selectPhase(r, wk.sel)
-			w := e.weights(wc, g, r, wk)
-			for i := 0; ; i++ {
-				k, p0, p1 := e.tile(i, wk)
-				if p0 >= p1 || k == 0 {
-					break
-				}
-				cols := p1 - p0
-				b, ldb := e.outputTile(gy, direct, n, g, p0, p1, wk)
-				col := wk.col[:k*cols]
-				gemm.Sgemm(true, false, k, cols, e.cout, 1, w, k, b, ldb, 0, col, cols)
-				e.moveCols(col, cols, gx, n, g, p0, p1, wk, true)
+	e.out, e.in, e.wc = gy, gx, wc
+	e.direct = e.dense && gy.rowsContiguous(e.dst)
+	e.run(opBackwardData, e.batch*e.groups)
+}
+
+func (e *engine) backwardDataUnit(wk *worker, u int) {
+	gy, gx := e.out, e.in
+	n, g := u%e.batch, u/e.batch
+	for r := 0; r < e.nphase; r++ {
+		e.selectPhase(r, wk.sel)
+		w := e.weights(e.wc, g, r, wk)
+		for i := 0; ; i++ {
+			k, p0, p1 := e.tile(i, wk)
+			if p0 >= p1 || k == 0 {
+				break
 			}
+			cols := p1 - p0
+			b, ldb := e.outputTile(gy, e.direct, n, g, p0, p1, wk)
+			col := wk.col[:k*cols]
+			gemm.Sgemm(true, false, k, cols, e.cout, 1, w, k, b, ldb, 0, col, cols)
+			e.moveCols(col, cols, gx, n, g, p0, p1, wk, true)
 		}
-	})
+	}
 }
 
 // weightChunks returns how many partial sums of the weight gradient run in
@@ -168,52 +230,59 @@ func (e *engine) weightChunks(size int) int {
 // backwardWeight computes gw = Σ gy·im2col(x)ᵀ, unfolded onto the kernel
 // taps, into gw, a zeroed contiguous tensor in the weights' layout.
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
-	direct := e.dense && gy.rowsContiguous(e.dst)
-	chunks := e.weightChunks(len(gw))
-	partial := make([]float32, (chunks-1)*len(gw))
-	per := e.cout * e.cin * e.kvol
-	e.run(chunks*e.groups, func(wk *worker, u int) {
-		ch, g := u%chunks, u/chunks
-		target := gw
-		if ch > 0 {
-			target = partial[(ch-1)*len(gw) : ch*len(gw)]
-		}
-		n0, n1 := ch*e.batch/chunks, (ch+1)*e.batch/chunks
-		for r := 0; r < e.nphase; r++ {
-			e.selectPhase(r, wk.sel)
-			taps, _ := e.phaseSize(wk.sel)
-			k := e.cin * taps
-			if k == 0 {
-				continue
-			}
-			gwf := target[g*per : (g+1)*per]
-			if !e.unfolded {
-				wk.wfKey = 0
-				gwf = wk.wf[:e.cout*k]
-				clear(gwf)
-			}
-			for n := n0; n < n1; n++ {
-				for i := 0; ; i++ {
-					_, p0, p1 := e.tile(i, wk)
-					if p0 >= p1 {
-						break
-					}
-					cols := p1 - p0
-					b, ldb := e.outputTile(gy, direct, n, g, p0, p1, wk)
-					col := wk.col[:k*cols]
-					e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
-					gemm.Sgemm(false, true, e.cout, k, cols, 1, b, ldb, col, cols, 1, gwf, k)
-				}
-			}
-			if !e.unfolded {
-				e.unfold(target, gwf, g, wk)
-			}
-		}
-	})
-	for ch := 1; ch < chunks; ch++ {
-		p := partial[(ch-1)*len(gw) : ch*len(gw)]
+	e.out, e.in, e.gw = gy, x, gw
+	e.direct = e.dense && gy.rowsContiguous(e.dst)
+	e.chunks = e.weightChunks(len(gw))
+	if n := (e.chunks - 1) * len(gw); len(e.partial) < n {
+		e.partial = make([]float32, n)
+	}
+	clear(e.partial[:(e.chunks-1)*len(gw)])
+	e.run(opBackwardWeight, e.chunks*e.groups)
+	for ch := 1; ch < e.chunks; ch++ {
+		p := e.partial[(ch-1)*len(gw) : ch*len(gw)]
 		for i, v := range p {
 			gw[i] += v
+		}
+	}
+}
+
+func (e *engine) backwardWeightUnit(wk *worker, u int) {
+	gy, x, gw, chunks := e.out, e.in, e.gw, e.chunks
+	per := e.cout * e.cin * e.kvol
+	ch, g := u%chunks, u/chunks
+	target := gw
+	if ch > 0 {
+		target = e.partial[(ch-1)*len(gw) : ch*len(gw)]
+	}
+	n0, n1 := ch*e.batch/chunks, (ch+1)*e.batch/chunks
+	for r := 0; r < e.nphase; r++ {
+		e.selectPhase(r, wk.sel)
+		taps, _ := e.phaseSize(wk.sel)
+		k := e.cin * taps
+		if k == 0 {
+			continue
+		}
+		gwf := target[g*per : (g+1)*per]
+		if !e.unfolded {
+			wk.wfKey = 0
+			gwf = wk.wf[:e.cout*k]
+			clear(gwf)
+		}
+		for n := n0; n < n1; n++ {
+			for i := 0; ; i++ {
+				_, p0, p1 := e.tile(i, wk)
+				if p0 >= p1 {
+					break
+				}
+				cols := p1 - p0
+				b, ldb := e.outputTile(gy, e.direct, n, g, p0, p1, wk)
+				col := wk.col[:k*cols]
+				e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
+				gemm.Sgemm(false, true, e.cout, k, cols, 1, b, ldb, col, cols, 1, gwf, k)
+			}
+		}
+		if !e.unfolded {
+			e.unfold(target, gwf, g, wk)
 		}
 	}
 }

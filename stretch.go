@@ -61,17 +61,59 @@ func StretchConvBackward(x, w, gy *Tensor, o StretchOptions) (gx, gw, gb *Tensor
 	return stretchConvBackward("stretchconv", x, w, gy, o)
 }
 
+// StretchConvPlan is a StretchConv geometry validated once, with its
+// scratch, for running the operator and its gradients again and again:
+// after the first call of each, Forward and Backward allocate nothing. A
+// plan is not safe for concurrent use.
+type StretchConvPlan struct{ p *stretchPlan }
+
+// NewStretchConvPlan validates a StretchConv of inputs of shape x and
+// weights of shape w and allocates its scratch. Errors are as for
+// StretchConv.
+func NewStretchConvPlan(x, w []int, o StretchOptions) (plan *StretchConvPlan, err error) {
+	defer guard("stretchconv", &err)
+	p, err := newStretchPlan("stretchconv", &Tensor{Shape: x}, &Tensor{Shape: w}, o)
+	if err != nil {
+		return nil, err
+	}
+	return &StretchConvPlan{p}, nil
+}
+
+// OutShape returns the shape of the plan's output.
+func (p *StretchConvPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) }
+
+// Workspace returns the number of float32 values of scratch the plan holds.
+func (p *StretchConvPlan) Workspace() int { return p.p.e.workspace() }
+
+// Forward computes StretchConv(x, w, b) into y, a contiguous tensor of
+// shape OutShape. b may be nil. y must not overlap the inputs.
+func (p *StretchConvPlan) Forward(y, x, w, b *Tensor) (err error) {
+	defer guard("stretchconv", &err)
+	return p.p.forward(y, x, w, b)
+}
+
+// Backward computes the gradients of StretchConv for the output gradient
+// gy into gx, gw and gb, contiguous tensors of the shapes of x, w and the
+// bias. Any of them may be nil to skip that gradient. They must not
+// overlap the inputs.
+func (p *StretchConvPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
+	defer guard("stretchconv", &err)
+	return p.p.backward(gx, gw, gb, x, w, gy)
+}
+
 // stretchPlan is a validated StretchConv (or Conv) geometry.
 type stretchPlan struct {
 	e      *engine
+	io     planIO
 	xShape []int
 	wShape []int
 	yShape []int
+	bShape []int
 }
 
-// newStretchPlan validates the operands and options of a StretchConv and
-// builds its engine. b and gy may be nil.
-func newStretchPlan(op string, x, w, b *Tensor, o StretchOptions) (*stretchPlan, error) {
+// newStretchPlan validates the options of a StretchConv and the shapes of
+// x and w, and builds its engine.
+func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*stretchPlan, error) {
 	nsp, err := checkInput(op, "x", x)
 	if err != nil {
 		return nil, err
@@ -103,10 +145,7 @@ func newStretchPlan(op string, x, w, b *Tensor, o StretchOptions) (*stretchPlan,
 	if w.Shape[1] != c/g.groups {
 		return nil, errorf(op, ErrShape, "w has %d input channels per group, want %d (x has %d channels in %d groups)", w.Shape[1], c/g.groups, c, g.groups)
 	}
-	if err := checkBias(op, b, outC); err != nil {
-		return nil, err
-	}
-	src := x.Shape[2:]
+	src := append([]int(nil), x.Shape[2:]...)
 	kernel := w.Shape[2:]
 	if err := checkRows(op, c/g.groups, kernel); err != nil {
 		return nil, err
@@ -142,51 +181,100 @@ func newStretchPlan(op string, x, w, b *Tensor, o StretchOptions) (*stretchPlan,
 	if err != nil {
 		return nil, err
 	}
-	if err := checkData(op, []string{"x", "w", "b"}, x, w, b); err != nil {
-		return nil, err
-	}
 	e, err := newEngine(op, x.Shape[0], g.groups, c/g.groups, outC/g.groups, src, dst, specs, o.Mode)
 	if err != nil {
 		return nil, err
 	}
-	return &stretchPlan{e: e, xShape: x.Shape, wShape: w.Shape, yShape: yShape}, nil
+	return &stretchPlan{
+		e:      e,
+		io:     newPlanIO(op, nsp+2),
+		xShape: append([]int(nil), x.Shape...),
+		wShape: append([]int(nil), w.Shape...),
+		yShape: yShape,
+		bShape: []int{outC},
+	}, nil
+}
+
+func (p *stretchPlan) forward(y, x, w, b *Tensor) error {
+	if err := p.io.operand("x", x, p.xShape); err != nil {
+		return err
+	}
+	if err := p.io.operand("w", w, p.wShape); err != nil {
+		return err
+	}
+	if b != nil {
+		if err := p.io.operand("b", b, p.bShape); err != nil {
+			return err
+		}
+	}
+	if err := p.io.result("y", y, p.yShape); err != nil {
+		return err
+	}
+	if p.yShape[0] == 0 {
+		return nil
+	}
+	p.e.forward(p.io.view(y, 0), p.io.view(x, 1), p.io.weights(w), p.io.bias(b))
+	return nil
+}
+
+func (p *stretchPlan) backward(gx, gw, gb, x, w, gy *Tensor) error {
+	if err := p.io.operand("x", x, p.xShape); err != nil {
+		return err
+	}
+	if err := p.io.operand("w", w, p.wShape); err != nil {
+		return err
+	}
+	if err := p.io.operand("gy", gy, p.yShape); err != nil {
+		return err
+	}
+	if err := p.io.results([]string{"gx", "gw", "gb"}, []*Tensor{gx, gw, gb}, [][]int{p.xShape, p.wShape, p.bShape}); err != nil {
+		return err
+	}
+	gyv := p.io.view(gy, 0)
+	if gx != nil {
+		clear(gx.Data[:gx.Size()])
+		if p.yShape[0] > 0 {
+			p.e.backwardData(p.io.view(gx, 1), gyv, p.io.weights(w))
+		}
+	}
+	if gw != nil {
+		clear(gw.Data[:gw.Size()])
+		if p.yShape[0] > 0 {
+			p.e.backwardWeight(gw.Data, p.io.view(x, 2), gyv)
+		}
+	}
+	if gb != nil {
+		sumChannels(gb.Data, gyv, p.yShape)
+	}
+	return nil
 }
 
 func stretchConv(op string, x, w, b *Tensor, o StretchOptions) (*Tensor, error) {
-	p, err := newStretchPlan(op, x, w, b, o)
+	p, err := newStretchPlan(op, x, w, o)
 	if err != nil {
 		return nil, err
 	}
+	if err := checkBias(op, b, p.yShape[1]); err != nil {
+		return nil, err
+	}
 	y := New(p.yShape...)
-	if len(y.Data) == 0 {
-		return y, nil
+	if err := p.forward(y, x, w, b); err != nil {
+		return nil, err
 	}
-	var bias []float32
-	if b != nil {
-		bias = packed(b)
-	}
-	p.e.forward(viewOf(y), viewOf(x), packed(w), bias)
 	return y, nil
 }
 
 func stretchConvBackward(op string, x, w, gy *Tensor, o StretchOptions) (gx, gw, gb *Tensor, err error) {
-	p, err := newStretchPlan(op, x, w, nil, o)
+	p, err := newStretchPlan(op, x, w, o)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if err := checkGrad(op, gy, p.yShape); err != nil {
 		return nil, nil, nil, err
 	}
-	if err := checkData(op, []string{"gy"}, gy); err != nil {
+	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.bShape...)
+	if err := p.backward(gx, gw, gb, x, w, gy); err != nil {
 		return nil, nil, nil, err
 	}
-	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.yShape[1])
-	if p.yShape[0] == 0 {
-		return gx, gw, gb, nil
-	}
-	gyv := viewOf(gy)
-	p.e.backwardData(viewOf(gx), gyv, packed(w))
-	p.e.backwardWeight(gw.Data, viewOf(x), gyv)
-	sumChannels(gb.Data, gyv, p.yShape)
 	return gx, gw, gb, nil
 }

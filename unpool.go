@@ -31,14 +31,9 @@ func UnpoolND(x *Tensor, o UnpoolOptions) (y *Tensor, err error) {
 		return nil, err
 	}
 	y = New(p.yShape...)
-	if p.yShape[0] == 0 {
-		return y, nil
+	if err := p.forward(y, x); err != nil {
+		return nil, err
 	}
-	if p.e == nil {
-		p.repeat(y, x)
-		return y, nil
-	}
-	p.e.backwardData(viewOf(y), viewOf(x), p.ones())
 	return y, nil
 }
 
@@ -54,25 +49,61 @@ func UnpoolNDBackward(x, gy *Tensor, o UnpoolOptions) (gx *Tensor, err error) {
 	if err := checkGrad("unpool", gy, p.yShape); err != nil {
 		return nil, err
 	}
-	if err := checkData("unpool", []string{"gy"}, gy); err != nil {
+	gx = New(p.xShape...)
+	if err := p.backward(gx, gy); err != nil {
 		return nil, err
 	}
-	gx = New(p.xShape...)
-	if p.yShape[0] == 0 {
-		return gx, nil
-	}
-	if p.e == nil {
-		p.windowSum(gx, gy)
-		return gx, nil
-	}
-	p.e.forward(viewOf(gx), viewOf(gy), p.ones(), nil)
 	return gx, nil
+}
+
+// UnpoolPlan is an UnpoolND geometry validated once, with its scratch, for
+// running the operator and its gradient again and again: after the first
+// call of each, Forward and Backward allocate nothing. A plan is not safe
+// for concurrent use.
+type UnpoolPlan struct{ p *unpoolPlan }
+
+// NewUnpoolPlan validates an UnpoolND of inputs of shape x. Errors are as
+// for UnpoolND.
+func NewUnpoolPlan(x []int, o UnpoolOptions) (plan *UnpoolPlan, err error) {
+	defer guard("unpool", &err)
+	p, err := newUnpoolPlan(&Tensor{Shape: x}, o)
+	if err != nil {
+		return nil, err
+	}
+	return &UnpoolPlan{p}, nil
+}
+
+// OutShape returns the shape of the plan's output.
+func (p *UnpoolPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) }
+
+// Workspace returns the number of float32 values of scratch the plan holds.
+func (p *UnpoolPlan) Workspace() int {
+	if p.p.e == nil {
+		return 0
+	}
+	return p.p.e.workspace() + len(p.p.ones)
+}
+
+// Forward computes UnpoolND(x) into y, a contiguous tensor of shape
+// OutShape that must not overlap x.
+func (p *UnpoolPlan) Forward(y, x *Tensor) (err error) {
+	defer guard("unpool", &err)
+	return p.p.forward(y, x)
+}
+
+// Backward computes the gradient of UnpoolND for the output gradient gy
+// into gx, a contiguous tensor of x's shape that must not overlap gy.
+func (p *UnpoolPlan) Backward(gx, gy *Tensor) (err error) {
+	defer guard("unpool", &err)
+	return p.p.backward(gx, gy)
 }
 
 // unpoolPlan is a validated UnpoolND geometry. e is nil when k = s on
 // every axis and the direct path applies.
 type unpoolPlan struct {
 	e              *engine
+	io             planIO
+	ones           []float32 // the all-ones depthwise kernel of the general path
 	xShape, yShape []int
 	k, s, p        []int
 }
@@ -145,10 +176,7 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkData(op, []string{"x"}, x); err != nil {
-		return nil, err
-	}
-	p := &unpoolPlan{xShape: x.Shape, yShape: yShape, k: k, s: s, p: pad}
+	p := &unpoolPlan{io: newPlanIO(op, nsp+2), xShape: append([]int(nil), x.Shape...), yShape: yShape, k: k, s: s, p: pad}
 	if direct {
 		return p, nil
 	}
@@ -158,26 +186,58 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 	for a := range nsp {
 		specs[a] = axisSpec{k: k[a], s: s[a], d: 1, lo: pad[a], u: 1}
 	}
-	p.e, err = newEngine(op, x.Shape[0], x.Shape[1], 1, 1, dst, src, specs, Nearest)
-	return p, err
+	if p.e, err = newEngine(op, x.Shape[0], x.Shape[1], 1, 1, dst, p.xShape[2:], specs, Nearest); err != nil {
+		return nil, err
+	}
+	p.ones = make([]float32, p.e.groups*p.e.kvol)
+	for i := range p.ones {
+		p.ones[i] = 1
+	}
+	return p, nil
 }
 
-// ones returns the all-ones depthwise kernel of the general path.
-func (p *unpoolPlan) ones() []float32 {
-	w := make([]float32, p.e.groups*p.e.kvol)
-	for i := range w {
-		w[i] = 1
+func (p *unpoolPlan) forward(y, x *Tensor) error {
+	if err := p.io.operand("x", x, p.xShape); err != nil {
+		return err
 	}
-	return w
+	if err := p.io.result("y", y, p.yShape); err != nil {
+		return err
+	}
+	clear(y.Data[:y.Size()])
+	switch {
+	case p.yShape[0] == 0:
+	case p.e == nil:
+		p.repeat(p.io.view(y, 0), p.io.view(x, 1))
+	default:
+		p.e.backwardData(p.io.view(y, 0), p.io.view(x, 1), p.ones)
+	}
+	return nil
+}
+
+func (p *unpoolPlan) backward(gx, gy *Tensor) error {
+	if err := p.io.operand("gy", gy, p.yShape); err != nil {
+		return err
+	}
+	if err := p.io.result("gx", gx, p.xShape); err != nil {
+		return err
+	}
+	clear(gx.Data[:gx.Size()])
+	switch {
+	case p.yShape[0] == 0:
+	case p.e == nil:
+		p.windowSum(p.io.view(gx, 0), p.io.view(gy, 1))
+	default:
+		p.e.forward(p.io.view(gx, 0), p.io.view(gy, 1), p.ones, nil)
+	}
+	return nil
 }
 
 // repeat is the direct forward path for k = s: y[o] = x[⌊(o + p)/s⌋]
 // where that sample exists.
-func (p *unpoolPlan) repeat(y, x *Tensor) {
-	xs, ys := x.strides(), y.strides()
+func (p *unpoolPlan) repeat(y, x view) {
 	for n := 0; n < p.yShape[0]; n++ {
 		for c := 0; c < p.yShape[1]; c++ {
-			p.repeatAxis(y.Data[n*ys[0]+c*ys[1]:], x.Data[n*xs[0]+c*xs[1]:], ys[2:], xs[2:], 0)
+			p.repeatAxis(y.data[n*y.sn+c*y.sc:], x.data[n*x.sn+c*x.sc:], y.sp, x.sp, 0)
 		}
 	}
 }
@@ -200,11 +260,10 @@ func (p *unpoolPlan) repeatAxis(dst, src []float32, ds, ss []int, a int) {
 
 // windowSum is the direct backward path for k = s: gx[i] is the sum of gy
 // over the window [i·s − p, i·s − p + s), which never overlap.
-func (p *unpoolPlan) windowSum(gx, gy *Tensor) {
-	xs, ys := gx.strides(), gy.strides()
+func (p *unpoolPlan) windowSum(gx, gy view) {
 	for n := 0; n < p.xShape[0]; n++ {
 		for c := 0; c < p.xShape[1]; c++ {
-			p.windowAxis(gx.Data[n*xs[0]+c*xs[1]:], gy.Data[n*ys[0]+c*ys[1]:], xs[2:], ys[2:], 0)
+			p.windowAxis(gx.data[n*gx.sn+c*gx.sc:], gy.data[n*gy.sn+c*gy.sc:], gx.sp, gy.sp, 0)
 		}
 	}
 }
