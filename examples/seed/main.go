@@ -212,25 +212,34 @@ func measure(in, out []int, reps, nseeds int, progress io.Writer) ([]result, []e
 			alloc[i] = append(alloc[i], after.TotalAlloc-before.TotalAlloc)
 		}
 	}
-	one := slices.Clone(in)
-	oneOut := slices.Clone(out)
+	for i := range rs {
+		rs[i].Forward, rs[i].Total, rs[i].Bytes = median(fwd[i]), median(tot[i]), median(alloc[i])
+	}
+
+	one, oneOut := slices.Clone(in), slices.Clone(out)
 	one[0], oneOut[0] = 1, 1
 	seeds := make([]uint64, nseeds)
 	for i := range seeds {
 		seeds[i] = uint64(100 + i)
 	}
-	single := map[string]*methods.Method{}
-	for i, name := range append(slices.Clone(methods.Names), methods.RepeatConv) {
-		fmt.Fprintf(progress, "\rmeasuring: gradient flow and phase spread, %-16s", name)
+	var chains, fused []*methods.Method
+	for _, name := range append(slices.Clone(methods.Names), methods.RepeatConv) {
 		m, err := methods.New(name, one, oneOut)
 		if err != nil {
 			return nil, nil, err
 		}
-		single[name] = m
-		if i >= len(rs) {
-			continue
+		if m.Steps() > 1 {
+			chains = append(chains, m)
+		} else {
+			fused = append(fused, m)
 		}
-		rs[i].Forward, rs[i].Total, rs[i].Bytes = median(fwd[i]), median(tot[i]), median(alloc[i])
+	}
+	for i := range rs {
+		fmt.Fprintf(progress, "\rmeasuring: gradient flow and phase spread, %-16s", rs[i].Name)
+		m, err := methods.New(rs[i].Name, one, oneOut)
+		if err != nil {
+			return nil, nil, err
+		}
 		if rs[i].Flow, err = methods.GradientFlow(m, seeds); err != nil {
 			return nil, nil, err
 		}
@@ -240,14 +249,14 @@ func measure(in, out []int, reps, nseeds int, progress io.Writer) ([]result, []e
 	}
 	fmt.Fprintf(progress, "\r%-70s\r", "")
 	var eqs []equivalence
-	for _, chain := range append(slices.Clone(methods.Names[:4]), methods.RepeatConv) {
-		for _, fused := range methods.Names[4:] {
-			d, ok, err := compare(single[chain], single[fused])
+	for _, c := range chains {
+		for _, f := range fused {
+			d, ok, err := compare(c, f)
 			if err != nil {
 				return nil, nil, err
 			}
 			if ok {
-				eqs = append(eqs, equivalence{chain, fused, d})
+				eqs = append(eqs, equivalence{c.Name, f.Name, d})
 			}
 		}
 	}
