@@ -157,32 +157,33 @@ func New(name string, in, out []int) (*Method, error) {
 			fullK[a] = 3
 		}
 	}
-	// fullPads returns the padding of the full convolution for a grown
-	// axis of the given stretched length: lo+hi makes the output u·n.
-	fullPads := func(grow func(a, u int) (lo, hi int)) (lo, hi []int) {
+	// fullPads returns the padding of the full convolution, with grow
+	// giving it for an axis grown by u.
+	fullPads := func(grow func(u int) (lo, hi int)) (lo, hi []int) {
 		lo, hi = make([]int, nsp), make([]int, nsp)
 		for a, x := range ax {
 			switch {
 			case x.s > 1:
 				lo[a], hi[a] = shrinkLo[a], shrinkHi[a]
 			case x.u > 1:
-				lo[a], hi[a] = grow(a, x.u)
+				lo[a], hi[a] = grow(x.u)
 			default:
 				lo[a], hi[a] = 1, 1
 			}
 		}
 		return lo, hi
 	}
-	// Stretched lengths: Nearest u·n needs lo+hi = 2u−1; Zeros and the
-	// CoverAll unpooling u(n−1)+1 need 3u−2; the upsampling u(n−1)+2u−1
-	// needs u.
-	nearest := func(_, u int) (int, int) { return u - 1, u }
-	zeroed := func(_, u int) (int, int) { return (3*u - 2) / 2, 3*u - 2 - (3*u-2)/2 }
-	upsampled := func(_, u int) (int, int) { return u / 2, u - u/2 }
+	// A 2u-tap kernel makes u·n outputs from a stretched length L when
+	// lo+hi = u·n + 2u − 1 − L: 2u−1 for Nearest (L = u·n), 3u−2 for Zeros
+	// and the CoverAll unpooling (L = u(n−1)+1), u for the upsampling
+	// (L = u(n−1) + 2u−1).
+	nearest := func(u int) (int, int) { return u - 1, u }
+	zeroed := func(u int) (int, int) { return (3*u - 2) / 2, 3*u - 2 - (3*u-2)/2 }
+	upsampled := func(u int) (int, int) { return u / 2, u - u/2 }
 
 	shrink := aniso.ConvOptions{Stride: shrinkS, PadLo: shrinkLo, PadHi: shrinkHi}
 	grow := aniso.DeconvOptions{ConvOptions: aniso.ConvOptions{Stride: growS, PadLo: growLo, PadHi: growHi}}
-	full := func(grow func(a, u int) (int, int)) aniso.ConvOptions {
+	full := func(grow func(u int) (int, int)) aniso.ConvOptions {
 		lo, hi := fullPads(grow)
 		return aniso.ConvOptions{Stride: fullS, PadLo: lo, PadHi: hi}
 	}
@@ -192,7 +193,7 @@ func New(name string, in, out []int) (*Method, error) {
 	deconvLayer := func(o aniso.DeconvOptions, k []int) *layer {
 		return &layer{op: opDeconv, deconv: o, w: aniso.New(append([]int{c, c}, k...)...), b: aniso.New(c)}
 	}
-	stretchLayer := func(mode aniso.StretchMode, pads func(a, u int) (int, int)) *layer {
+	stretchLayer := func(mode aniso.StretchMode, pads func(u int) (int, int)) *layer {
 		o := aniso.StretchOptions{ConvOptions: full(pads), Stretch: u, Mode: mode}
 		return &layer{op: opStretch, stretch: o, w: aniso.New(append([]int{c, c}, fullK...)...), b: aniso.New(c)}
 	}
