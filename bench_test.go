@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/anisoconv/aniso"
+	"github.com/anisoconv/aniso/internal/methods"
 )
 
 // benchGeom is a convolution benchmark case: x shape, kernel and options.
@@ -289,6 +290,51 @@ func BenchmarkDeconv(b *testing.B) {
 					naiveCorrelate(naiveWeight, gy.Data, gw.Data, x.Data, gy.Shape, w.Shape, x.Shape, g)
 				}
 				reportFlops(b, 2*macs)
+			})
+		}
+	}
+}
+
+// benchMethodCases are the mappings of the seed comparison: the seed
+// itself, a realistic batch and channel count, and its 3-D counterpart.
+var benchMethodCases = []struct{ in, out []int }{
+	{[]int{1, 1, 100, 100}, []int{1, 1, 50, 200}},
+	{[]int{8, 32, 100, 100}, []int{8, 32, 50, 200}},
+	{[]int{2, 16, 16, 16, 16}, []int{2, 16, 8, 32, 16}},
+}
+
+// BenchmarkMethods runs the seed's two-step chains and the one-step
+// StretchConv of internal/methods, forward and forward+backward, so that
+// benchstat can set the fused operator against the chains.
+func BenchmarkMethods(b *testing.B) {
+	for _, c := range benchMethodCases {
+		ms, err := methods.All(c.in, c.out, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		x, gy := benchRand(1, c.in...), benchRand(3, c.out...)
+		for _, m := range ms {
+			b.Run(fmt.Sprintf("method=%s/shape=%s/pass=forward", m.Name, shapeName(c.in)), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := m.Forward(x); err != nil {
+						b.Fatal(err)
+					}
+				}
+				reportFlops(b, m.MACs())
+			})
+			b.Run(fmt.Sprintf("method=%s/shape=%s/pass=forward+backward", m.Name, shapeName(c.in)), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					acts, err := m.ForwardTrace(x)
+					if err == nil {
+						_, _, err = m.Backward(acts, gy)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				reportFlops(b, m.MACs()+m.BackwardMACs())
 			})
 		}
 	}
