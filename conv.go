@@ -28,7 +28,11 @@ type ConvOptions struct {
 // ErrTooLarge.
 func Conv(x, w, b *Tensor, o ConvOptions) (y *Tensor, err error) {
 	defer guard("conv", &err)
-	return stretchConv("conv", x, w, b, StretchOptions{ConvOptions: o})
+	p, err := newStretchPlan("conv", x, w, StretchOptions{ConvOptions: o})
+	if err != nil {
+		return nil, err
+	}
+	return p.run(x, w, b)
 }
 
 // ConvBackward returns the gradients of Conv(x, w, b, o) with respect to x,
@@ -37,14 +41,18 @@ func Conv(x, w, b *Tensor, o ConvOptions) (y *Tensor, err error) {
 // is the transposed convolution of gy (see Deconv).
 func ConvBackward(x, w, gy *Tensor, o ConvOptions) (gx, gw, gb *Tensor, err error) {
 	defer guard("conv", &err)
-	return stretchConvBackward("conv", x, w, gy, StretchOptions{ConvOptions: o})
+	p, err := newStretchPlan("conv", x, w, StretchOptions{ConvOptions: o})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p.runBackward(x, w, gy)
 }
 
 // ConvPlan is a Conv geometry validated once, with its scratch, for running
 // the operator and its gradients again and again: after the first call of
 // each, Forward and Backward allocate nothing. A plan is not safe for
 // concurrent use.
-type ConvPlan struct{ p *stretchPlan }
+type ConvPlan struct{ p *convPlan }
 
 // NewConvPlan validates a Conv of inputs of shape x and weights of shape w
 // and allocates its scratch. Errors are as for Conv.

@@ -31,14 +31,7 @@ func Deconv(x, w, b *Tensor, o DeconvOptions) (y *Tensor, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkBias("deconv", b, p.yShape[1]); err != nil {
-		return nil, err
-	}
-	y = New(p.yShape...)
-	if err := p.forward(y, x, w, b); err != nil {
-		return nil, err
-	}
-	return y, nil
+	return p.run(x, w, b)
 }
 
 // DeconvBackward returns the gradients of Deconv(x, w, b, o) with respect
@@ -51,21 +44,14 @@ func DeconvBackward(x, w, gy *Tensor, o DeconvOptions) (gx, gw, gb *Tensor, err 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := checkGrad("deconv", gy, p.yShape); err != nil {
-		return nil, nil, nil, err
-	}
-	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.bShape...)
-	if err := p.backward(gx, gw, gb, x, w, gy); err != nil {
-		return nil, nil, nil, err
-	}
-	return gx, gw, gb, nil
+	return p.runBackward(x, w, gy)
 }
 
 // DeconvPlan is a Deconv geometry validated once, with its scratch, for
 // running the operator and its gradients again and again: after the first
 // call of each, Forward and Backward allocate nothing. A plan is not safe
 // for concurrent use.
-type DeconvPlan struct{ p *deconvPlan }
+type DeconvPlan struct{ p *convPlan }
 
 // NewDeconvPlan validates a Deconv of inputs of shape x and weights of
 // shape w and allocates its scratch. Errors are as for Deconv.
@@ -100,19 +86,10 @@ func (p *DeconvPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
 	return p.p.backward(gx, gw, gb, x, w, gy)
 }
 
-// deconvPlan is a validated Deconv geometry. Its engine runs the
-// convolution that Deconv transposes: the gathered side is Deconv's output
-// and the output side is Deconv's input.
-type deconvPlan struct {
-	e      *engine
-	io     planIO
-	xShape []int
-	wShape []int
-	yShape []int
-	bShape []int
-}
-
-func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*deconvPlan, error) {
+// newDeconvPlan validates the options of a Deconv and the shapes of x and
+// w, and builds the engine of the convolution that Deconv transposes: its
+// gathered side is Deconv's output and its output side Deconv's input.
+func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*convPlan, error) {
 	nsp, err := checkInput(op, "x", x)
 	if err != nil {
 		return nil, err
@@ -177,67 +154,13 @@ func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*deconvPlan, error
 	if err != nil {
 		return nil, err
 	}
-	return &deconvPlan{
-		e:      e,
-		io:     newPlanIO(op, nsp+2),
-		xShape: append([]int(nil), x.Shape...),
-		wShape: append([]int(nil), w.Shape...),
-		yShape: yShape,
-		bShape: []int{outC},
+	return &convPlan{
+		e:          e,
+		transposed: true,
+		io:         newPlanIO(op, nsp+2),
+		xShape:     append([]int(nil), x.Shape...),
+		wShape:     append([]int(nil), w.Shape...),
+		yShape:     yShape,
+		bShape:     []int{outC},
 	}, nil
-}
-
-func (p *deconvPlan) forward(y, x, w, b *Tensor) error {
-	if err := p.io.operand("x", x, p.xShape); err != nil {
-		return err
-	}
-	if err := p.io.operand("w", w, p.wShape); err != nil {
-		return err
-	}
-	if b != nil {
-		if err := p.io.operand("b", b, p.bShape); err != nil {
-			return err
-		}
-	}
-	if err := p.io.result("y", y, p.yShape); err != nil {
-		return err
-	}
-	if b != nil {
-		fillChannels(y, p.io.bias(b))
-	} else {
-		clear(y.Data[:y.Size()])
-	}
-	if p.yShape[0] > 0 {
-		p.e.backwardData(p.io.view(y, 0), p.io.view(x, 1), p.io.weights(w))
-	}
-	return nil
-}
-
-func (p *deconvPlan) backward(gx, gw, gb, x, w, gy *Tensor) error {
-	if err := p.io.operand("x", x, p.xShape); err != nil {
-		return err
-	}
-	if err := p.io.operand("w", w, p.wShape); err != nil {
-		return err
-	}
-	if err := p.io.operand("gy", gy, p.yShape); err != nil {
-		return err
-	}
-	if err := p.io.results([]string{"gx", "gw", "gb"}, []*Tensor{gx, gw, gb}, [][]int{p.xShape, p.wShape, p.bShape}); err != nil {
-		return err
-	}
-	gyv := p.io.view(gy, 0)
-	if gx != nil && p.xShape[0] > 0 {
-		p.e.forward(p.io.view(gx, 1), gyv, p.io.weights(w), nil)
-	}
-	if gw != nil {
-		clear(gw.Data[:gw.Size()])
-		if p.xShape[0] > 0 {
-			p.e.backwardWeight(gw.Data, gyv, p.io.view(x, 2))
-		}
-	}
-	if gb != nil {
-		sumChannels(gb.Data, gyv, p.yShape)
-	}
-	return nil
 }

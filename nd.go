@@ -99,50 +99,33 @@ func (t *Tensor) strides() []int {
 	return t.Strides
 }
 
-// checkTensor validates that t describes a readable array: sizes and strides
-// non-negative, the size within MaxElements, and every addressed element
-// inside Data.
+// checkTensor validates that t describes a readable array: its structure
+// as checkOperand checks it, strides non-negative, and every addressed
+// element inside Data.
 func checkTensor(op, name string, t *Tensor) error {
-	if t == nil {
-		return errorf(op, ErrNilTensor, "%s is nil", name)
+	if err := checkOperand(op, name, t, 0); err != nil {
+		return err
 	}
-	if t.Strides != nil && len(t.Strides) != len(t.Shape) {
-		return errorf(op, ErrData, "%s has %d strides for %d dimensions", name, len(t.Strides), len(t.Shape))
-	}
-	for i, d := range t.Shape {
-		if d < 0 {
-			return errorf(op, ErrData, "%s: dimension %d has negative size %d", name, i, d)
-		}
-	}
-	n, ok := volume(t.Shape)
-	if !ok {
-		return errorf(op, ErrTooLarge, "%s: shape %v has more than %d elements", name, t.Shape, MaxElements)
-	}
+	n := t.Size()
 	if n == 0 {
 		return nil
 	}
-	last := 0
-	for i, d := range t.Shape {
-		s := 1
-		if t.Strides != nil {
-			s = t.Strides[i]
+	last := n - 1
+	if t.Strides != nil {
+		last = 0
+		for i, d := range t.Shape {
+			s := t.Strides[i]
+			if s < 0 {
+				return errorf(op, ErrData, "%s: dimension %d has negative stride %d", name, i, s)
+			}
+			off, ok := mul(d-1, s)
+			if ok {
+				last, ok = add(last, off)
+			}
+			if !ok {
+				return errorf(op, ErrTooLarge, "%s: strides %v overflow for shape %v", name, t.Strides, t.Shape)
+			}
 		}
-		if s < 0 {
-			return errorf(op, ErrData, "%s: dimension %d has negative stride %d", name, i, s)
-		}
-		if t.Strides == nil {
-			continue
-		}
-		off, ok := mul(d-1, s)
-		if ok {
-			last, ok = add(last, off)
-		}
-		if !ok {
-			return errorf(op, ErrTooLarge, "%s: strides %v overflow for shape %v", name, t.Strides, t.Shape)
-		}
-	}
-	if t.Strides == nil {
-		last = n - 1
 	}
 	if last >= len(t.Data) {
 		return errorf(op, ErrData, "%s: shape %v with strides %v reaches element %d, but Data has %d", name, t.Shape, t.strides(), last, len(t.Data))

@@ -101,3 +101,115 @@ func (e *engine) workspace() int {
 	}
 	return n
 }
+
+// convPlan is a validated Conv, StretchConv or Deconv geometry with its
+// engine. For Deconv (transposed) the engine runs the convolution Deconv
+// transposes, so the roles of its operations swap.
+type convPlan struct {
+	e          *engine
+	io         planIO
+	transposed bool
+	xShape     []int
+	wShape     []int
+	yShape     []int
+	bShape     []int
+}
+
+func (p *convPlan) forward(y, x, w, b *Tensor) error {
+	if err := p.io.operand("x", x, p.xShape); err != nil {
+		return err
+	}
+	if err := p.io.operand("w", w, p.wShape); err != nil {
+		return err
+	}
+	if b != nil {
+		if err := p.io.operand("b", b, p.bShape); err != nil {
+			return err
+		}
+	}
+	if err := p.io.result("y", y, p.yShape); err != nil {
+		return err
+	}
+	if p.transposed {
+		// The data adjoint accumulates into y.
+		if b != nil {
+			fillChannels(y, p.io.bias(b))
+		} else {
+			clear(y.Data[:y.Size()])
+		}
+	}
+	if p.yShape[0] == 0 {
+		return nil
+	}
+	if p.transposed {
+		p.e.backwardData(p.io.view(y, 0), p.io.view(x, 1), p.io.weights(w))
+		return nil
+	}
+	p.e.forward(p.io.view(y, 0), p.io.view(x, 1), p.io.weights(w), p.io.bias(b))
+	return nil
+}
+
+func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor) error {
+	if err := p.io.operand("x", x, p.xShape); err != nil {
+		return err
+	}
+	if err := p.io.operand("w", w, p.wShape); err != nil {
+		return err
+	}
+	if err := p.io.operand("gy", gy, p.yShape); err != nil {
+		return err
+	}
+	if err := p.io.results([]string{"gx", "gw", "gb"}, []*Tensor{gx, gw, gb}, [][]int{p.xShape, p.wShape, p.bShape}); err != nil {
+		return err
+	}
+	empty := p.xShape[0] == 0
+	gyv := p.io.view(gy, 0)
+	if gx != nil {
+		switch {
+		case empty:
+		case p.transposed:
+			p.e.forward(p.io.view(gx, 1), gyv, p.io.weights(w), nil)
+		default:
+			clear(gx.Data[:gx.Size()])
+			p.e.backwardData(p.io.view(gx, 1), gyv, p.io.weights(w))
+		}
+	}
+	if gw != nil {
+		clear(gw.Data[:gw.Size()])
+		switch {
+		case empty:
+		case p.transposed:
+			p.e.backwardWeight(gw.Data, gyv, p.io.view(x, 2))
+		default:
+			p.e.backwardWeight(gw.Data, p.io.view(x, 2), gyv)
+		}
+	}
+	if gb != nil {
+		sumChannels(gb.Data, gyv, p.yShape)
+	}
+	return nil
+}
+
+// run is the one-shot forward pass: the result is allocated.
+func (p *convPlan) run(x, w, b *Tensor) (*Tensor, error) {
+	if err := checkBias(p.io.op, b, p.bShape[0]); err != nil {
+		return nil, err
+	}
+	y := New(p.yShape...)
+	if err := p.forward(y, x, w, b); err != nil {
+		return nil, err
+	}
+	return y, nil
+}
+
+// runBackward is the one-shot backward pass: the gradients are allocated.
+func (p *convPlan) runBackward(x, w, gy *Tensor) (gx, gw, gb *Tensor, err error) {
+	if err := checkGrad(p.io.op, gy, p.yShape); err != nil {
+		return nil, nil, nil, err
+	}
+	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.bShape...)
+	if err := p.backward(gx, gw, gb, x, w, gy); err != nil {
+		return nil, nil, nil, err
+	}
+	return gx, gw, gb, nil
+}

@@ -48,7 +48,11 @@ type StretchOptions struct {
 // ≥ 1.
 func StretchConv(x, w, b *Tensor, o StretchOptions) (y *Tensor, err error) {
 	defer guard("stretchconv", &err)
-	return stretchConv("stretchconv", x, w, b, o)
+	p, err := newStretchPlan("stretchconv", x, w, o)
+	if err != nil {
+		return nil, err
+	}
+	return p.run(x, w, b)
 }
 
 // StretchConvBackward returns the gradients of StretchConv(x, w, b, o) with
@@ -58,14 +62,18 @@ func StretchConv(x, w, b *Tensor, o StretchOptions) (y *Tensor, err error) {
 // phase is unfolded back onto the original taps.
 func StretchConvBackward(x, w, gy *Tensor, o StretchOptions) (gx, gw, gb *Tensor, err error) {
 	defer guard("stretchconv", &err)
-	return stretchConvBackward("stretchconv", x, w, gy, o)
+	p, err := newStretchPlan("stretchconv", x, w, o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p.runBackward(x, w, gy)
 }
 
 // StretchConvPlan is a StretchConv geometry validated once, with its
 // scratch, for running the operator and its gradients again and again:
 // after the first call of each, Forward and Backward allocate nothing. A
 // plan is not safe for concurrent use.
-type StretchConvPlan struct{ p *stretchPlan }
+type StretchConvPlan struct{ p *convPlan }
 
 // NewStretchConvPlan validates a StretchConv of inputs of shape x and
 // weights of shape w and allocates its scratch. Errors are as for
@@ -101,19 +109,9 @@ func (p *StretchConvPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
 	return p.p.backward(gx, gw, gb, x, w, gy)
 }
 
-// stretchPlan is a validated StretchConv (or Conv) geometry.
-type stretchPlan struct {
-	e      *engine
-	io     planIO
-	xShape []int
-	wShape []int
-	yShape []int
-	bShape []int
-}
-
 // newStretchPlan validates the options of a StretchConv and the shapes of
 // x and w, and builds its engine.
-func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*stretchPlan, error) {
+func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error) {
 	nsp, err := checkInput(op, "x", x)
 	if err != nil {
 		return nil, err
@@ -185,7 +183,7 @@ func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*stretchPlan, er
 	if err != nil {
 		return nil, err
 	}
-	return &stretchPlan{
+	return &convPlan{
 		e:      e,
 		io:     newPlanIO(op, nsp+2),
 		xShape: append([]int(nil), x.Shape...),
@@ -193,88 +191,4 @@ func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*stretchPlan, er
 		yShape: yShape,
 		bShape: []int{outC},
 	}, nil
-}
-
-func (p *stretchPlan) forward(y, x, w, b *Tensor) error {
-	if err := p.io.operand("x", x, p.xShape); err != nil {
-		return err
-	}
-	if err := p.io.operand("w", w, p.wShape); err != nil {
-		return err
-	}
-	if b != nil {
-		if err := p.io.operand("b", b, p.bShape); err != nil {
-			return err
-		}
-	}
-	if err := p.io.result("y", y, p.yShape); err != nil {
-		return err
-	}
-	if p.yShape[0] == 0 {
-		return nil
-	}
-	p.e.forward(p.io.view(y, 0), p.io.view(x, 1), p.io.weights(w), p.io.bias(b))
-	return nil
-}
-
-func (p *stretchPlan) backward(gx, gw, gb, x, w, gy *Tensor) error {
-	if err := p.io.operand("x", x, p.xShape); err != nil {
-		return err
-	}
-	if err := p.io.operand("w", w, p.wShape); err != nil {
-		return err
-	}
-	if err := p.io.operand("gy", gy, p.yShape); err != nil {
-		return err
-	}
-	if err := p.io.results([]string{"gx", "gw", "gb"}, []*Tensor{gx, gw, gb}, [][]int{p.xShape, p.wShape, p.bShape}); err != nil {
-		return err
-	}
-	gyv := p.io.view(gy, 0)
-	if gx != nil {
-		clear(gx.Data[:gx.Size()])
-		if p.yShape[0] > 0 {
-			p.e.backwardData(p.io.view(gx, 1), gyv, p.io.weights(w))
-		}
-	}
-	if gw != nil {
-		clear(gw.Data[:gw.Size()])
-		if p.yShape[0] > 0 {
-			p.e.backwardWeight(gw.Data, p.io.view(x, 2), gyv)
-		}
-	}
-	if gb != nil {
-		sumChannels(gb.Data, gyv, p.yShape)
-	}
-	return nil
-}
-
-func stretchConv(op string, x, w, b *Tensor, o StretchOptions) (*Tensor, error) {
-	p, err := newStretchPlan(op, x, w, o)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkBias(op, b, p.yShape[1]); err != nil {
-		return nil, err
-	}
-	y := New(p.yShape...)
-	if err := p.forward(y, x, w, b); err != nil {
-		return nil, err
-	}
-	return y, nil
-}
-
-func stretchConvBackward(op string, x, w, gy *Tensor, o StretchOptions) (gx, gw, gb *Tensor, err error) {
-	p, err := newStretchPlan(op, x, w, o)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if err := checkGrad(op, gy, p.yShape); err != nil {
-		return nil, nil, nil, err
-	}
-	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.bShape...)
-	if err := p.backward(gx, gw, gb, x, w, gy); err != nil {
-		return nil, nil, nil, err
-	}
-	return gx, gw, gb, nil
 }

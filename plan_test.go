@@ -1,0 +1,113 @@
+package aniso
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// planCase runs one plan's Forward and Backward; allocs reports what they
+// allocate per call after the first.
+type planCase struct {
+	name     string
+	forward  func() error
+	backward func() error
+}
+
+func planCases(t *testing.T, rng *rand.Rand, batch int) []planCase {
+	x := randTensor(rng, batch, 8, 24, 20)
+	w := randTensor(rng, 8, 4, 3, 3)
+	b := randTensor(rng, 8)
+	var cases []planCase
+
+	co := ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, Groups: 2}
+	cp, err := NewConvPlan(x.Shape, w.Shape, co)
+	require.NoError(t, err)
+	cy, gcy := New(cp.OutShape()...), randTensor(rng, cp.OutShape()...)
+	gx, gw, gb := New(x.Shape...), New(w.Shape...), New(8)
+	cases = append(cases, planCase{"conv",
+		func() error { return cp.Forward(cy, x, w, b) },
+		func() error { return cp.Backward(gx, gw, gb, x, w, gcy) }})
+
+	for _, mode := range []StretchMode{Nearest, Zeros} {
+		so := StretchOptions{ConvOptions: co, Stretch: []int{1, 3}, Mode: mode}
+		sp, err := NewStretchConvPlan(x.Shape, w.Shape, so)
+		require.NoError(t, err)
+		sy, gsy := New(sp.OutShape()...), randTensor(rng, sp.OutShape()...)
+		cases = append(cases, planCase{"stretch " + mode.String(),
+			func() error { return sp.Forward(sy, x, w, b) },
+			func() error { return sp.Backward(gx, gw, gb, x, w, gsy) }})
+	}
+
+	do := DeconvOptions{ConvOptions: co, OutputPadding: []int{1, 0}}
+	dp, err := NewDeconvPlan(x.Shape, w.Shape, do)
+	require.NoError(t, err)
+	dy, gdy := New(dp.OutShape()...), randTensor(rng, dp.OutShape()...)
+	cases = append(cases, planCase{"deconv",
+		func() error { return dp.Forward(dy, x, w, b) },
+		func() error { return dp.Backward(gx, gw, gb, x, w, gdy) }})
+
+	for _, uo := range []UnpoolOptions{{Ksize: []int{2, 3}}, {Ksize: []int{3, 2}, Stride: []int{2, 2}, Pad: []int{1, 0}}} {
+		up, err := NewUnpoolPlan(x.Shape, uo)
+		require.NoError(t, err)
+		uy, guy := New(up.OutShape()...), randTensor(rng, up.OutShape()...)
+		cases = append(cases, planCase{"unpool",
+			func() error { return up.Forward(uy, x) },
+			func() error { return up.Backward(gx, guy) }})
+	}
+	return cases
+}
+
+// TestPlansMatchOneShot checks that a plan, reused with new inputs, gives
+// what the one-shot functions give, and that stale scratch (folded
+// weights, partial sums) never leaks from one call into the next.
+func TestPlansMatchOneShot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(62, 1))
+	so := StretchOptions{ConvOptions: ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 2}}, Stretch: []int{1, 2}}
+	x := randTensor(rng, 16, 8, 24, 20)
+	p, err := NewStretchConvPlan(x.Shape, []int{8, 8, 4, 4}, so)
+	require.NoError(t, err)
+	y, gx, gw, gb := New(p.OutShape()...), New(x.Shape...), New(8, 8, 4, 4), New(8)
+	for range 3 {
+		x, w, b := randTensor(rng, x.Shape...), randTensor(rng, 8, 8, 4, 4), randTensor(rng, 8)
+		gy := randTensor(rng, p.OutShape()...)
+		require.NoError(t, p.Forward(y, x, w, b))
+		want, err := StretchConv(x, w, b, so)
+		require.NoError(t, err)
+		require.Equal(t, want.Data, y.Data)
+		for i := range gx.Data {
+			gx.Data[i] = 1e9 // results are overwritten, not accumulated
+		}
+		require.NoError(t, p.Backward(gx, gw, gb, x, w, gy))
+		wx, ww, wb, err := StretchConvBackward(x, w, gy, so)
+		require.NoError(t, err)
+		require.Equal(t, wx.Data, gx.Data)
+		require.Equal(t, ww.Data, gw.Data)
+		require.Equal(t, wb.Data, gb.Data)
+	}
+}
+
+func TestPlanErrors(t *testing.T) {
+	p, err := NewConvPlan([]int{1, 2, 5, 5}, []int{3, 2, 3, 3}, ConvOptions{})
+	require.NoError(t, err)
+	require.Equal(t, []int{1, 3, 3, 3}, p.OutShape())
+	require.Positive(t, p.Workspace())
+	x, w, y := New(1, 2, 5, 5), New(3, 2, 3, 3), New(1, 3, 3, 3)
+	require.ErrorIs(t, p.Forward(nil, x, w, nil), ErrNilTensor)
+	require.ErrorIs(t, p.Forward(New(1, 3, 3, 4), x, w, nil), ErrShape)
+	require.ErrorIs(t, p.Forward(y, New(1, 2, 5, 6), w, nil), ErrShape)
+	require.ErrorIs(t, p.Forward(y, x, w, New(2)), ErrShape)
+	strided := &Tensor{Data: make([]float32, 54), Shape: []int{1, 3, 3, 3}, Strides: []int{54, 18, 6, 2}}
+	require.ErrorIs(t, p.Forward(strided, x, w, nil), ErrData)
+	require.ErrorIs(t, p.Backward(nil, nil, nil, x, w, New(1, 3, 3, 2)), ErrShape)
+	require.NoError(t, p.Backward(nil, nil, nil, x, w, y))
+	_, err = NewConvPlan([]int{1, 2, 5, 5}, []int{3, 2, 6, 3}, ConvOptions{})
+	require.ErrorIs(t, err, ErrGeometry)
+	_, err = NewStretchConvPlan(nil, nil, StretchOptions{})
+	require.ErrorIs(t, err, ErrShape)
+	_, err = NewDeconvPlan([]int{1, 2, 5}, []int{3, 2, 3}, DeconvOptions{})
+	require.ErrorIs(t, err, ErrShape)
+	_, err = NewUnpoolPlan([]int{1, 2, 5}, UnpoolOptions{})
+	require.ErrorIs(t, err, ErrOption)
+}
