@@ -231,28 +231,11 @@ func (e *engine) tileFor(k, pos int) int {
 	return min(pos, max(minTile, colBudget/k))
 }
 
-// macs returns the multiply-adds of one forward pass.
-func (e *engine) macs() int {
-	total := 0
-	sel := make([]int, len(e.axes))
-	for r := 0; r < e.nphase; r++ {
-		e.selectPhase(r, sel)
-		taps, pos := e.phaseSize(sel)
-		total += e.batch * e.groups * e.cout * e.cin * taps * pos
-	}
-	return total
-}
-
 // view is a tensor seen as batch × channels × spatial with its strides.
 type view struct {
 	data   []float32
 	sn, sc int
 	sp     []int
-}
-
-func viewOf(t *Tensor) view {
-	st := t.strides()
-	return view{data: t.Data, sn: st[0], sc: st[1], sp: st[2:]}
 }
 
 // rowsContiguous reports whether v's spatial part is row-major contiguous
