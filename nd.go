@@ -230,3 +230,12 @@ func fillChannels(t *Tensor, v []float32) {
 		}
 	}
 }
+
+// volume1 returns the product of sizes already known to be valid.
+func volume1(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}

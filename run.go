@@ -191,22 +191,73 @@ func (e *engine) outputTile(v view, direct bool, n, g, p0, p1 int, wk *worker) (
 	return t, cols
 }
 
-// backwardData adds col2im(Wfᵀ·gy) onto gx, a gathered-side tensor.
-// Units are (batch, group) pairs because the windows of neighbouring tiles
-// and phases overlap in gx.
+// Reductions whose terms would otherwise run on too few goroutines are
+// split into at most maxChunks fixed blocks, summed into partial buffers of
+// at most partialBudget floats in all and added in block order. The split
+// depends only on the geometry, so results do not depend on the number of
+// threads.
+const (
+	maxChunks     = 8
+	partialBudget = 1 << 24
+)
+
+// chunksFor returns the number of blocks for a reduction of items terms
+// with results of size floats, when units other independent units already
+// run in parallel.
+func chunksFor(items, units, size int) int {
+	return max(1, min(items, (maxChunks+units-1)/units, 1+partialBudget/max(1, size)))
+}
+
+// partials returns the zeroed partial buffers of chunks blocks of size
+// floats, chunk 0 writing to the result itself.
+func (e *engine) partials(chunks, size int) []float32 {
+	n := (chunks - 1) * size
+	if len(e.partial) < n {
+		e.partial = make([]float32, n)
+	}
+	clear(e.partial[:n])
+	return e.partial[:n]
+}
+
+// addPartials adds the partial sums of blocks 1… onto dst in block order.
+func (e *engine) addPartials(dst []float32, chunks int) {
+	for ch := 1; ch < chunks; ch++ {
+		p := e.partial[(ch-1)*len(dst) : ch*len(dst)]
+		for i, v := range p {
+			dst[i] += v
+		}
+	}
+}
+
+// backwardData adds col2im(Wfᵀ·gy) onto gx, a contiguous gathered-side
+// tensor. Units are (batch, group) pairs, because the windows of
+// neighbouring tiles and phases overlap in gx, each split into blocks of
+// tiles when there are too few pairs to keep the threads busy.
 func (e *engine) backwardData(gx, gy view, wc []float32) {
 	e.out, e.in, e.wc = gy, gx, wc
 	e.direct = e.dense && gy.rowsContiguous(e.dst)
-	e.run(opBackwardData, e.batch*e.groups)
+	size := e.batch * e.groups * e.cin * volume1(e.src)
+	e.chunks = chunksFor(e.nphase*e.tiles, e.batch*e.groups, size)
+	e.partials(e.chunks, size)
+	e.run(opBackwardData, e.chunks*e.batch*e.groups)
+	e.addPartials(gx.data[:size], e.chunks)
 }
 
 func (e *engine) backwardDataUnit(wk *worker, u int) {
 	gy, gx := e.out, e.in
+	ch := u % e.chunks
+	u /= e.chunks
 	n, g := u%e.batch, u/e.batch
-	for r := 0; r < e.nphase; r++ {
+	if ch > 0 {
+		size := len(e.partial) / (e.chunks - 1)
+		gx.data = e.partial[(ch-1)*size : ch*size]
+	}
+	items := e.nphase * e.tiles
+	q0, q1 := ch*items/e.chunks, (ch+1)*items/e.chunks
+	for r := q0 / e.tiles; r < e.nphase && r*e.tiles < q1; r++ {
 		e.selectPhase(r, wk.sel)
 		w := e.weights(e.wc, g, r, wk)
-		for i := 0; ; i++ {
+		for i := max(0, q0-r*e.tiles); i < e.tiles && r*e.tiles+i < q1; i++ {
 			k, p0, p1 := e.tile(i, wk)
 			if p0 >= p1 || k == 0 {
 				break
@@ -220,30 +271,16 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 	}
 }
 
-// weightChunks returns how many partial sums of the weight gradient run in
-// parallel: batch items are split into that many fixed blocks whose sums are
-// added in order, so the result does not depend on the number of threads.
-func (e *engine) weightChunks(size int) int {
-	return max(1, min(e.batch, 8, 1+(1<<24)/max(1, size)))
-}
-
 // backwardWeight computes gw = Σ gy·im2col(x)ᵀ, unfolded onto the kernel
-// taps, into gw, a zeroed contiguous tensor in the weights' layout.
+// taps, into gw, a zeroed contiguous tensor in the weights' layout. Units
+// are groups, each split into blocks of (batch, tile) pairs.
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	e.out, e.in, e.gw = gy, x, gw
 	e.direct = e.dense && gy.rowsContiguous(e.dst)
-	e.chunks = e.weightChunks(len(gw))
-	if n := (e.chunks - 1) * len(gw); len(e.partial) < n {
-		e.partial = make([]float32, n)
-	}
-	clear(e.partial[:(e.chunks-1)*len(gw)])
+	e.chunks = chunksFor(e.batch*e.tiles, e.groups, len(gw))
+	e.partials(e.chunks, len(gw))
 	e.run(opBackwardWeight, e.chunks*e.groups)
-	for ch := 1; ch < e.chunks; ch++ {
-		p := e.partial[(ch-1)*len(gw) : ch*len(gw)]
-		for i, v := range p {
-			gw[i] += v
-		}
-	}
+	e.addPartials(gw, e.chunks)
 }
 
 func (e *engine) backwardWeightUnit(wk *worker, u int) {
@@ -254,7 +291,8 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 	if ch > 0 {
 		target = e.partial[(ch-1)*len(gw) : ch*len(gw)]
 	}
-	n0, n1 := ch*e.batch/chunks, (ch+1)*e.batch/chunks
+	items := e.batch * e.tiles
+	q0, q1 := ch*items/chunks, (ch+1)*items/chunks
 	for r := 0; r < e.nphase; r++ {
 		e.selectPhase(r, wk.sel)
 		taps, _ := e.phaseSize(wk.sel)
@@ -268,18 +306,17 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 			gwf = wk.wf[:e.cout*k]
 			clear(gwf)
 		}
-		for n := n0; n < n1; n++ {
-			for i := 0; ; i++ {
-				_, p0, p1 := e.tile(i, wk)
-				if p0 >= p1 {
-					break
-				}
-				cols := p1 - p0
-				b, ldb := e.outputTile(gy, e.direct, n, g, p0, p1, wk)
-				col := wk.col[:k*cols]
-				e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
-				gemm.Sgemm(false, true, e.cout, k, cols, 1, b, ldb, col, cols, 1, gwf, k)
+		for q := q0; q < q1; q++ {
+			n, i := q/e.tiles, q%e.tiles
+			_, p0, p1 := e.tile(i, wk)
+			if p0 >= p1 {
+				continue
 			}
+			cols := p1 - p0
+			b, ldb := e.outputTile(gy, e.direct, n, g, p0, p1, wk)
+			col := wk.col[:k*cols]
+			e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
+			gemm.Sgemm(false, true, e.cout, k, cols, 1, b, ldb, col, cols, 1, gwf, k)
 		}
 		if !e.unfolded {
 			e.unfold(target, gwf, g, wk)
