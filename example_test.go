@@ -153,3 +153,34 @@ func ExampleCheckGradient() {
 	// Output:
 	// <nil> 4
 }
+
+func ExampleStretchConvPlan() {
+	// A plan validates the geometry once and owns its scratch; in a
+	// training loop Forward and Backward then allocate nothing.
+	o := aniso.StretchOptions{
+		ConvOptions: aniso.ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 2}},
+		Stretch:     []int{1, 2},
+	}
+	plan, err := aniso.NewStretchConvPlan([]int{4, 8, 100, 100}, []int{8, 8, 4, 4}, o)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	x, w, b := aniso.New(4, 8, 100, 100), aniso.New(8, 8, 4, 4), aniso.New(8)
+	y := aniso.New(plan.OutShape()...)
+	gx, gw, gb := aniso.New(x.Shape...), aniso.New(w.Shape...), aniso.New(8)
+	for step := 0; step < 3; step++ {
+		if err := plan.Forward(y, x, w, b); err != nil {
+			fmt.Println(err)
+			return
+		}
+		// y doubles as the output gradient here.
+		if err := plan.Backward(gx, gw, gb, x, w, y); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	fmt.Println(plan.OutShape())
+	// Output:
+	// [4 8 50 200]
+}
