@@ -185,3 +185,76 @@ func TestONNXNearestUpsample(t *testing.T) {
 		})
 	}
 }
+
+// TestONNXPadding covers what the backend cases do not: an odd SAME total
+// (which side gets the extra), dilation in SAME, ConvTranspose
+// output_shape with positive odd and negative totals, and bad attributes.
+func TestONNXPadding(t *testing.T) {
+	// n = 6, k = 4, s = 1: out 6, total 3.
+	o, err := ONNXConv(ONNXAttrs{AutoPad: "SAME_UPPER"}, []int{6}, []int{4})
+	require.NoError(t, err)
+	require.Equal(t, []int{1}, o.PadLo)
+	require.Equal(t, []int{2}, o.PadHi)
+	o, err = ONNXConv(ONNXAttrs{AutoPad: "SAME_LOWER"}, []int{6}, []int{4})
+	require.NoError(t, err)
+	require.Equal(t, []int{2}, o.PadLo)
+	require.Equal(t, []int{1}, o.PadHi)
+	// n = 7, s = 2, k = 3, d = 2: out 4, dk 5, total (4−1)·2 + 5 − 7 = 4.
+	o, err = ONNXConv(ONNXAttrs{AutoPad: "SAME_UPPER", Strides: []int{2}, Dilations: []int{2}}, []int{7}, []int{3})
+	require.NoError(t, err)
+	require.Equal(t, []int{2}, o.PadLo)
+	require.Equal(t, []int{2}, o.PadHi)
+	y, err := Conv(New(1, 1, 7), New(1, 1, 3), nil, o)
+	require.NoError(t, err)
+	require.Equal(t, []int{1, 1, 4}, y.Shape)
+	// n = 10, s = 3, k = 1: out 4, total (4−1)·3 + 1 − 10 = 0 (clamped at 0 when negative).
+	o, err = ONNXConv(ONNXAttrs{AutoPad: "SAME_UPPER", Strides: []int{3}}, []int{10}, []int{1})
+	require.NoError(t, err)
+	require.Equal(t, []int{0}, o.PadLo)
+	require.Equal(t, []int{0}, o.PadHi)
+	o, err = ONNXConv(ONNXAttrs{Pads: []int{1, 2, 3, 4}}, []int{5, 5}, []int{3, 3})
+	require.NoError(t, err)
+	require.Equal(t, []int{1, 2}, o.PadLo)
+	require.Equal(t, []int{3, 4}, o.PadHi)
+
+	// ConvTranspose n = 3, s = 2, k = 3: full 7. output_shape 4 gives
+	// total 3: NOTSET puts ⌊3/2⌋ = 1 at the end, SAME_UPPER at the start.
+	d, err := ONNXConvTranspose(ONNXAttrs{Strides: []int{2}, OutputShape: []int{4}}, []int{3}, []int{3})
+	require.NoError(t, err)
+	require.Equal(t, []int{2}, d.PadLo)
+	require.Equal(t, []int{1}, d.PadHi)
+	d, err = ONNXConvTranspose(ONNXAttrs{AutoPad: "SAME_UPPER", Strides: []int{2}, OutputShape: []int{4}}, []int{3}, []int{3})
+	require.NoError(t, err)
+	require.Equal(t, []int{1}, d.PadLo)
+	require.Equal(t, []int{2}, d.PadHi)
+	// output_shape 10 gives total −3: ⌊−3/2⌋ = −2 at the end extends it.
+	d, err = ONNXConvTranspose(ONNXAttrs{Strides: []int{2}, OutputShape: []int{10}}, []int{3}, []int{3})
+	require.NoError(t, err)
+	require.Equal(t, []int{-1}, d.PadLo)
+	require.Equal(t, []int{-2}, d.PadHi)
+	z, err := Deconv(New(1, 1, 3), New(1, 1, 3), nil, d)
+	require.NoError(t, err)
+	require.Equal(t, []int{1, 1, 10}, z.Shape)
+	// SAME without output_shape aims at n·s = 6: total 1, SAME_LOWER puts
+	// ⌊1/2⌋ = 0 at the end.
+	d, err = ONNXConvTranspose(ONNXAttrs{AutoPad: "SAME_LOWER", Strides: []int{2}}, []int{3}, []int{3})
+	require.NoError(t, err)
+	require.Equal(t, []int{1}, d.PadLo)
+	require.Equal(t, []int{0}, d.PadHi)
+
+	for _, a := range []ONNXAttrs{
+		{AutoPad: "SAME"},
+		{Pads: []int{1, 1, 1}},
+		{Strides: []int{0, 1}},
+		{Dilations: []int{1}},
+		{Group: -1},
+		{OutputShape: []int{3, 3}},
+	} {
+		_, err := ONNXConv(a, []int{5, 5}, []int{3, 3})
+		require.ErrorIs(t, err, ErrOption, "%+v", a)
+	}
+	_, err = ONNXConv(ONNXAttrs{}, []int{5, 5}, []int{3})
+	require.ErrorIs(t, err, ErrShape)
+	_, err = ONNXConvTranspose(ONNXAttrs{OutputShape: []int{3}}, []int{5, 5}, []int{3, 3})
+	require.ErrorIs(t, err, ErrOption)
+}
