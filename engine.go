@@ -74,8 +74,9 @@ func axisPhases(out, k, s, d, lo, u int, mode StretchMode) []axisPhase {
 	return ps
 }
 
-// engine is a validated geometry with its scratch sizes. It holds no
-// tensors; the operations take them as arguments.
+// engine is a validated geometry with its scratch. Its operations take the
+// tensors as arguments and keep them only for the duration of the call, so
+// an engine serves one call at a time.
 type engine struct {
 	batch, groups int
 	cin, cout     int   // channels per group on the gathered and output sides
@@ -95,7 +96,7 @@ type engine struct {
 	// Scratch, one worker per goroutine, and the shares handed to them.
 	workers []*worker
 	shares  []share
-	partial []float32 // partial weight-gradient sums, made on first use
+	partial []float32 // partial sums of the backward reductions, made on first use
 
 	// The current call: its operation, operands and progress.
 	op, units int
