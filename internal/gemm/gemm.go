@@ -12,7 +12,9 @@
 //
 // The own kernel is a packed, cache-blocked GEMM: panels of op(A) and op(B)
 // are copied into contiguous micro-panels and a register-tiled micro-kernel
-// computes one mr×nr tile of C at a time.
+// computes one mr×nr tile of C at a time. On amd64 with AVX2 and FMA the
+// micro-kernel is written in assembly; elsewhere, or when built with the
+// purego tag, a pure Go micro-kernel with the same blocking runs instead.
 //
 // The kernel is single-threaded (callers parallelise over independent
 // output tiles), allocates nothing in steady state (the pack buffers come

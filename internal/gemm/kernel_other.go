@@ -1,7 +1,8 @@
+//go:build !amd64 || purego
+
 package gemm
 
-// haveAsm reports whether an assembly micro-kernel can run on this machine;
-// there is none yet.
+// haveAsm reports whether an assembly micro-kernel can run on this machine.
 const haveAsm = false
 
 // useAsm selects the assembly micro-kernel; the tests clear it to run the
