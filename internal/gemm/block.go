@@ -168,15 +168,12 @@ func packB(dst []float32, trans bool, b []float32, ldb, pc, kb, jc, nb int) {
 		if trans {
 			// op(B)[p][j] = b[j·ldb + p]: each column of the panel is
 			// contiguous in b.
-			if cols < nr {
-				clear(panel)
+			if cols == nr {
+				transposePanel(panel, b[j0*ldb+pc:], ldb, kb)
+				continue
 			}
-			for j := 0; j < cols; j++ {
-				col := b[(j0+j)*ldb+pc : (j0+j)*ldb+pc+kb]
-				for p, v := range col {
-					panel[p*nr+j] = v
-				}
-			}
+			clear(panel)
+			transposeGeneric(panel, b[j0*ldb+pc:], ldb, 0, kb, cols)
 			continue
 		}
 		if cols == nr {
@@ -196,6 +193,18 @@ func packB(dst []float32, trans bool, b []float32, ldb, pc, kb, jc, nb int) {
 			d := panel[p*nr : p*nr+nr]
 			copy(d, b[(pc+p)*ldb+j0:(pc+p)*ldb+j0+cols])
 			clear(d[cols:])
+		}
+	}
+}
+
+// transposeGeneric sets dst[p·nr+j] = src[j·ld+p] for j < cols and
+// p0 ≤ p < k: it packs rows of a matrix stored with leading dimension ld as
+// columns of a B micro-panel.
+func transposeGeneric(dst, src []float32, ld, p0, k, cols int) {
+	for j := 0; j < cols; j++ {
+		col := src[j*ld+p0 : j*ld+k]
+		for p, v := range col {
+			dst[(p0+p)*nr+j] = v
 		}
 	}
 }

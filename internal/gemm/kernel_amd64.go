@@ -2,12 +2,11 @@
 
 package gemm
 
-// haveAsm reports whether the AVX2 and FMA micro-kernel can run on this
-// machine.
+// haveAsm reports whether the AVX2 and FMA routines can run on this machine.
 var haveAsm = hasAVX2FMA()
 
-// useAsm selects the assembly micro-kernel; the tests clear it to run the
-// generic one.
+// useAsm selects the assembly routines; the tests clear it to run the
+// generic ones.
 var useAsm = haveAsm
 
 // kernel computes one mr×nr tile of C; see kernelGeneric. The slices are
@@ -30,6 +29,27 @@ func kernel(k int, a, b, c []float32, ldc int, alpha, beta float32) {
 //
 //go:noescape
 func kernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32)
+
+// transposePanel packs nr rows of length k, ld apart in src, as the k rows of
+// a full B micro-panel; see transposeGeneric. The assembly transposes 8×8
+// blocks in registers, eight columns of the panel at a time.
+func transposePanel(dst, src []float32, ld, k int) {
+	k8 := k &^ 7
+	if !useAsm || k8 == 0 {
+		transposeGeneric(dst, src, ld, 0, k, nr)
+		return
+	}
+	_ = src[(nr-1)*ld+k-1]
+	_ = dst[k*nr-1]
+	transpose16(k8, &src[0], ld, &dst[0])
+	transposeGeneric(dst, src, ld, k8, k, nr)
+}
+
+// transpose16 is transposeGeneric for cols = nr, p0 = 0 and k a positive
+// multiple of 8, with AVX.
+//
+//go:noescape
+func transpose16(k int, src *float32, ld int, dst *float32)
 
 // cpuid executes CPUID with the given leaf and sub-leaf.
 func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)

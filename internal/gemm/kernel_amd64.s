@@ -139,3 +139,83 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	MOVL AX, eax+0(FP)
 	MOVL DX, edx+4(FP)
 	RET
+
+// TRANSPOSE8 transposes the 8×8 block held in rows Y0…Y7 and stores its
+// rows 64 bytes apart from off(DI), the stride of a B micro-panel.
+// Unpacking interleaves pairs of rows, shuffling gathers four rows per
+// 128-bit lane, and the lane permutes join the halves.
+#define TRANSPOSE8(off) \
+	VUNPCKLPS  Y1, Y0, Y8;          \
+	VUNPCKHPS  Y1, Y0, Y9;          \
+	VUNPCKLPS  Y3, Y2, Y10;         \
+	VUNPCKHPS  Y3, Y2, Y11;         \
+	VUNPCKLPS  Y5, Y4, Y12;         \
+	VUNPCKHPS  Y5, Y4, Y13;         \
+	VUNPCKLPS  Y7, Y6, Y14;         \
+	VUNPCKHPS  Y7, Y6, Y15;         \
+	VSHUFPS    $0x44, Y10, Y8, Y0;  \
+	VSHUFPS    $0xEE, Y10, Y8, Y1;  \
+	VSHUFPS    $0x44, Y11, Y9, Y2;  \
+	VSHUFPS    $0xEE, Y11, Y9, Y3;  \
+	VSHUFPS    $0x44, Y14, Y12, Y4; \
+	VSHUFPS    $0xEE, Y14, Y12, Y5; \
+	VSHUFPS    $0x44, Y15, Y13, Y6; \
+	VSHUFPS    $0xEE, Y15, Y13, Y7; \
+	VPERM2F128 $0x20, Y4, Y0, Y8;   \
+	VPERM2F128 $0x20, Y5, Y1, Y9;   \
+	VPERM2F128 $0x20, Y6, Y2, Y10;  \
+	VPERM2F128 $0x20, Y7, Y3, Y11;  \
+	VPERM2F128 $0x31, Y4, Y0, Y12;  \
+	VPERM2F128 $0x31, Y5, Y1, Y13;  \
+	VPERM2F128 $0x31, Y6, Y2, Y14;  \
+	VPERM2F128 $0x31, Y7, Y3, Y15;  \
+	VMOVUPS    Y8, off(DI);         \
+	VMOVUPS    Y9, off+64(DI);      \
+	VMOVUPS    Y10, off+128(DI);    \
+	VMOVUPS    Y11, off+192(DI);    \
+	VMOVUPS    Y12, off+256(DI);    \
+	VMOVUPS    Y13, off+320(DI);    \
+	VMOVUPS    Y14, off+384(DI);    \
+	VMOVUPS    Y15, off+448(DI)
+
+// LOAD8 loads eight floats from each of the rows at (r0), (r0)(R8),
+// (r0)(R8*2), (r0)(R9) and the same from r4, with R8 the row stride and R9
+// three strides.
+#define LOAD8(r0, r4) \
+	VMOVUPS (r0), Y0;       \
+	VMOVUPS (r0)(R8*1), Y1; \
+	VMOVUPS (r0)(R8*2), Y2; \
+	VMOVUPS (r0)(R9*1), Y3; \
+	VMOVUPS (r4), Y4;       \
+	VMOVUPS (r4)(R8*1), Y5; \
+	VMOVUPS (r4)(R8*2), Y6; \
+	VMOVUPS (r4)(R9*1), Y7
+
+// func transpose16(k int, src *float32, ld int, dst *float32)
+TEXT ·transpose16(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R8
+	SHLQ $2, R8
+	MOVQ dst+24(FP), DI
+	LEAQ (R8)(R8*2), R9
+	LEAQ (SI)(R8*4), R10
+	LEAQ (SI)(R8*8), R11
+	LEAQ (R11)(R8*4), R12
+	SHRQ $3, CX
+
+transpose:
+	LOAD8(SI, R10)
+	TRANSPOSE8(0)
+	LOAD8(R11, R12)
+	TRANSPOSE8(32)
+	ADDQ $32, SI
+	ADDQ $32, R10
+	ADDQ $32, R11
+	ADDQ $32, R12
+	ADDQ $512, DI
+	DECQ CX
+	JNZ  transpose
+
+	VZEROUPPER
+	RET
