@@ -17,7 +17,7 @@ import "sync"
 const (
 	kcMax = 256  // depth of a packed slice: an nr-wide B micro-panel fills half of L1
 	mcMax = 144  // rows of a packed A block, a multiple of mr: 144 KiB at kcMax
-	ncMax = 4096 // columns of a packed B block, a multiple of nr: 4 MiB at kcMax
+	ncMax = 2048 // columns of a packed B block, a multiple of nr: 2 MiB at kcMax
 )
 
 // workspace holds the packed blocks of one call.
