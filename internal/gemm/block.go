@@ -90,7 +90,7 @@ func macroKernel(mb, nb, kb int, alpha float32, ap, bp []float32, beta float32, 
 			rows := min(mr, mb-ir)
 			apanel := ap[ir*kb : (ir+mr)*kb]
 			if rows == mr && cols == nr {
-				kernel(kb, apanel, bpanel, c[ir*ldc+jr:], ldc, alpha, beta)
+				kernel(kb, mr, apanel, bpanel, c[ir*ldc+jr:], ldc, alpha, beta)
 				continue
 			}
 			edgeTile(rows, cols, kb, apanel, bpanel, c[ir*ldc+jr:], ldc, alpha, beta)
@@ -109,7 +109,7 @@ func edgeTile(rows, cols, kb int, ap, bp []float32, c []float32, ldc int, alpha,
 			copy(t[i*nr:i*nr+cols], c[i*ldc:i*ldc+cols])
 		}
 	}
-	kernel(kb, ap, bp, t[:], nr, alpha, beta)
+	kernel(kb, rows, ap, bp, t[:], nr, alpha, beta)
 	for i := 0; i < rows; i++ {
 		copy(c[i*ldc:i*ldc+cols], t[i*nr:i*nr+cols])
 	}

@@ -13,15 +13,18 @@ const (
 // where a holds k columns of Ã packed mr at a time (a[p·mr+i] = Ã[i][p]) and
 // b holds k rows of B̃ packed nr at a time (b[p·nr+j] = B̃[p][j]). C has rows
 // ldc apart. Each element is summed over p in increasing order and then
-// scaled; beta = 0 writes C without reading it.
+// scaled; beta = 0 writes C without reading it. Only the first rows rows of
+// the tile are wanted: the kernel may skip the sums of the others and store
+// anything there, but whatever it stores in the wanted rows does not depend
+// on rows.
 //
 // The tile is computed in 2×4 blocks whose eight sums the compiler keeps in
 // registers, which is about twice as fast as accumulating in memory.
-func kernelGeneric(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+func kernelGeneric(k, rows int, a, b, c []float32, ldc int, alpha, beta float32) {
 	a = a[:k*mr]
 	b = b[:k*nr]
 	var acc [mr][nr]float32
-	for i := 0; i < mr; i += 2 {
+	for i := 0; i < rows; i += 2 {
 		for j := 0; j < nr; j += 4 {
 			var s00, s01, s02, s03, s10, s11, s12, s13 float32
 			for p := 0; p < k; p++ {

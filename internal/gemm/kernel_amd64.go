@@ -11,15 +11,15 @@ var useAsm = haveAsm
 
 // kernel computes one mr×nr tile of C; see kernelGeneric. The slices are
 // checked here, so the assembly reads and writes only inside them.
-func kernel(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+func kernel(k, rows int, a, b, c []float32, ldc int, alpha, beta float32) {
 	if !useAsm {
-		kernelGeneric(k, a, b, c, ldc, alpha, beta)
+		kernelGeneric(k, rows, a, b, c, ldc, alpha, beta)
 		return
 	}
 	_ = a[k*mr-1]
 	_ = b[k*nr-1]
 	_ = c[(mr-1)*ldc+nr-1]
-	kernel6x16(k, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	kernel6x16(k, rows, &a[0], &b[0], &c[0], ldc, alpha, beta)
 }
 
 // kernel6x16 is kernelGeneric for mr = 6, nr = 16 and k ≥ 1, with AVX2 and
@@ -28,7 +28,7 @@ func kernel(k int, a, b, c []float32, ldc int, alpha, beta float32) {
 // the product beta·C.
 //
 //go:noescape
-func kernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32)
+func kernel6x16(k, rows int, a, b, c *float32, ldc int, alpha, beta float32)
 
 // transposePanel packs nr rows of length k, ld apart in src, as the k rows of
 // a full B micro-panel; see transposeGeneric. The assembly transposes 8×8

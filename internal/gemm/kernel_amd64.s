@@ -29,6 +29,23 @@
 	VFMADD231PS  Y12, Y15, Y10;    \
 	VFMADD231PS  Y13, Y15, Y11
 
+// STEP4 is STEP for the first four rows of the tile.
+#define STEP4(off, boff) \
+	VMOVUPS      boff(BX), Y12;    \
+	VMOVUPS      boff+32(BX), Y13; \
+	VBROADCASTSS off(AX), Y14;     \
+	VFMADD231PS  Y12, Y14, Y0;     \
+	VFMADD231PS  Y13, Y14, Y1;     \
+	VBROADCASTSS off+4(AX), Y15;   \
+	VFMADD231PS  Y12, Y15, Y2;     \
+	VFMADD231PS  Y13, Y15, Y3;     \
+	VBROADCASTSS off+8(AX), Y14;   \
+	VFMADD231PS  Y12, Y14, Y4;     \
+	VFMADD231PS  Y13, Y14, Y5;     \
+	VBROADCASTSS off+12(AX), Y15;  \
+	VFMADD231PS  Y12, Y15, Y6;     \
+	VFMADD231PS  Y13, Y15, Y7
+
 // STORE writes row r of the tile, held in ra and rb, to (DI) as
 // alpha·acc + beta·C, with alpha in Y14 and beta in Y15, and moves DI to
 // the next row.
@@ -49,13 +66,14 @@
 	VMOVUPS rb, 32(DI);  \
 	ADDQ    DX, DI
 
-// func kernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32)
-TEXT ·kernel6x16(SB), NOSPLIT, $0-48
+// func kernel6x16(k, rows int, a, b, c *float32, ldc int, alpha, beta float32)
+TEXT ·kernel6x16(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), AX
-	MOVQ b+16(FP), BX
-	MOVQ c+24(FP), DI
-	MOVQ ldc+32(FP), DX
+	MOVQ rows+8(FP), R8
+	MOVQ a+16(FP), AX
+	MOVQ b+24(FP), BX
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), DX
 	SHLQ $2, DX
 
 	VXORPS Y0, Y0, Y0
@@ -71,6 +89,39 @@ TEXT ·kernel6x16(SB), NOSPLIT, $0-48
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
 
+	CMPQ R8, $4
+	JGT  rows6
+
+	// At most four rows matter: skip the multiply-adds of the last two,
+	// which then store as zeros. The eight remaining chains still keep
+	// both FMA units busy.
+	CMPQ CX, $4
+	JLT  tail4
+
+loop4rows4:
+	STEP4(0, 0)
+	STEP4(24, 64)
+	STEP4(48, 128)
+	STEP4(72, 192)
+	ADDQ $96, AX
+	ADDQ $256, BX
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE  loop4rows4
+
+tail4:
+	TESTQ CX, CX
+	JEQ   store
+
+tail1rows4:
+	STEP4(0, 0)
+	ADDQ $24, AX
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  tail1rows4
+	JMP  store
+
+rows6:
 	CMPQ CX, $4
 	JLT  tail
 
@@ -97,11 +148,11 @@ tail1:
 	JNZ  tail1
 
 store:
-	VBROADCASTSS alpha+40(FP), Y14
-	MOVL         beta+44(FP), R8
+	VBROADCASTSS alpha+48(FP), Y14
+	MOVL         beta+52(FP), R8
 	TESTL        $0x7fffffff, R8
 	JEQ          storezero
-	VBROADCASTSS beta+44(FP), Y15
+	VBROADCASTSS beta+52(FP), Y15
 	STORE(Y0, Y1)
 	STORE(Y2, Y3)
 	STORE(Y4, Y5)

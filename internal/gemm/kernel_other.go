@@ -10,8 +10,8 @@ const haveAsm = false
 var useAsm = false
 
 // kernel computes one mr×nr tile of C; see kernelGeneric.
-func kernel(k int, a, b, c []float32, ldc int, alpha, beta float32) {
-	kernelGeneric(k, a, b, c, ldc, alpha, beta)
+func kernel(k, rows int, a, b, c []float32, ldc int, alpha, beta float32) {
+	kernelGeneric(k, rows, a, b, c, ldc, alpha, beta)
 }
 
 // transposePanel packs nr rows of length k, ld apart in src, as the k rows of
