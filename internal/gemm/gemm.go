@@ -12,15 +12,18 @@
 //
 // The own kernel is a packed, cache-blocked GEMM: panels of op(A) and op(B)
 // are copied into contiguous micro-panels and a register-tiled micro-kernel
-// computes one mr×nr tile of C at a time. On amd64 with AVX2 and FMA the
-// micro-kernel is written in assembly; elsewhere, or when built with the
-// purego tag, a pure Go micro-kernel with the same blocking runs instead.
+// computes one 6×16 tile of C at a time. On amd64 with AVX2 and FMA (checked
+// with CPUID at start-up) the micro-kernel and the transposing of op(B)
+// panels are written in assembly; elsewhere, or when built with the purego
+// tag, pure Go code with the same blocking runs instead.
 //
 // The kernel is single-threaded (callers parallelise over independent
 // output tiles), allocates nothing in steady state (the pack buffers come
 // from a sync.Pool), and is deterministic: each element of C is summed over
 // k in an order fixed by k alone, so the same inputs give the same bits on
-// every call, whatever the shape of the surrounding product.
+// every call, whatever the shape of the surrounding product. The bits do
+// depend on the kernel: the assembly one fuses each multiply-add into one
+// rounding, the Go one rounds twice.
 package gemm
 
 import (
@@ -71,8 +74,8 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 
 // check panics unless the arguments describe matrices that lie inside their
 // slices: A is m×k (k×m when transposed) with rows lda apart, B is k×n (n×k)
-// with rows ldb apart and C is m×n with rows ldc apart. m, n and k are
-// positive.
+// with rows ldb apart and C is m×n with rows ldc apart. Sgemm has already
+// returned for m, n or k zero.
 func check(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	if m < 0 || n < 0 || k < 0 {
 		panic("gemm: negative dimension")

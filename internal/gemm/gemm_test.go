@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -11,9 +12,7 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// variants returns the micro-kernels that can run here, by name, with a
-// function that selects one and returns the function that restores the
-// previous choice.
+// variants returns the names of the kernel variants that can run here.
 func variants() []string {
 	if haveAsm {
 		return []string{"asm", "generic"}
@@ -21,6 +20,8 @@ func variants() []string {
 	return []string{"generic"}
 }
 
+// selectKernel makes Sgemm use the named variant and returns the function
+// that restores the previous choice.
 func selectKernel(name string) (restore func()) {
 	old := useAsm
 	useAsm = name == "asm"
@@ -175,19 +176,21 @@ var scalars = []struct{ alpha, beta float32 }{
 
 func TestSgemmSmall(t *testing.T) {
 	sizes := []int{1, 2, 3, 7, 15, 16, 17, 63, 64, 65}
+	if testing.Short() || raceEnabled {
+		// The race detector slows the reference loops tenfold and has
+		// nothing to find in a single goroutine.
+		sizes = []int{1, 2, 3, 7, 15, 16, 17, 65}
+	}
 	for _, v := range variants() {
 		t.Run("kernel="+v, func(t *testing.T) {
 			defer selectKernel(v)()
 			rng := rand.New(rand.NewPCG(1, 2))
-			cnt := 0
 			for _, m := range sizes {
 				for _, n := range sizes {
 					for _, k := range sizes {
 						for tr := 0; tr < 4; tr++ {
-							s := scalars[cnt%len(scalars)]
-							pad := cnt % 3
-							cnt++
-							p := newProblem(rng, tr&1 != 0, tr&2 != 0, m, n, k, s.alpha, s.beta, pad)
+							s := scalars[rng.IntN(len(scalars))]
+							p := newProblem(rng, tr&1 != 0, tr&2 != 0, m, n, k, s.alpha, s.beta, rng.IntN(3))
 							p.run()
 							p.verify(t)
 						}
@@ -208,17 +211,17 @@ func TestSgemmLarge(t *testing.T) {
 		{5, ncMax + nr + 3, 40}, {mcMax + 1, 47, 2 * kcMax},
 		{32, 1000, 288},
 	}
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		cases = cases[:6]
 	}
 	for _, v := range variants() {
 		t.Run("kernel="+v, func(t *testing.T) {
 			defer selectKernel(v)()
 			rng := rand.New(rand.NewPCG(3, 4))
-			for i, d := range cases {
+			for _, d := range cases {
 				for tr := 0; tr < 4; tr++ {
-					s := scalars[(i*4+tr)%len(scalars)]
-					p := newProblem(rng, tr&1 != 0, tr&2 != 0, d.m, d.n, d.k, s.alpha, s.beta, (i+tr)%4)
+					s := scalars[rng.IntN(len(scalars))]
+					p := newProblem(rng, tr&1 != 0, tr&2 != 0, d.m, d.n, d.k, s.alpha, s.beta, rng.IntN(4))
 					p.run()
 					p.verify(t)
 				}
@@ -294,6 +297,41 @@ func TestSgemmDeterministic(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSgemmConcurrent runs products on several goroutines at once, as the
+// engine does, and checks that each gets the bits of a lone call.
+func TestSgemmConcurrent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	const workers = 4
+	ps := make([]*problem, workers)
+	want := make([][]float32, workers)
+	for w := range ps {
+		ps[w] = newProblem(rng, w&1 != 0, w&2 != 0, 20+w, 70+9*w, 100+33*w, 1, 0.5, 1)
+		c0 := append([]float32(nil), ps[w].c...)
+		ps[w].run()
+		want[w] = ps[w].c
+		ps[w].c = c0
+	}
+	var wg sync.WaitGroup
+	for w, p := range ps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c0 := append([]float32(nil), p.c...)
+			for rep := 0; rep < 10; rep++ {
+				copy(p.c, c0)
+				p.run()
+				for i := range p.c {
+					if math.Float32bits(p.c[i]) != math.Float32bits(want[w][i]) {
+						t.Errorf("%v: element %d is %g on a busy pool, %g alone", p, i, p.c[i], want[w][i])
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func TestSgemmAllocs(t *testing.T) {
