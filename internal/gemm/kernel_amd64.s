@@ -46,7 +46,7 @@
 	VFMADD231PS  Y12, Y15, Y6;     \
 	VFMADD231PS  Y13, Y15, Y7
 
-// STORE writes row r of the tile, held in ra and rb, to (DI) as
+// STORE writes a row of the tile, held in ra and rb, to (DI) as
 // alpha·acc + beta·C, with alpha in Y14 and beta in Y15, and moves DI to
 // the next row.
 #define STORE(ra, rb) \
@@ -58,7 +58,7 @@
 	VMOVUPS     rb, 32(DI);     \
 	ADDQ        DX, DI
 
-// STOREZERO writes row r of the tile as alpha·acc without reading C.
+// STOREZERO writes a row of the tile as alpha·acc without reading C.
 #define STOREZERO(ra, rb) \
 	VMULPS  Y14, ra, ra; \
 	VMULPS  Y14, rb, rb; \
@@ -92,8 +92,8 @@ TEXT ·kernel6x16(SB), NOSPLIT, $0-56
 	CMPQ R8, $4
 	JGT  rows6
 
-	// At most four rows matter: skip the multiply-adds of the last two,
-	// which then store as zeros. The eight remaining chains still keep
+	// At most four rows matter: skip the multiply-adds of the last two
+	// rows, whose sums stay zero. The eight remaining chains still keep
 	// both FMA units busy.
 	CMPQ CX, $4
 	JLT  tail4
