@@ -2,14 +2,34 @@
 //
 // Every product in the package goes through Sgemm, so a faster kernel can
 // replace the call here without touching im2col, packing or the operators.
-// The call is routed through gonum's blas32 at call time, never cached, so a
-// program's blas32.Use choice (for example OpenBLAS through gonum's netlib
-// package) takes effect.
+//
+// Sgemm looks at gonum's blas32 at every call, never caching the choice. When
+// blas32.Implementation() is gonum's default, a value of type
+// gonum.Implementation, Sgemm multiplies with this package's own kernel;
+// otherwise a program has called blas32.Use (for example with OpenBLAS
+// through gonum's netlib package) and Sgemm hands the product to that
+// implementation's Sgemm.
+//
+// The own kernel is a packed, cache-blocked GEMM: panels of op(A) and op(B)
+// are copied into contiguous micro-panels and a register-tiled micro-kernel
+// computes one 6×16 tile of C at a time. On amd64 with AVX2 and FMA (checked
+// with CPUID at start-up) the micro-kernel and the transposing of op(B)
+// panels are written in assembly; elsewhere, or when built with the purego
+// tag, pure Go code with the same blocking runs instead.
+//
+// The kernel is single-threaded (callers parallelise over independent
+// output tiles), allocates nothing in steady state (the pack buffers come
+// from a sync.Pool), and is deterministic: each element of C is summed over
+// k in an order fixed by k alone, so the same inputs give the same bits on
+// every call, whatever the shape of the surrounding product. The bits do
+// depend on the kernel: the assembly one fuses each multiply-add into one
+// rounding, the Go one rounds twice.
 package gemm
 
 import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
 // Sgemm computes
@@ -18,13 +38,28 @@ import (
 //
 // for row-major matrices, where op(A) is m×k, op(B) is k×n and C is m×n.
 // op(X) is X transposed when the corresponding flag is set. Empty products
-// (m, n or k zero) only scale C by beta.
+// (m, n or k zero) and alpha = 0 only scale C by beta; beta = 0 overwrites C
+// without reading it, so C may hold NaN on entry.
+//
+// Sgemm panics, as gonum's BLAS does, when a dimension is negative, a
+// leading dimension is shorter than its row, or a slice is too short for the
+// matrix it holds.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
 	if k == 0 {
 		scale(m, n, beta, c, ldc)
+		return
+	}
+	impl := blas32.Implementation()
+	if _, ok := impl.(gonum.Implementation); ok {
+		check(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		if alpha == 0 {
+			scale(m, n, beta, c, ldc)
+			return
+		}
+		sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	tA, tB := blas.NoTrans, blas.NoTrans
@@ -34,10 +69,46 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	if transB {
 		tB = blas.Trans
 	}
-	blas32.Implementation().Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	impl.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// check panics unless the arguments describe matrices that lie inside their
+// slices: A is m×k (k×m when transposed) with rows lda apart, B is k×n (n×k)
+// with rows ldb apart and C is m×n with rows ldc apart. Sgemm has already
+// returned for m, n or k zero.
+func check(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic("gemm: negative dimension")
+	}
+	rowsA, colsA := m, k
+	if transA {
+		rowsA, colsA = k, m
+	}
+	rowsB, colsB := k, n
+	if transB {
+		rowsB, colsB = n, k
+	}
+	switch {
+	case lda < colsA:
+		panic("gemm: bad leading dimension of A")
+	case ldb < colsB:
+		panic("gemm: bad leading dimension of B")
+	case ldc < n:
+		panic("gemm: bad leading dimension of C")
+	case len(a) < lda*(rowsA-1)+colsA:
+		panic("gemm: insufficient length of A")
+	case len(b) < ldb*(rowsB-1)+colsB:
+		panic("gemm: insufficient length of B")
+	case len(c) < ldc*(m-1)+n:
+		panic("gemm: insufficient length of C")
+	}
+}
+
+// scale sets C = beta·C for the m×n matrix C, writing zeros when beta is 0.
 func scale(m, n int, beta float32, c []float32, ldc int) {
+	if beta == 1 {
+		return
+	}
 	for i := 0; i < m; i++ {
 		row := c[i*ldc : i*ldc+n]
 		if beta == 0 {

@@ -1,0 +1,210 @@
+package gemm
+
+import "sync"
+
+// The product is blocked in the usual way for a packed GEMM. An nc-column
+// block of op(B) and a kc-deep slice of it are packed into nr-wide
+// micro-panels that stay in the last-level cache; for each mc-row block of
+// op(A) the matching kc-deep slice is packed into mr-high micro-panels that
+// stay in the second-level cache; the micro-kernel then streams one A
+// micro-panel against one B micro-panel, which sits in the first-level cache,
+// for each mr×nr tile of C.
+//
+// Block sizes are spread evenly over each dimension rather than filled to
+// their maximum, so no block is left with a sliver of work. The split of k
+// depends on k alone, which fixes the order in which every element of C is
+// summed.
+const (
+	kcMax = 256  // depth of a packed slice: an nr-wide B micro-panel fills half of L1
+	mcMax = 144  // rows of a packed A block, a multiple of mr: 144 KiB at kcMax
+	ncMax = 2048 // columns of a packed B block, a multiple of nr: 2 MiB at kcMax
+)
+
+// workspace holds the packed blocks of one call.
+type workspace struct {
+	a, b []float32
+}
+
+// pool recycles workspaces across calls and goroutines, so a call allocates
+// nothing once the pool holds buffers large enough.
+var pool = sync.Pool{New: func() any { return new(workspace) }}
+
+// grow returns buf resliced to n elements, reallocating only when its
+// capacity is too small.
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	return buf[:n]
+}
+
+// blockSize returns the size of the blocks that cover n with as few blocks
+// of at most max as possible, spread evenly and rounded up to a multiple of
+// unit.
+func blockSize(n, max, unit int) int {
+	blocks := (n + max - 1) / max
+	size := (n + blocks - 1) / blocks
+	return (size + unit - 1) / unit * unit
+}
+
+// sgemm computes C = alpha·op(A)·op(B) + beta·C with the packed kernel for
+// arguments that check has accepted, with m, n and k positive and alpha
+// nonzero.
+func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	kc := blockSize(k, kcMax, 1)
+	mc := blockSize(m, mcMax, mr)
+	nc := blockSize(n, ncMax, nr)
+
+	ws := pool.Get().(*workspace)
+	defer pool.Put(ws)
+	ws.a = grow(ws.a, mc*kc)
+	ws.b = grow(ws.b, nc*kc)
+
+	for jc := 0; jc < n; jc += nc {
+		nb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			bt := beta
+			if pc > 0 {
+				bt = 1
+			}
+			packB(ws.b, transB, b, ldb, pc, kb, jc, nb)
+			for ic := 0; ic < m; ic += mc {
+				mb := min(mc, m-ic)
+				packA(ws.a, transA, a, lda, ic, mb, pc, kb)
+				macroKernel(mb, nb, kb, alpha, ws.a, ws.b, bt, c[ic*ldc+jc:], ldc)
+			}
+		}
+	}
+}
+
+// macroKernel computes C = alpha·Ã·B̃ + beta·C for the mb×nb block C, where
+// Ã holds mb rows of depth kb packed by packA and B̃ holds nb columns packed
+// by packB. Each B̃ micro-panel is reused against every Ã micro-panel while
+// it is in the first-level cache.
+func macroKernel(mb, nb, kb int, alpha float32, ap, bp []float32, beta float32, c []float32, ldc int) {
+	for jr := 0; jr < nb; jr += nr {
+		cols := min(nr, nb-jr)
+		bpanel := bp[jr*kb : (jr+nr)*kb]
+		for ir := 0; ir < mb; ir += mr {
+			rows := min(mr, mb-ir)
+			apanel := ap[ir*kb : (ir+mr)*kb]
+			if rows == mr && cols == nr {
+				kernel(kb, mr, apanel, bpanel, c[ir*ldc+jr:], ldc, alpha, beta)
+				continue
+			}
+			edgeTile(rows, cols, kb, apanel, bpanel, c[ir*ldc+jr:], ldc, alpha, beta)
+		}
+	}
+}
+
+// edgeTile computes a rows×cols corner of an mr×nr tile. The micro-kernel
+// runs on a full tile copied out of C, so every element of C goes through
+// the same arithmetic whether or not it lies on an edge, and the kernel never
+// touches memory outside C.
+func edgeTile(rows, cols, kb int, ap, bp []float32, c []float32, ldc int, alpha, beta float32) {
+	var t [mr * nr]float32
+	if beta != 0 {
+		for i := 0; i < rows; i++ {
+			copy(t[i*nr:i*nr+cols], c[i*ldc:i*ldc+cols])
+		}
+	}
+	kernel(kb, rows, ap, bp, t[:], nr, alpha, beta)
+	for i := 0; i < rows; i++ {
+		copy(c[i*ldc:i*ldc+cols], t[i*nr:i*nr+cols])
+	}
+}
+
+// packA copies rows [ic, ic+mb) and columns [pc, pc+kb) of op(A) into dst as
+// consecutive mr-row micro-panels. Within a micro-panel, column p of op(A)
+// occupies dst[p·mr : p·mr+mr]; rows past mb are zero.
+func packA(dst []float32, trans bool, a []float32, lda, ic, mb, pc, kb int) {
+	for ir := 0; ir < mb; ir += mr {
+		rows := min(mr, mb-ir)
+		panel := dst[ir*kb : (ir+mr)*kb]
+		i0 := ic + ir
+		if trans {
+			// op(A)[i][p] = a[p·lda + i]: each column of the panel is
+			// contiguous in a.
+			for p := 0; p < kb; p++ {
+				d := panel[p*mr : p*mr+mr]
+				s := a[(pc+p)*lda+i0 : (pc+p)*lda+i0+rows]
+				copy(d, s)
+				clear(d[rows:])
+			}
+			continue
+		}
+		if rows == mr {
+			r0 := a[(i0+0)*lda+pc : (i0+0)*lda+pc+kb]
+			r1 := a[(i0+1)*lda+pc : (i0+1)*lda+pc+kb]
+			r2 := a[(i0+2)*lda+pc : (i0+2)*lda+pc+kb]
+			r3 := a[(i0+3)*lda+pc : (i0+3)*lda+pc+kb]
+			r4 := a[(i0+4)*lda+pc : (i0+4)*lda+pc+kb]
+			r5 := a[(i0+5)*lda+pc : (i0+5)*lda+pc+kb]
+			for p := range r0 {
+				d := panel[p*mr : p*mr+mr : p*mr+mr]
+				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+			continue
+		}
+		clear(panel)
+		for r := 0; r < rows; r++ {
+			row := a[(i0+r)*lda+pc : (i0+r)*lda+pc+kb]
+			for p, v := range row {
+				panel[p*mr+r] = v
+			}
+		}
+	}
+}
+
+// packB copies rows [pc, pc+kb) and columns [jc, jc+nb) of op(B) into dst as
+// consecutive nr-column micro-panels. Within a micro-panel, row p of op(B)
+// occupies dst[p·nr : p·nr+nr]; columns past nb are zero.
+func packB(dst []float32, trans bool, b []float32, ldb, pc, kb, jc, nb int) {
+	for jr := 0; jr < nb; jr += nr {
+		cols := min(nr, nb-jr)
+		panel := dst[jr*kb : (jr+nr)*kb]
+		j0 := jc + jr
+		if trans {
+			// op(B)[p][j] = b[j·ldb + p]: each column of the panel is
+			// contiguous in b.
+			if cols == nr {
+				transposePanel(panel, b[j0*ldb+pc:], ldb, kb)
+				continue
+			}
+			clear(panel)
+			transposeGeneric(panel, b[j0*ldb+pc:], ldb, 0, kb, cols)
+			continue
+		}
+		if cols == nr {
+			for p := 0; p < kb; p++ {
+				// Four 4-element copies compile to plain moves where a
+				// 16-element copy would call memmove.
+				s := b[(pc+p)*ldb+j0 : (pc+p)*ldb+j0+nr]
+				d := panel[p*nr : p*nr+nr]
+				*(*[4]float32)(d[0:]) = *(*[4]float32)(s[0:])
+				*(*[4]float32)(d[4:]) = *(*[4]float32)(s[4:])
+				*(*[4]float32)(d[8:]) = *(*[4]float32)(s[8:])
+				*(*[4]float32)(d[12:]) = *(*[4]float32)(s[12:])
+			}
+			continue
+		}
+		for p := 0; p < kb; p++ {
+			d := panel[p*nr : p*nr+nr]
+			copy(d, b[(pc+p)*ldb+j0:(pc+p)*ldb+j0+cols])
+			clear(d[cols:])
+		}
+	}
+}
+
+// transposeGeneric sets dst[p·nr+j] = src[j·ld+p] for j < cols and
+// p0 ≤ p < k: it packs rows of a matrix stored with leading dimension ld as
+// columns of a B micro-panel.
+func transposeGeneric(dst, src []float32, ld, p0, k, cols int) {
+	for j := 0; j < cols; j++ {
+		col := src[j*ld+p0 : j*ld+k]
+		for p, v := range col {
+			dst[(p0+p)*nr+j] = v
+		}
+	}
+}
