@@ -59,6 +59,28 @@ func planCases(t *testing.T, rng *rand.Rand, batch int) []planCase {
 	return cases
 }
 
+// TestPlansAllocateNothing checks that plans run with zero allocations
+// once they have run, on the calling goroutine and in parallel.
+func TestPlansAllocateNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("under the race detector sync.Pool drops items at random, so the GEMM reallocates its pack buffers")
+	}
+	rng := rand.New(rand.NewPCG(61, 1))
+	for _, batch := range []int{1, 16} {
+		for _, c := range planCases(t, rng, batch) {
+			for _, f := range []func() error{c.forward, c.backward} {
+				require.NoError(t, f())
+				allocs := testing.AllocsPerRun(5, func() {
+					if err := f(); err != nil {
+						t.Fatal(err)
+					}
+				})
+				require.Zero(t, allocs, "%s, batch %d", c.name, batch)
+			}
+		}
+	}
+}
+
 // TestPlansMatchOneShot checks that a plan, reused with new inputs, gives
 // what the one-shot functions give, and that stale scratch (folded
 // weights, partial sums) never leaks from one call into the next.
