@@ -47,12 +47,17 @@
 // phase; a stretch by u has u/gcd(s, u) phases per axis with folded
 // (Nearest) or thinned (Zeros) kernels, which is where StretchConv saves
 // its work. Work is spread over GOMAXPROCS goroutines in units that write
-// disjoint memory, and partial weight-gradient sums are added in a fixed
-// order, so results do not depend on the number of threads.
+// disjoint memory, and partial sums of the backward reductions are added in
+// an order fixed by the geometry, so results do not depend on the number of
+// threads. Plans (ConvPlan, DeconvPlan, StretchConvPlan, UnpoolPlan) own
+// their scratch and allocate nothing after their first call.
 //
-// Every matrix product goes through gonum's blas32 at call time, so
-// blas32.Use (for example with OpenBLAS through gonum's netlib package)
-// changes the implementation for the whole package.
+// Every matrix product goes through one seam that looks at gonum's blas32
+// at call time: with gonum's default implementation the package multiplies
+// with its own packed GEMM (an AVX2/FMA micro-kernel on amd64, pure Go
+// elsewhere or with the purego build tag), while blas32.Use (for example
+// with OpenBLAS through gonum's netlib package) changes the implementation
+// for the whole package.
 //
 // # Errors
 //
