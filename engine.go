@@ -112,8 +112,9 @@ type engine struct {
 }
 
 // colBudget is the number of floats an im2col tile aims at: large enough to
-// amortise the GEMM call, small enough to stay in the second-level cache.
-const colBudget = 1 << 17
+// amortise the GEMM call and its packing, small enough (1 MiB) to stay in
+// the second-level cache.
+const colBudget = 1 << 18
 
 // minTile is the fewest output positions per tile.
 const minTile = 64
