@@ -52,7 +52,7 @@ func ConvBackward(x, w, gy *Tensor, o ConvOptions) (gx, gw, gb *Tensor, err erro
 // the operator and its gradients again and again: after the first call of
 // each, Forward and Backward allocate nothing. A plan is not safe for
 // concurrent use.
-type ConvPlan struct{ p *convPlan }
+type ConvPlan struct{ weightPlan }
 
 // NewConvPlan validates a Conv of inputs of shape x and weights of shape w
 // and allocates its scratch. Errors are as for Conv.
@@ -62,27 +62,5 @@ func NewConvPlan(x, w []int, o ConvOptions) (plan *ConvPlan, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ConvPlan{p}, nil
-}
-
-// OutShape returns the shape of the plan's output.
-func (p *ConvPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) }
-
-// Workspace returns the number of float32 values of scratch the plan holds.
-func (p *ConvPlan) Workspace() int { return p.p.e.workspace() }
-
-// Forward computes Conv(x, w, b) into y, a contiguous tensor of shape
-// OutShape. b may be nil. y must not overlap the inputs.
-func (p *ConvPlan) Forward(y, x, w, b *Tensor) (err error) {
-	defer guard("conv", &err)
-	return p.p.forward(y, x, w, b)
-}
-
-// Backward computes the gradients of Conv for the output gradient gy into
-// gx, gw and gb, contiguous tensors of the shapes of x, w and the bias. Any
-// of them may be nil to skip that gradient. They must not overlap the
-// inputs.
-func (p *ConvPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
-	defer guard("conv", &err)
-	return p.p.backward(gx, gw, gb, x, w, gy)
+	return &ConvPlan{weightPlan{p}}, nil
 }

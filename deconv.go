@@ -51,7 +51,7 @@ func DeconvBackward(x, w, gy *Tensor, o DeconvOptions) (gx, gw, gb *Tensor, err 
 // running the operator and its gradients again and again: after the first
 // call of each, Forward and Backward allocate nothing. A plan is not safe
 // for concurrent use.
-type DeconvPlan struct{ p *convPlan }
+type DeconvPlan struct{ weightPlan }
 
 // NewDeconvPlan validates a Deconv of inputs of shape x and weights of
 // shape w and allocates its scratch. Errors are as for Deconv.
@@ -61,29 +61,7 @@ func NewDeconvPlan(x, w []int, o DeconvOptions) (plan *DeconvPlan, err error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DeconvPlan{p}, nil
-}
-
-// OutShape returns the shape of the plan's output.
-func (p *DeconvPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) }
-
-// Workspace returns the number of float32 values of scratch the plan holds.
-func (p *DeconvPlan) Workspace() int { return p.p.e.workspace() }
-
-// Forward computes Deconv(x, w, b) into y, a contiguous tensor of shape
-// OutShape. b may be nil. y must not overlap the inputs.
-func (p *DeconvPlan) Forward(y, x, w, b *Tensor) (err error) {
-	defer guard("deconv", &err)
-	return p.p.forward(y, x, w, b)
-}
-
-// Backward computes the gradients of Deconv for the output gradient gy
-// into gx, gw and gb, contiguous tensors of the shapes of x, w and the
-// bias. Any of them may be nil to skip that gradient. They must not
-// overlap the inputs.
-func (p *DeconvPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
-	defer guard("deconv", &err)
-	return p.p.backward(gx, gw, gb, x, w, gy)
+	return &DeconvPlan{weightPlan{p}}, nil
 }
 
 // newDeconvPlan validates the options of a Deconv and the shapes of x and

@@ -213,3 +213,29 @@ func (p *convPlan) runBackward(x, w, gy *Tensor) (gx, gw, gb *Tensor, err error)
 	}
 	return gx, gw, gb, nil
 }
+
+// weightPlan holds the methods that ConvPlan, DeconvPlan and
+// StretchConvPlan share.
+type weightPlan struct{ p *convPlan }
+
+// OutShape returns the shape of the plan's output.
+func (p weightPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) }
+
+// Workspace returns the number of float32 values of scratch the plan holds.
+func (p weightPlan) Workspace() int { return p.p.e.workspace() }
+
+// Forward computes the plan's operator of x, w and b into y, a contiguous
+// tensor of shape OutShape. b may be nil. y must not overlap the inputs.
+func (p weightPlan) Forward(y, x, w, b *Tensor) (err error) {
+	defer guard(p.p.io.op, &err)
+	return p.p.forward(y, x, w, b)
+}
+
+// Backward computes the gradients of the plan's operator for the output
+// gradient gy into gx, gw and gb, contiguous tensors of the shapes of x, w
+// and the bias. Any of them may be nil to skip that gradient. They must
+// not overlap the inputs.
+func (p weightPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
+	defer guard(p.p.io.op, &err)
+	return p.p.backward(gx, gw, gb, x, w, gy)
+}

@@ -73,7 +73,7 @@ func StretchConvBackward(x, w, gy *Tensor, o StretchOptions) (gx, gw, gb *Tensor
 // scratch, for running the operator and its gradients again and again:
 // after the first call of each, Forward and Backward allocate nothing. A
 // plan is not safe for concurrent use.
-type StretchConvPlan struct{ p *convPlan }
+type StretchConvPlan struct{ weightPlan }
 
 // NewStretchConvPlan validates a StretchConv of inputs of shape x and
 // weights of shape w and allocates its scratch. Errors are as for
@@ -84,29 +84,7 @@ func NewStretchConvPlan(x, w []int, o StretchOptions) (plan *StretchConvPlan, er
 	if err != nil {
 		return nil, err
 	}
-	return &StretchConvPlan{p}, nil
-}
-
-// OutShape returns the shape of the plan's output.
-func (p *StretchConvPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) }
-
-// Workspace returns the number of float32 values of scratch the plan holds.
-func (p *StretchConvPlan) Workspace() int { return p.p.e.workspace() }
-
-// Forward computes StretchConv(x, w, b) into y, a contiguous tensor of
-// shape OutShape. b may be nil. y must not overlap the inputs.
-func (p *StretchConvPlan) Forward(y, x, w, b *Tensor) (err error) {
-	defer guard("stretchconv", &err)
-	return p.p.forward(y, x, w, b)
-}
-
-// Backward computes the gradients of StretchConv for the output gradient
-// gy into gx, gw and gb, contiguous tensors of the shapes of x, w and the
-// bias. Any of them may be nil to skip that gradient. They must not
-// overlap the inputs.
-func (p *StretchConvPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
-	defer guard("stretchconv", &err)
-	return p.p.backward(gx, gw, gb, x, w, gy)
+	return &StretchConvPlan{weightPlan{p}}, nil
 }
 
 // newStretchPlan validates the options of a StretchConv and the shapes of
