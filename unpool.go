@@ -7,7 +7,7 @@ type UnpoolOptions struct {
 	Stride   []int // ≥ 1; nil means Ksize
 	Pad      []int // cropped from both ends, ≥ 0; nil means 0
 	CoverAll bool  // Chainer's cover_all (Chainer's default is true; ours is the zero value)
-	OutSize  []int // optional explicit output size; positions beyond the computed size are zero
+	OutSize  []int // optional explicit output size (Chainer's outsize); positions no window reaches are zero
 }
 
 // UnpoolND copies every input sample into a k-wide window at stride s along
@@ -18,7 +18,10 @@ type UnpoolOptions struct {
 //	out  = s(n − 1) + k − 2p            (CoverAll false)
 //	out  = s(n − 1) + k − s + 1 − 2p    (CoverAll true)
 //
-// unless OutSize gives out explicitly. x is N×C×D1×…×Dn for any n ≥ 1; the
+// unless OutSize gives out explicitly: the same sum over a longer or
+// shorter range, so positions beyond every window are zero and, with
+// CoverAll, the copy it drops reappears when OutSize reaches it (as
+// Chainer's col2im does). x is N×C×D1×…×Dn for any n ≥ 1; the
 // result is a new contiguous N×C×… tensor. It equals a depthwise Deconv
 // with an all-ones kernel. When k = s on every axis (plain repetition, with
 // any factor per axis) it copies directly; otherwise it runs on the
