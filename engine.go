@@ -189,9 +189,11 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 			e.tiles = max(e.tiles, (pos+tile-1)/tile)
 		}
 	}
+	// The forward pass has the most units; more workers than that would
+	// only hold scratch.
 	nw := 1
 	if e.work >= parallelMACs {
-		nw = runtime.GOMAXPROCS(0)
+		nw = min(runtime.GOMAXPROCS(0), e.nphase*groups*batch*e.tiles)
 	}
 	e.workers = make([]*worker, nw)
 	e.shares = make([]share, nw)
