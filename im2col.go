@@ -8,6 +8,7 @@ package aniso
 type lines struct {
 	count, start, step, limit, stride, idx []int
 	p, p1                                  int
+	vlo, vhi                               int // indices along the last axis whose elements are present
 }
 
 func (l *lines) init(nax int) {
@@ -19,6 +20,9 @@ func (l *lines) init(nax int) {
 // reset starts a walk over the positions [p0, p1).
 func (l *lines) reset(p0, p1 int) {
 	l.p, l.p1 = p0, p1
+	last := len(l.idx) - 1
+	st, sp := l.start[last], l.step[last]
+	l.vlo, l.vhi = ceilDiv(-st, sp), ceilDiv(l.limit[last]-st, sp)
 	for a := len(l.idx) - 1; a >= 0; a-- {
 		l.idx[a] = p0 % l.count[a]
 		p0 /= l.count[a]
@@ -47,10 +51,9 @@ func (l *lines) next(p0 int) (pos, n, a, b, off, inc int, ok bool) {
 		off += s * l.stride[ax]
 	}
 	if present {
-		st, sp := l.start[last], l.step[last]
-		lo := max(ceilDiv(-st, sp), i0)
-		hi := min(ceilDiv(l.limit[last]-st, sp), i0+n)
+		lo, hi := max(l.vlo, i0), min(l.vhi, i0+n)
 		if lo < hi {
+			st, sp := l.start[last], l.step[last]
 			a, b = lo-i0, hi-i0
 			off += (st + lo*sp) * l.stride[last]
 			inc = sp * l.stride[last]
