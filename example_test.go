@@ -184,3 +184,25 @@ func ExampleStretchConvPlan() {
 	// Output:
 	// [4 8 50 200]
 }
+
+func ExampleONNXConvTranspose() {
+	// An ONNX ConvTranspose node with strides [3, 2] and output_shape
+	// [10, 8] on a 3×3 input: the total padding is negative (−1 on both
+	// axes), which extends the output by one at the end.
+	attrs := aniso.ONNXAttrs{Strides: []int{3, 2}, OutputShape: []int{10, 8}}
+	o, err := aniso.ONNXConvTranspose(attrs, []int{3, 3}, []int{3, 3})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("pads", o.PadLo, o.PadHi)
+	y, err := aniso.Deconv(aniso.New(1, 1, 3, 3), aniso.New(1, 2, 3, 3), nil, o)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(y.Shape)
+	// Output:
+	// pads [0 0] [-1 -1]
+	// [1 2 10 8]
+}
