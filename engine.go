@@ -260,6 +260,7 @@ func (v view) rowsContiguous(dst []int) bool {
 type worker struct {
 	col, tmp, wf []float32
 	jlist        []int
+	spans        []span // the lines of one im2col row
 	sel, tap     []int
 	lines        lines
 	wfKey        int // 1 + phase·groups + group held in wf, 0 for none
@@ -271,6 +272,7 @@ func (e *engine) newWorker() *worker {
 		col:   make([]float32, e.colSize),
 		tmp:   make([]float32, e.cout*e.tmpTile),
 		jlist: make([]int, 0, e.kvol),
+		spans: make([]span, 0, e.tmpTile),
 		sel:   make([]int, nax),
 		tap:   make([]int, nax),
 	}

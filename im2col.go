@@ -68,11 +68,17 @@ func (l *lines) next(p0 int) (pos, n, a, b, off, inc int, ok bool) {
 	return pos, n, a, b, off, inc, true
 }
 
+// span is one line of an im2col row: n positions from pos in the tile, of
+// which [a, b) read the tensor from offset off in steps of inc.
+type span struct{ pos, n, a, b, off, inc int }
+
 // moveCols moves data between the im2col tile col (rows cin·taps, row
 // length ld) and the gathered-side tensor v at batch n, group g, for the
 // output positions [p0, p1) of phase wk.sel. With add false it fills col
 // from v (absent samples read as zero); with add true it adds col onto v
-// (col2im).
+// (col2im). The lines of a tap are the same for every channel but for the
+// channel's offset, so they are walked once per tap and replayed for each
+// channel.
 func (e *engine) moveCols(col []float32, ld int, v view, n, g, p0, p1 int, wk *worker, add bool) {
 	l := &wk.lines
 	taps := 1
@@ -81,35 +87,38 @@ func (e *engine) moveCols(col []float32, ld int, v view, n, g, p0, p1 int, wk *w
 		l.count[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.qStep, e.src[a], v.sp[a]
 		taps *= len(p.taps)
 	}
-	row := 0
-	for c := 0; c < e.cin; c++ {
-		base := n*v.sn + (g*e.cin+c)*v.sc
-		for t := 0; t < taps; t++ {
-			rest := t
-			for a := len(e.axes) - 1; a >= 0; a-- {
-				p := &e.axes[a][wk.sel[a]]
-				l.start[a] = p.qStart + p.taps[rest%len(p.taps)]
-				rest /= len(p.taps)
+	for t := 0; t < taps; t++ {
+		rest := t
+		for a := len(e.axes) - 1; a >= 0; a-- {
+			p := &e.axes[a][wk.sel[a]]
+			l.start[a] = p.qStart + p.taps[rest%len(p.taps)]
+			rest /= len(p.taps)
+		}
+		l.reset(p0, p1)
+		spans := wk.spans[:0]
+		for {
+			pos, m, a, b, off, inc, ok := l.next(p0)
+			if !ok {
+				break
 			}
-			l.reset(p0, p1)
+			spans = append(spans, span{pos, m, a, b, off, inc})
+		}
+		for c := 0; c < e.cin; c++ {
+			base := n*v.sn + (g*e.cin+c)*v.sc
+			row := c*taps + t
 			dst := col[row*ld : row*ld+p1-p0]
-			row++
-			for {
-				pos, m, a, b, off, inc, ok := l.next(p0)
-				if !ok {
-					break
-				}
-				line := dst[pos : pos+m]
+			for _, sp := range spans {
+				line := dst[sp.pos : sp.pos+sp.n]
 				if add {
-					if a < b {
-						addStrided(v.data[base+off:], inc, line[a:b])
+					if sp.a < sp.b {
+						addStrided(v.data[base+sp.off:], sp.inc, line[sp.a:sp.b])
 					}
 					continue
 				}
-				clear(line[:a])
-				clear(line[b:])
-				if a < b {
-					copyStrided(line[a:b], v.data[base+off:], inc)
+				clear(line[:sp.a])
+				clear(line[sp.b:])
+				if sp.a < sp.b {
+					copyStrided(line[sp.a:sp.b], v.data[base+sp.off:], sp.inc)
 				}
 			}
 		}
