@@ -141,6 +141,15 @@ func (e *engine) moveRows(t []float32, ld int, v view, n, g, p0, p1 int, wk *wor
 		p := &e.axes[a][wk.sel[a]]
 		l.count[a], l.start[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.oStart, p.oStep, e.dst[a], v.sp[a]
 	}
+	l.reset(p0, p1)
+	spans := wk.spans[:0]
+	for {
+		pos, m, a, b, off, inc, ok := l.next(p0)
+		if !ok {
+			break
+		}
+		spans = append(spans, span{pos, m, a, b, off, inc})
+	}
 	for o := 0; o < e.cout; o++ {
 		base := n*v.sn + (g*e.cout+o)*v.sc
 		row := t[o*ld : o*ld+p1-p0]
@@ -148,20 +157,15 @@ func (e *engine) moveRows(t []float32, ld int, v view, n, g, p0, p1 int, wk *wor
 		if bias != nil {
 			bo = bias[g*e.cout+o]
 		}
-		l.reset(p0, p1)
-		for {
-			pos, _, a, b, off, inc, ok := l.next(p0)
-			if !ok {
-				break
-			}
-			line := row[pos+a : pos+b]
+		for _, sp := range spans {
+			line := row[sp.pos+sp.a : sp.pos+sp.b]
 			if op == gatherRows {
-				copyStrided(line, v.data[base+off:], inc)
+				copyStrided(line, v.data[base+sp.off:], sp.inc)
 				continue
 			}
-			d := v.data[base+off:]
+			d := v.data[base+sp.off:]
 			for i, x := range line {
-				d[i*inc] = x + bo
+				d[i*sp.inc] = x + bo
 			}
 		}
 	}
