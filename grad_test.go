@@ -1,6 +1,7 @@
 package aniso
 
 import (
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
@@ -142,4 +143,66 @@ func TestThreadsDeterministic(t *testing.T) {
 			require.Equal(t, want[i], got[i], "GOMAXPROCS %d, result %d", procs, i)
 		}
 	}
+}
+
+// TestConcurrentCalls runs operators from several goroutines at once: they
+// share the worker pool, and each must get exactly its sequential result.
+func TestConcurrentCalls(t *testing.T) {
+	rng := rand.New(rand.NewPCG(55, 1))
+	type job struct {
+		x, w, gy  *Tensor
+		o         StretchOptions
+		y, gx, gw *Tensor
+	}
+	var jobs []*job
+	for i := range 6 {
+		o := StretchOptions{ConvOptions: ConvOptions{Stride: []int{1 + i%2, 1}, PadLo: []int{1, 1}}, Stretch: []int{1, 1 + i%3}, Mode: StretchMode(i % 2)}
+		j := &job{x: randTensor(rng, 4, 8, 20+i, 24), w: randTensor(rng, 8, 8, 3, 3), o: o}
+		y, err := StretchConv(j.x, j.w, nil, o)
+		require.NoError(t, err)
+		j.gy = randTensor(rng, y.Shape...)
+		gx, gw, _, err := StretchConvBackward(j.x, j.w, j.gy, o)
+		require.NoError(t, err)
+		j.y, j.gx, j.gw = y, gx, gw
+		jobs = append(jobs, j)
+	}
+	errs := make(chan error, len(jobs)*4)
+	done := make(chan struct{})
+	for _, j := range jobs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 4 {
+				y, err := StretchConv(j.x, j.w, nil, j.o)
+				if err == nil {
+					var gx, gw *Tensor
+					gx, gw, _, err = StretchConvBackward(j.x, j.w, j.gy, j.o)
+					if err == nil && (!equalBits(y, j.y) || !equalBits(gx, j.gx) || !equalBits(gw, j.gw)) {
+						err = errorf("test", ErrInternal, "concurrent result differs")
+					}
+				}
+				if err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	for range jobs {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func equalBits(a, b *Tensor) bool {
+	if len(a.Data) != len(b.Data) {
+		return false
+	}
+	for i := range a.Data {
+		if math.Float32bits(a.Data[i]) != math.Float32bits(b.Data[i]) {
+			return false
+		}
+	}
+	return true
 }
