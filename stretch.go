@@ -45,7 +45,9 @@ type StretchOptions struct {
 // sample have their weights summed) or with the taps that would meet
 // inserted zeros dropped (Zeros). No buffer of the stretched size is
 // allocated. Shapes and errors are as for Conv; Stretch must hold factors
-// ≥ 1.
+// ≥ 1, and a stretch so far beyond the stride and the output that the phase
+// tables would exceed 2^20 phases (or phase taps per axis) is rejected with
+// ErrTooLarge.
 func StretchConv(x, w, b *Tensor, o StretchOptions) (y *Tensor, err error) {
 	defer guard("stretchconv", &err)
 	p, err := newStretchPlan("stretchconv", x, w, o)
