@@ -1,6 +1,7 @@
 package aniso
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -94,6 +95,9 @@ func TestPlansMatchOneShot(t *testing.T) {
 	for range 3 {
 		x, w, b := randTensor(rng, x.Shape...), randTensor(rng, 8, 8, 4, 4), randTensor(rng, 8)
 		gy := randTensor(rng, p.OutShape()...)
+		for i := range y.Data {
+			y.Data[i] = float32(math.NaN()) // results are written, never read
+		}
 		require.NoError(t, p.Forward(y, x, w, b))
 		want, err := StretchConv(x, w, b, so)
 		require.NoError(t, err)
@@ -132,4 +136,50 @@ func TestPlanErrors(t *testing.T) {
 	require.ErrorIs(t, err, ErrShape)
 	_, err = NewUnpoolPlan([]int{1, 2, 5}, UnpoolOptions{})
 	require.ErrorIs(t, err, ErrOption)
+}
+
+// TestPlansOverwriteResults fills every result with NaN before each call:
+// plans must write all of it and read none of it, with and without bias,
+// for the dense and the phase paths and for Deconv.
+func TestPlansOverwriteResults(t *testing.T) {
+	rng := rand.New(rand.NewPCG(63, 1))
+	for _, c := range planCases(t, rng, 3) {
+		for _, f := range []func() error{c.forward, c.backward} {
+			require.NoError(t, f())
+		}
+	}
+	x, w, b := randTensor(rng, 2, 4, 9, 7), randTensor(rng, 4, 2, 3, 2), randTensor(rng, 4)
+	dp, err := NewDeconvPlan(x.Shape, w.Shape, DeconvOptions{ConvOptions: ConvOptions{Stride: []int{2, 1}, Groups: 2}})
+	require.NoError(t, err)
+	want, err := Deconv(x, w, b, DeconvOptions{ConvOptions: ConvOptions{Stride: []int{2, 1}, Groups: 2}})
+	require.NoError(t, err)
+	for _, bias := range []*Tensor{b, nil} {
+		y := New(dp.OutShape()...)
+		for i := range y.Data {
+			y.Data[i] = float32(math.NaN())
+		}
+		require.NoError(t, dp.Forward(y, x, w, bias))
+		if bias != nil {
+			require.Equal(t, want.Data, y.Data)
+		}
+		for _, v := range y.Data {
+			require.False(t, math.IsNaN(float64(v)))
+		}
+	}
+	cp, err := NewConvPlan(x.Shape, []int{6, 4, 3, 3}, ConvOptions{PadLo: []int{1, 1}})
+	require.NoError(t, err)
+	cw := randTensor(rng, 6, 4, 3, 3)
+	y, gx, gw, gb := New(cp.OutShape()...), New(x.Shape...), New(cw.Shape...), New(6)
+	for _, r := range []*Tensor{y, gx, gw, gb} {
+		for i := range r.Data {
+			r.Data[i] = float32(math.NaN())
+		}
+	}
+	require.NoError(t, cp.Forward(y, x, cw, nil))
+	require.NoError(t, cp.Backward(gx, gw, gb, x, cw, y))
+	for _, r := range []*Tensor{y, gx, gw, gb} {
+		for _, v := range r.Data {
+			require.False(t, math.IsNaN(float64(v)))
+		}
+	}
 }
