@@ -91,7 +91,7 @@ type engine struct {
 	colSize       int  // scratch floats for one im2col tile
 	tapsMax       int  // most taps of any phase, Π over axes
 	tmpTile       int  // most output positions of any tile
-	work          int  // multiply-adds of one pass, for the parallel threshold
+	macs          int  // multiply-adds of one pass (saturating), also the parallel threshold
 
 	// Scratch, one worker per goroutine, and the shares handed to them.
 	workers []*worker
@@ -181,8 +181,10 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 		}
 		e.colSize = max(e.colSize, col)
 		e.tmpTile = max(e.tmpTile, tile)
-		if w, ok := mul(batch*groups*cout, col); ok {
-			e.work = min(e.work+w, math.MaxInt/2)
+		if w, ok := mul(batch*groups*cout, k*pos); ok {
+			e.macs = min(e.macs+w, math.MaxInt/2)
+		} else {
+			e.macs = math.MaxInt / 2
 		}
 		e.tapsMax = max(e.tapsMax, taps)
 		if tile > 0 {
@@ -192,7 +194,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 	// The forward pass has the most units; more workers than that would
 	// only hold scratch.
 	nw := 1
-	if e.work >= parallelMACs {
+	if e.macs >= parallelMACs {
 		nw = min(runtime.GOMAXPROCS(0), e.nphase*groups*batch*e.tiles)
 	}
 	e.workers = make([]*worker, nw)

@@ -224,6 +224,12 @@ func (p weightPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) 
 // Workspace returns the number of float32 values of scratch the plan holds.
 func (p weightPlan) Workspace() int { return p.p.e.workspace() }
 
+// MACs returns the multiply-adds of one forward pass as the plan computes
+// them: for StretchConv, those of the folded or thinned phase kernels. A
+// backward pass computing both the input and the weight gradient does
+// twice as many.
+func (p weightPlan) MACs() int { return p.p.e.macs }
+
 // Forward computes the plan's operator of x, w and b into y, a contiguous
 // tensor of shape OutShape. b may be nil. y must not overlap the inputs.
 func (p weightPlan) Forward(y, x, w, b *Tensor) (err error) {

@@ -177,6 +177,9 @@ func TestStretchConvWork(t *testing.T) {
 		}
 		closed *= fusedY.Shape[2] * 4
 		require.Equal(t, closed, fused, "%v: multiply-adds", c.o.Mode)
+		plan, err := NewStretchConvPlan(x.Shape, w.Shape, c.o)
+		require.NoError(t, err)
+		require.Equal(t, fused, plan.MACs(), "%v: the plan's count", c.o.Mode)
 		require.Equal(t, 50*200*16, conv)
 		require.InDelta(t, c.ratio, float64(fused)/float64(conv), 1e-12, "%v", c.o.Mode)
 		t.Logf("%v: fused %d multiply-adds, stretch-then-conv %d (%.1f%%)", c.o.Mode, fused, conv, 100*float64(fused)/float64(conv))

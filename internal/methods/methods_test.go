@@ -394,3 +394,38 @@ func TestPhaseSpread(t *testing.T) {
 		}
 	}
 }
+
+// TestCountsMatchPlans checks the closed-form multiply-add count of every
+// layer with weights against what the operator's plan reports it computes.
+func TestCountsMatchPlans(t *testing.T) {
+	for _, mp := range append([]mapping{seed2D, seed3D}, small...) {
+		ms, err := All(mp.in, mp.out, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			for i, l := range m.layers {
+				var macs int
+				switch l.op {
+				case opConv, opStretch:
+					p, err := aniso.NewStretchConvPlan(l.in, l.w.Shape, l.stretch)
+					if err != nil {
+						t.Fatal(err)
+					}
+					macs = p.MACs()
+				case opDeconv:
+					p, err := aniso.NewDeconvPlan(l.in, l.w.Shape, l.deconv)
+					if err != nil {
+						t.Fatal(err)
+					}
+					macs = p.MACs()
+				default:
+					continue
+				}
+				if got := l.macs(); got != macs {
+					t.Errorf("%s %v, layer %d: counted %d multiply-adds, the plan computes %d", m.Name, mp.in, i, got, macs)
+				}
+			}
+		}
+	}
+}
