@@ -115,7 +115,9 @@ type convPlan struct {
 	bShape     []int
 }
 
-func (p *convPlan) forward(y, x, w, b *Tensor) error {
+// forward runs the forward pass into y; zeroed says that y holds zeros
+// already, as a fresh tensor does.
+func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 	if err := p.io.operand("x", x, p.xShape); err != nil {
 		return err
 	}
@@ -134,7 +136,7 @@ func (p *convPlan) forward(y, x, w, b *Tensor) error {
 		// The data adjoint accumulates into y.
 		if b != nil {
 			fillChannels(y, p.io.bias(b))
-		} else {
+		} else if !zeroed {
 			clear(y.Data[:y.Size()])
 		}
 	}
@@ -149,7 +151,9 @@ func (p *convPlan) forward(y, x, w, b *Tensor) error {
 	return nil
 }
 
-func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor) error {
+// backward runs the backward pass into gx, gw and gb; zeroed says that
+// they hold zeros already.
+func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed bool) error {
 	if err := p.io.operand("x", x, p.xShape); err != nil {
 		return err
 	}
@@ -170,12 +174,16 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor) error {
 		case p.transposed:
 			p.e.forward(p.io.view(gx, 1), gyv, p.io.weights(w), nil)
 		default:
-			clear(gx.Data[:gx.Size()])
+			if !zeroed {
+				clear(gx.Data[:gx.Size()])
+			}
 			p.e.backwardData(p.io.view(gx, 1), gyv, p.io.weights(w))
 		}
 	}
 	if gw != nil {
-		clear(gw.Data[:gw.Size()])
+		if !zeroed {
+			clear(gw.Data[:gw.Size()])
+		}
 		switch {
 		case empty:
 		case p.transposed:
@@ -196,7 +204,7 @@ func (p *convPlan) run(x, w, b *Tensor) (*Tensor, error) {
 		return nil, err
 	}
 	y := New(p.yShape...)
-	if err := p.forward(y, x, w, b); err != nil {
+	if err := p.forward(y, x, w, b, true); err != nil {
 		return nil, err
 	}
 	return y, nil
@@ -208,7 +216,7 @@ func (p *convPlan) runBackward(x, w, gy *Tensor) (gx, gw, gb *Tensor, err error)
 		return nil, nil, nil, err
 	}
 	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.bShape...)
-	if err := p.backward(gx, gw, gb, x, w, gy); err != nil {
+	if err := p.backward(gx, gw, gb, x, w, gy, true); err != nil {
 		return nil, nil, nil, err
 	}
 	return gx, gw, gb, nil
@@ -234,7 +242,7 @@ func (p weightPlan) MACs() int { return p.p.e.macs }
 // tensor of shape OutShape. b may be nil. y must not overlap the inputs.
 func (p weightPlan) Forward(y, x, w, b *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
-	return p.p.forward(y, x, w, b)
+	return p.p.forward(y, x, w, b, false)
 }
 
 // Backward computes the gradients of the plan's operator for the output
@@ -243,5 +251,5 @@ func (p weightPlan) Forward(y, x, w, b *Tensor) (err error) {
 // not overlap the inputs.
 func (p weightPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
-	return p.p.backward(gx, gw, gb, x, w, gy)
+	return p.p.backward(gx, gw, gb, x, w, gy, false)
 }

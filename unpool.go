@@ -34,7 +34,7 @@ func UnpoolND(x *Tensor, o UnpoolOptions) (y *Tensor, err error) {
 		return nil, err
 	}
 	y = New(p.yShape...)
-	if err := p.forward(y, x); err != nil {
+	if err := p.forward(y, x, true); err != nil {
 		return nil, err
 	}
 	return y, nil
@@ -53,7 +53,7 @@ func UnpoolNDBackward(x, gy *Tensor, o UnpoolOptions) (gx *Tensor, err error) {
 		return nil, err
 	}
 	gx = New(p.xShape...)
-	if err := p.backward(gx, gy); err != nil {
+	if err := p.backward(gx, gy, true); err != nil {
 		return nil, err
 	}
 	return gx, nil
@@ -91,14 +91,14 @@ func (p *UnpoolPlan) Workspace() int {
 // OutShape that must not overlap x.
 func (p *UnpoolPlan) Forward(y, x *Tensor) (err error) {
 	defer guard("unpool", &err)
-	return p.p.forward(y, x)
+	return p.p.forward(y, x, false)
 }
 
 // Backward computes the gradient of UnpoolND for the output gradient gy
 // into gx, a contiguous tensor of x's shape that must not overlap gy.
 func (p *UnpoolPlan) Backward(gx, gy *Tensor) (err error) {
 	defer guard("unpool", &err)
-	return p.p.backward(gx, gy)
+	return p.p.backward(gx, gy, false)
 }
 
 // unpoolPlan is a validated UnpoolND geometry. e is nil when k = s on
@@ -199,14 +199,17 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 	return p, nil
 }
 
-func (p *unpoolPlan) forward(y, x *Tensor) error {
+// forward runs UnpoolND into y; zeroed says that y holds zeros already.
+func (p *unpoolPlan) forward(y, x *Tensor, zeroed bool) error {
 	if err := p.io.operand("x", x, p.xShape); err != nil {
 		return err
 	}
 	if err := p.io.result("y", y, p.yShape); err != nil {
 		return err
 	}
-	clear(y.Data[:y.Size()])
+	if !zeroed {
+		clear(y.Data[:y.Size()])
+	}
 	switch {
 	case p.yShape[0] == 0:
 	case p.e == nil:
@@ -217,14 +220,18 @@ func (p *unpoolPlan) forward(y, x *Tensor) error {
 	return nil
 }
 
-func (p *unpoolPlan) backward(gx, gy *Tensor) error {
+// backward runs the gradient into gx; zeroed says that gx holds zeros
+// already.
+func (p *unpoolPlan) backward(gx, gy *Tensor, zeroed bool) error {
 	if err := p.io.operand("gy", gy, p.yShape); err != nil {
 		return err
 	}
 	if err := p.io.result("gx", gx, p.xShape); err != nil {
 		return err
 	}
-	clear(gx.Data[:gx.Size()])
+	if !zeroed {
+		clear(gx.Data[:gx.Size()])
+	}
 	switch {
 	case p.yShape[0] == 0:
 	case p.e == nil:
