@@ -99,7 +99,7 @@ func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*convPlan, error) 
 	if !ok || outC > MaxElements {
 		return nil, errorf(op, ErrTooLarge, "%d output channels per group times %d groups is too large", w.Shape[1], g.groups)
 	}
-	src := append([]int(nil), x.Shape[2:]...)
+	src := x.Shape[2:]
 	kernel := w.Shape[2:]
 	if err := checkRows(op, w.Shape[1], kernel); err != nil {
 		return nil, err
@@ -124,21 +124,5 @@ func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*convPlan, error) 
 		dst[a] = out
 		specs[a] = axisSpec{k: k, s: s, d: d, lo: lo, u: 1}
 	}
-	yShape, err := outShape(op, x.Shape[0], outC, dst)
-	if err != nil {
-		return nil, err
-	}
-	e, err := newEngine(op, x.Shape[0], g.groups, outC/g.groups, c/g.groups, dst, src, specs, Nearest)
-	if err != nil {
-		return nil, err
-	}
-	return &convPlan{
-		e:          e,
-		transposed: true,
-		io:         newPlanIO(op, nsp+2),
-		xShape:     append([]int(nil), x.Shape...),
-		wShape:     append([]int(nil), w.Shape...),
-		yShape:     yShape,
-		bShape:     []int{outC},
-	}, nil
+	return newConvPlan(op, x, w, outC, g.groups, dst, specs, Nearest, true)
 }

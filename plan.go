@@ -117,6 +117,36 @@ type convPlan struct {
 
 // forward runs the forward pass into y; zeroed says that y holds zeros
 // already, as a fresh tensor does.
+// newConvPlan builds the plan of a geometry validated up to its output
+// sizes: x and w as the operator sees them, outC output channels in groups,
+// spatial output sizes out and the specs of the convolution the engine
+// runs. For Deconv (transposed) that is the convolution Deconv transposes,
+// so the engine's gathered side is Deconv's output.
+func newConvPlan(op string, x, w *Tensor, outC, groups int, out []int, specs []axisSpec, mode StretchMode, transposed bool) (*convPlan, error) {
+	yShape, err := outShape(op, x.Shape[0], outC, out)
+	if err != nil {
+		return nil, err
+	}
+	cin, cout := x.Shape[1]/groups, outC/groups
+	src, dst := append([]int(nil), x.Shape[2:]...), out
+	if transposed {
+		cin, cout, src, dst = cout, cin, dst, src
+	}
+	e, err := newEngine(op, x.Shape[0], groups, cin, cout, src, dst, specs, mode)
+	if err != nil {
+		return nil, err
+	}
+	return &convPlan{
+		e:          e,
+		io:         newPlanIO(op, len(x.Shape)),
+		transposed: transposed,
+		xShape:     append([]int(nil), x.Shape...),
+		wShape:     append([]int(nil), w.Shape...),
+		yShape:     yShape,
+		bShape:     []int{outC},
+	}, nil
+}
+
 func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 	if err := p.io.operand("x", x, p.xShape); err != nil {
 		return err

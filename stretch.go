@@ -123,7 +123,7 @@ func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error
 	if w.Shape[1] != c/g.groups {
 		return nil, errorf(op, ErrShape, "w has %d input channels per group, want %d (x has %d channels in %d groups)", w.Shape[1], c/g.groups, c, g.groups)
 	}
-	src := append([]int(nil), x.Shape[2:]...)
+	src := x.Shape[2:]
 	kernel := w.Shape[2:]
 	if err := checkRows(op, c/g.groups, kernel); err != nil {
 		return nil, err
@@ -155,20 +155,5 @@ func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error
 		dst[a] = (span-dk)/s + 1
 		specs[a] = axisSpec{k: k, s: s, d: d, lo: lo, u: u[a]}
 	}
-	yShape, err := outShape(op, x.Shape[0], outC, dst)
-	if err != nil {
-		return nil, err
-	}
-	e, err := newEngine(op, x.Shape[0], g.groups, c/g.groups, outC/g.groups, src, dst, specs, o.Mode)
-	if err != nil {
-		return nil, err
-	}
-	return &convPlan{
-		e:      e,
-		io:     newPlanIO(op, nsp+2),
-		xShape: append([]int(nil), x.Shape...),
-		wShape: append([]int(nil), w.Shape...),
-		yShape: yShape,
-		bShape: []int{outC},
-	}, nil
+	return newConvPlan(op, x, w, outC, g.groups, dst, specs, o.Mode, false)
 }
