@@ -72,6 +72,18 @@ func (l *lines) next(p0 int) (pos, n, a, b, off, inc int, ok bool) {
 // which [a, b) read the tensor from offset off in steps of inc.
 type span struct{ pos, n, a, b, off, inc int }
 
+// spans walks the positions [p0, p1) and appends their lines to buf.
+func (l *lines) spans(buf []span, p0, p1 int) []span {
+	l.reset(p0, p1)
+	for {
+		pos, n, a, b, off, inc, ok := l.next(p0)
+		if !ok {
+			return buf
+		}
+		buf = append(buf, span{pos, n, a, b, off, inc})
+	}
+}
+
 // moveCols moves data between the im2col tile col (rows cin·taps, row
 // length ld) and the gathered-side tensor v at batch n, group g, for the
 // output positions [p0, p1) of phase wk.sel. With add false it fills col
@@ -94,15 +106,7 @@ func (e *engine) moveCols(col []float32, ld int, v view, n, g, p0, p1 int, wk *w
 			l.start[a] = p.qStart + p.taps[rest%len(p.taps)]
 			rest /= len(p.taps)
 		}
-		l.reset(p0, p1)
-		spans := wk.spans[:0]
-		for {
-			pos, m, a, b, off, inc, ok := l.next(p0)
-			if !ok {
-				break
-			}
-			spans = append(spans, span{pos, m, a, b, off, inc})
-		}
+		spans := l.spans(wk.spans[:0], p0, p1)
 		for c := 0; c < e.cin; c++ {
 			base := n*v.sn + (g*e.cin+c)*v.sc
 			row := c*taps + t
@@ -141,15 +145,7 @@ func (e *engine) moveRows(t []float32, ld int, v view, n, g, p0, p1 int, wk *wor
 		p := &e.axes[a][wk.sel[a]]
 		l.count[a], l.start[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.oStart, p.oStep, e.dst[a], v.sp[a]
 	}
-	l.reset(p0, p1)
-	spans := wk.spans[:0]
-	for {
-		pos, m, a, b, off, inc, ok := l.next(p0)
-		if !ok {
-			break
-		}
-		spans = append(spans, span{pos, m, a, b, off, inc})
-	}
+	spans := l.spans(wk.spans[:0], p0, p1)
 	for o := 0; o < e.cout; o++ {
 		base := n*v.sn + (g*e.cout+o)*v.sc
 		row := t[o*ld : o*ld+p1-p0]
