@@ -164,13 +164,8 @@ func sameShape(a, b []int) bool {
 // packed returns t's elements in row-major order: t.Data itself when t is
 // contiguous, otherwise a copy.
 func packed(t *Tensor) []float32 {
-	n := t.Size()
-	if t.contiguous() {
-		return t.Data[:n]
-	}
-	dst := make([]float32, n)
-	gatherStrided(dst, t.Data, t.Shape, t.Strides)
-	return dst
+	var buf []float32
+	return packedInto(&buf, t)
 }
 
 // gatherStrided copies the strided array (shape, strides) at src into dst

@@ -32,8 +32,8 @@ func (io *planIO) view(t *Tensor, slot int) view {
 	return view{data: t.Data, sn: st[0], sc: st[1], sp: st[2:]}
 }
 
-// packed returns t's elements in row-major order: t.Data itself when t is
-// contiguous, otherwise a copy in *buf, which grows on first use.
+// packedInto returns t's elements in row-major order: t.Data itself when t
+// is contiguous, otherwise a copy in *buf, which grows on first use.
 func packedInto(buf *[]float32, t *Tensor) []float32 {
 	n := t.Size()
 	if t.contiguous() {
