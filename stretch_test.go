@@ -211,9 +211,6 @@ func TestStretchConvNoStretchedBuffer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large tensors")
 	}
-	if raceEnabled {
-		t.Skip("under the race detector sync.Pool drops items at random, so the GEMM reallocates its pack buffers")
-	}
 	rng := rand.New(rand.NewPCG(33, 1))
 	x, w := randTensor(rng, 8, 32, 100, 100), randTensor(rng, 32, 32, 4, 4)
 	for _, o := range []StretchOptions{seedNearest, seedZeros} {

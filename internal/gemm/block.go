@@ -25,9 +25,32 @@ type workspace struct {
 	a, b []float32
 }
 
-// pool recycles workspaces across calls and goroutines, so a call allocates
-// nothing once the pool holds buffers large enough.
-var pool = sync.Pool{New: func() any { return new(workspace) }}
+// spare holds the workspaces of finished calls for the next ones. Unlike a
+// sync.Pool it keeps them across garbage collections, so a caller in
+// steady state allocates nothing; it holds at most as many workspaces as
+// calls ever ran at once.
+var spare struct {
+	sync.Mutex
+	ws []*workspace
+}
+
+func getWorkspace() *workspace {
+	spare.Lock()
+	defer spare.Unlock()
+	n := len(spare.ws)
+	if n == 0 {
+		return new(workspace)
+	}
+	ws := spare.ws[n-1]
+	spare.ws = spare.ws[:n-1]
+	return ws
+}
+
+func putWorkspace(ws *workspace) {
+	spare.Lock()
+	spare.ws = append(spare.ws, ws)
+	spare.Unlock()
+}
 
 // grow returns buf resliced to n elements, reallocating only when its
 // capacity is too small.
@@ -55,8 +78,8 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	mc := blockSize(m, mcMax, mr)
 	nc := blockSize(n, ncMax, nr)
 
-	ws := pool.Get().(*workspace)
-	defer pool.Put(ws)
+	ws := getWorkspace()
+	defer putWorkspace(ws)
 	ws.a = grow(ws.a, mc*kc)
 	ws.b = grow(ws.b, nc*kc)
 

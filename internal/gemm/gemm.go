@@ -18,9 +18,9 @@
 // tag, pure Go code with the same blocking runs instead.
 //
 // The kernel is single-threaded (callers parallelise over independent
-// output tiles), allocates nothing in steady state (the pack buffers come
-// from a sync.Pool), and is deterministic: each element of C is summed over
-// k in an order fixed by k alone, so the same inputs give the same bits on
+// output tiles), allocates nothing in steady state (the pack buffers of a
+// finished call are kept for the next one), and is deterministic: each
+// element of C is summed over k in an order fixed by k alone, so the same inputs give the same bits on
 // every call, whatever the shape of the surrounding product. The bits do
 // depend on the kernel: the assembly one fuses each multiply-add into one
 // rounding, the Go one rounds twice.

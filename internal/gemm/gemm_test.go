@@ -335,9 +335,6 @@ func TestSgemmConcurrent(t *testing.T) {
 }
 
 func TestSgemmAllocs(t *testing.T) {
-	if raceEnabled {
-		t.Skip("sync.Pool drops items at random under the race detector")
-	}
 	for _, v := range variants() {
 		t.Run("kernel="+v, func(t *testing.T) {
 			defer selectKernel(v)()

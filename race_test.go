@@ -1,5 +1,0 @@
-//go:build race
-
-package aniso
-
-const raceEnabled = true
