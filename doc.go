@@ -18,6 +18,9 @@
 //   - StretchConv and StretchConvBackward: a convolution of the input
 //     stretched per axis by repetition (Nearest) or zero-interleaving
 //     (Zeros), computed without building the stretched tensor.
+//   - PixelShuffle and PixelUnshuffle: sub-pixel rearrangement, channel
+//     blocks moved into space by a factor per axis and back; each is the
+//     other's inverse, adjoint and backward pass.
 //   - SolveStretch: the StretchConv options that map one shape to another.
 //   - ONNXConv and ONNXConvTranspose: ONNX auto_pad, pads and output_shape
 //     turned into the options above.
@@ -49,8 +52,9 @@
 // its work. Work is spread over GOMAXPROCS goroutines in units that write
 // disjoint memory, and partial sums of the backward reductions are added in
 // an order fixed by the geometry, so results do not depend on the number of
-// threads. Plans (ConvPlan, DeconvPlan, StretchConvPlan, UnpoolPlan) own
-// their scratch and allocate nothing after their first call.
+// threads. Plans (ConvPlan, DeconvPlan, StretchConvPlan, UnpoolPlan,
+// PixelShufflePlan, PixelUnshufflePlan) own their scratch and allocate
+// nothing after their first call.
 //
 // Every matrix product goes through one seam that looks at gonum's blas32
 // at call time: with gonum's default implementation the package multiplies

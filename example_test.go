@@ -2,6 +2,7 @@ package aniso_test
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/anisoconv/aniso"
 )
@@ -205,4 +206,98 @@ func ExampleONNXConvTranspose() {
 	// Output:
 	// pads [0 0] [-1 -1]
 	// [1 2 10 8]
+}
+
+func ExamplePixelShuffle() {
+	// PyTorch's pixel_shuffle with upscale factor 2: the four channels of
+	// a 2×2 map become the four phases of one 4×4 map, channel 2i + j
+	// landing at rows i mod 2 and columns j mod 2.
+	x := aniso.New(1, 4, 2, 2)
+	for i := range x.Data {
+		x.Data[i] = float32(i)
+	}
+	y, err := aniso.PixelShuffle(x, []int{2, 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(y.Shape)
+	for r := 0; r < 4; r++ {
+		fmt.Println(y.Data[4*r : 4*r+4])
+	}
+	// Per axis: factors (1, 2) interleave channel pairs along the second
+	// axis only, (100, 100) → (100, 200).
+	y, err = aniso.PixelShuffle(aniso.New(8, 64, 100, 100), []int{1, 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(y.Shape)
+	// Output:
+	// [1 1 4 4]
+	// [0 4 1 5]
+	// [8 12 9 13]
+	// [2 6 3 7]
+	// [10 14 11 15]
+	// [8 32 100 200]
+}
+
+func ExamplePixelUnshuffle() {
+	// The inverse: a 1×6 row becomes three channels of 1×2, channel q
+	// taking the samples at positions q mod 3.
+	x := aniso.New(1, 1, 1, 6)
+	copy(x.Data, []float32{0, 1, 2, 3, 4, 5})
+	y, err := aniso.PixelUnshuffle(x, []int{1, 3})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(y.Shape, y.Data)
+	back, err := aniso.PixelShuffle(y, []int{1, 3})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(back.Data)
+	// Output:
+	// [1 3 1 2] [0 3 1 4 2 5]
+	// [0 1 2 3 4 5]
+}
+
+func ExamplePixelShufflePlan() {
+	// A plan for a 3-D shuffle by (2, 1, 2); Backward, the gradient, is
+	// the unshuffle. Neither allocates.
+	plan, err := aniso.NewPixelShufflePlan([]int{2, 8, 4, 4, 4}, []int{2, 1, 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	x := aniso.New(2, 8, 4, 4, 4)
+	for i := range x.Data {
+		x.Data[i] = float32(i)
+	}
+	y, gx := aniso.New(plan.OutShape()...), aniso.New(x.Shape...)
+	if err := plan.Forward(y, x); err != nil {
+		fmt.Println(err)
+		return
+	}
+	// With y as the output gradient the backward pass gives x back.
+	if err := plan.Backward(gx, y); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(plan.OutShape(), slices.Equal(gx.Data, x.Data))
+	// Output:
+	// [2 2 8 4 8] true
+}
+
+func ExamplePixelUnshufflePlan() {
+	plan, err := aniso.NewPixelUnshufflePlan([]int{1, 1, 4, 6}, []int{2, 3})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(plan.OutShape())
+	// Output:
+	// [1 6 2 2]
 }
