@@ -6,7 +6,7 @@ import "github.com/anisoconv/aniso"
 // compute them: one per weight tap and output position for Conv; one per
 // weight tap and input position for Deconv, including the zero taps of the
 // fixed upsampling kernel; none for an UnpoolND that only repeats
-// (k = s); and for StretchConv one per output position and per tap of its
+// (k = s) or a PixelShuffle, which only move data; and for StretchConv one per output position and per tap of its
 // phase after folding (Nearest) or thinning (Zeros), which is what it saves
 // over a convolution of the stretched tensor. Positions whose taps fall on
 // padding count, as the operators multiply the zeros.
@@ -46,6 +46,8 @@ func (l *layer) macs() int {
 		return n
 	case opDeconv:
 		return batch * l.w.Size() * volume(l.in[2:])
+	case opShuffle:
+		return 0
 	default:
 		n := 0
 		for a, k := range l.unpool.Ksize {

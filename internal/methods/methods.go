@@ -1,7 +1,7 @@
 // Package methods builds the ways of mapping an N×C×D1×…×Dn tensor to
 // N×C×E1×…×En that the seed comparison measures, from aniso's public
-// operators only: four two-step chains and the one-step StretchConv in
-// both modes.
+// operators only: four two-step chains, the one-step StretchConv in both
+// modes, and sub-pixel convolution with two initialisations.
 //
 // Every spatial axis either keeps its size, shrinks by an integer factor s
 // (D = s·E) or grows by an integer factor u (E = u·D). For the seed
@@ -14,13 +14,27 @@
 //	upsample-conv    fixed depthwise Deconv [0 1 0] s=(1,2), then Conv k=(4,4) s=(2,1) p=(1,1)
 //	stretch-nearest  StretchConv Nearest u=(1,2) k=(4,4) s=(2,1), pad 1/1 and 1/2
 //	stretch-zeros    StretchConv Zeros u=(1,2) k=(4,4) s=(2,1), pad 1/1 and 2/2
+//	subpixel-conv    Conv C→2C k=(4,3) s=(2,1) p=(1,1), then PixelShuffle (1,2)
+//	subpixel-icnr    the same, initialised by ICNR
 //
 // and with any factors a shrinking axis uses k = 2s, stride s, pad ⌊s/2⌋
 // before and the rest of s after; a growing axis k = 2u in the layers that
 // grow it; an axis that keeps its size k = 1 in the separable chains and
 // k = 3, pad 1 in the full convolutions, which mix every spatial axis.
-// Every trained layer maps C channels to C channels and has a bias; the
-// unpooling and the upsampling weight are fixed and have no parameters.
+//
+// The sub-pixel convolution maps C channels to C·U, U the product of the
+// growth factors, at the input's resolution along the growing axes, and
+// PixelShuffle turns every block of U channels into the U phases of one
+// output channel. Its shrinking and kept axes follow the rule above. A
+// growing axis gets k = 3, pad 1, whatever u: the 2u-tap kernels of the
+// other methods give output u·d + i a reach of input samples d − 1 to
+// d + 1 (two or three of them, depending on the phase i), and three taps
+// centred on d cover exactly those for all u phases at once, with
+// symmetric padding that keeps the size D.
+//
+// Every trained layer has a bias and, except the sub-pixel convolution,
+// maps C channels to C channels; the unpooling, the upsampling weight and
+// the pixel shuffle are fixed and have no parameters.
 package methods
 
 import (
@@ -42,6 +56,8 @@ var Names = []string{
 	"upsample-conv",
 	"stretch-nearest",
 	"stretch-zeros",
+	"subpixel-conv",
+	"subpixel-icnr",
 }
 
 // RepeatConv names a method outside the comparison: UnpoolND with
@@ -57,6 +73,7 @@ const (
 	opDeconv
 	opUnpool
 	opStretch
+	opShuffle
 )
 
 // layer is one operator with its options and weights.
@@ -64,9 +81,10 @@ type layer struct {
 	op      op
 	stretch aniso.StretchOptions // opConv uses its ConvOptions only
 	deconv  aniso.DeconvOptions
-	unpool  aniso.UnpoolOptions
+	unpool  aniso.UnpoolOptions // opShuffle keeps its factors in Ksize, the window of outputs an input position fills
 	w, b    *aniso.Tensor
 	fixed   bool  // w is not trained and b is nil
+	icnr    []int // non-nil: Init gives w the same weights for each of these phases
 	in, out []int // N×C×… shapes of the layer's input and output
 }
 
@@ -231,6 +249,24 @@ func New(name string, in, out []int) (*Method, error) {
 		m.layers = []*layer{stretchLayer(aniso.Nearest, nearest)}
 	case "stretch-zeros":
 		m.layers = []*layer{stretchLayer(aniso.Zeros, zeroed)}
+	case "subpixel-conv", "subpixel-icnr":
+		k, lo, hi := ones(nsp), zeros(nsp), zeros(nsp)
+		phases := 1
+		for a, x := range ax {
+			switch {
+			case x.s > 1:
+				k[a], lo[a], hi[a] = shrinkK[a], shrinkLo[a], shrinkHi[a]
+			default:
+				k[a], lo[a], hi[a] = 3, 1, 1
+			}
+			phases *= x.u
+		}
+		o := aniso.ConvOptions{Stride: shrinkS, PadLo: lo, PadHi: hi}
+		conv := &layer{op: opConv, stretch: aniso.StretchOptions{ConvOptions: o}, w: aniso.New(append([]int{c * phases, c}, k...)...), b: aniso.New(c * phases)}
+		if name == "subpixel-icnr" {
+			conv.icnr = u
+		}
+		m.layers = []*layer{conv, {op: opShuffle, unpool: aniso.UnpoolOptions{Ksize: u}}}
 	default:
 		return nil, fmt.Errorf("methods: unknown method %q", name)
 	}
@@ -280,7 +316,13 @@ func (l *layer) outShape(x []int) []int {
 			if l.unpool.CoverAll {
 				y[2+a] = k*(n-1) + 1
 			}
+		case opShuffle:
+			y[1] /= l.unpool.Ksize[a]
+			y[2+a] = l.unpool.Ksize[a] * n
 		}
+	}
+	if l.op == opConv {
+		y[1] = l.w.Shape[0]
 	}
 	return y
 }
@@ -306,6 +348,12 @@ func (m *Method) Describe() []string {
 		case opConv:
 			o := l.stretch.ConvOptions
 			s = fmt.Sprintf("Conv k=%s s=%s pad %s/%s", dims(l.w.Shape[2:]), dims(o.Stride), list(o.PadLo, nsp), list(o.PadHi, nsp))
+			if l.out[1] != l.in[1] {
+				s += fmt.Sprintf(", %d → %d channels", l.in[1], l.out[1])
+			}
+			if l.icnr != nil {
+				s += ", ICNR"
+			}
 		case opStretch:
 			o := l.stretch
 			s = fmt.Sprintf("StretchConv %v u=%s k=%s s=%s pad %s/%s", o.Mode, dims(o.Stretch), dims(l.w.Shape[2:]), dims(o.Stride), list(o.PadLo, nsp), list(o.PadHi, nsp))
@@ -318,6 +366,8 @@ func (m *Method) Describe() []string {
 			s = fmt.Sprintf("Deconv k=%s s=%s pad %s/%s", dims(l.w.Shape[2:]), dims(o.Stride), list(o.PadLo, nsp), list(o.PadHi, nsp))
 		case opUnpool:
 			s = fmt.Sprintf("UnpoolND ksize=%s CoverAll=%t", dims(l.unpool.Ksize), l.unpool.CoverAll)
+		case opShuffle:
+			s = fmt.Sprintf("PixelShuffle r=%s", dims(l.unpool.Ksize))
 		}
 		d = append(d, fmt.Sprintf("%s → %s", s, dims(l.out[2:])))
 	}
@@ -392,7 +442,11 @@ func (m *Method) NumParams() int {
 // variance 2/fan_in, and every bias to zero, from seed. fan_in is computed
 // from the weight's shape as Chainer and PyTorch do, the product of all
 // but its first size: (C/G)·Πk for Conv and StretchConv, (O/G)·Πk for
-// Deconv.
+// Deconv. subpixel-icnr's convolution is initialised by ICNR instead: a
+// He-initialised C×C×k… kernel W₀ whose row c is repeated for the U output
+// channels c·U … c·U + U − 1 that PixelShuffle turns into the phases of
+// output channel c, so that at initialisation the method is a convolution
+// by W₀ followed by a nearest stretch of its output.
 func (m *Method) Init(seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	for _, l := range m.layers {
@@ -401,8 +455,18 @@ func (m *Method) Init(seed uint64) {
 		}
 		fanIn := l.w.Size() / l.w.Shape[0]
 		sd := math.Sqrt(2 / float64(fanIn))
-		for i := range l.w.Data {
-			l.w.Data[i] = float32(sd * rng.NormFloat64())
+		phases := 1
+		for _, u := range l.icnr {
+			phases *= u
+		}
+		for o := 0; o < l.w.Shape[0]; o += phases {
+			row := l.w.Data[o*fanIn : (o+1)*fanIn]
+			for i := range row {
+				row[i] = float32(sd * rng.NormFloat64())
+			}
+			for p := 1; p < phases; p++ {
+				copy(l.w.Data[(o+p)*fanIn:], row)
+			}
 		}
 		clear(l.b.Data)
 	}
@@ -469,6 +533,8 @@ func (l *layer) forward(x *aniso.Tensor) (*aniso.Tensor, error) {
 		return aniso.StretchConv(x, l.w, l.b, l.stretch)
 	case opDeconv:
 		return aniso.Deconv(x, l.w, l.b, l.deconv)
+	case opShuffle:
+		return aniso.PixelShuffle(x, l.unpool.Ksize)
 	default:
 		return aniso.UnpoolND(x, l.unpool)
 	}
@@ -486,6 +552,8 @@ func (l *layer) backward(x, gy *aniso.Tensor) (*aniso.Tensor, []*aniso.Tensor, e
 		gx, gw, gb, err = aniso.StretchConvBackward(x, l.w, gy, l.stretch)
 	case opDeconv:
 		gx, gw, gb, err = aniso.DeconvBackward(x, l.w, gy, l.deconv)
+	case opShuffle:
+		gx, err = aniso.PixelUnshuffle(gy, l.unpool.Ksize)
 	default:
 		gx, err = aniso.UnpoolNDBackward(x, gy, l.unpool)
 	}

@@ -44,6 +44,8 @@ func TestShapes(t *testing.T) {
 		"deconv-conv":   {100, 200},
 		"unpool-conv":   {100, 199},
 		"upsample-conv": {100, 201},
+		"subpixel-conv": {50, 100},
+		"subpixel-icnr": {50, 100},
 		RepeatConv:      {100, 200},
 	}
 	for _, mp := range append([]mapping{seed2D, seed3D}, small...) {
@@ -275,6 +277,8 @@ func TestCounts(t *testing.T) {
 		"upsample-conv":   3*100*100 + 160000,
 		"stretch-nearest": 100000, // 62.5% of 160000
 		"stretch-zeros":   80000,  // 50%
+		"subpixel-conv":   2 * 12 * 50 * 100,
+		"subpixel-icnr":   2 * 12 * 50 * 100,
 		RepeatConv:        160000,
 	}
 	for name, want := range macs {
@@ -292,6 +296,8 @@ func TestCounts(t *testing.T) {
 		"upsample-conv":   c*c*16 + c,
 		"stretch-nearest": c*c*16 + c,
 		"stretch-zeros":   c*c*16 + c,
+		"subpixel-conv":   2*c*c*12 + 2*c,
+		"subpixel-icnr":   2*c*c*12 + 2*c,
 	}
 	for name, want := range params {
 		m, err := New(name, in, out)
@@ -384,7 +390,7 @@ func TestPhaseSpread(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			flat := name == "stretch-nearest" || name == RepeatConv || name == "unpool-conv"
+			flat := name == "stretch-nearest" || name == RepeatConv || name == "unpool-conv" || name == "subpixel-icnr"
 			if flat && s > 1e-5 {
 				t.Errorf("%s %v: phase spread %.3g on a constant input, want 0", name, in, s)
 			}
@@ -425,6 +431,53 @@ func TestCountsMatchPlans(t *testing.T) {
 				if got := l.macs(); got != macs {
 					t.Errorf("%s %v, layer %d: counted %d multiply-adds, the plan computes %d", m.Name, mp.in, i, got, macs)
 				}
+			}
+		}
+	}
+}
+
+// TestSubpixelICNRIsConvThenRepeat checks what ICNR initialisation
+// promises: with the same bias for every phase, conv → PixelShuffle is a
+// convolution by the shared kernel W₀ followed by a nearest stretch of its
+// output, computed here as Conv then UnpoolND with ksize = stride = u. He
+// initialisation gives every phase its own kernel and so does not.
+func TestSubpixelICNRIsConvThenRepeat(t *testing.T) {
+	for _, mp := range append([]mapping{seed2D, seed3D}, small...) {
+		for _, name := range []string{"subpixel-icnr", "subpixel-conv"} {
+			m := build(t, name, mp, 15)
+			conv := m.layers[0]
+			u := m.layers[1].unpool.Ksize
+			phases := conv.w.Shape[0] / mp.in[1]
+			// W₀ and b₀: the first phase's rows, and a bias shared by
+			// the phases.
+			w0 := aniso.New(append([]int{mp.in[1]}, conv.w.Shape[1:]...)...)
+			b0 := Normal(16, mp.in[1])
+			rows := len(w0.Data) / mp.in[1]
+			for c := range mp.in[1] {
+				copy(w0.Data[c*rows:(c+1)*rows], conv.w.Data[c*phases*rows:])
+				for p := range phases {
+					conv.b.Data[c*phases+p] = b0.Data[c]
+				}
+			}
+			x := Normal(17, mp.in...)
+			y, err := m.Forward(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			y0, err := aniso.Conv(x, w0, b0, conv.stretch.ConvOptions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := aniso.UnpoolND(y0, aniso.UnpoolOptions{Ksize: u})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := RelDiff(want, y)
+			if name == "subpixel-icnr" && d > 1e-6 {
+				t.Errorf("%s %v: differs from conv then repeat by %.3g relative", name, mp.in, d)
+			}
+			if name == "subpixel-conv" && d < 0.1 {
+				t.Errorf("%s %v: He initialisation gives conv then repeat (relative difference %.3g)", name, mp.in, d)
 			}
 		}
 	}
