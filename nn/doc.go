@@ -24,6 +24,8 @@
 //     WeightOptions skip the input gradient (a first layer: NoInputGrad),
 //     fix the weights (Frozen) or drop the bias (NoBias).
 //   - Unpool: aniso.UnpoolND.
+//   - PixelShuffle: aniso.PixelShuffle, whose backward is PixelUnshuffle;
+//     after a Conv to C·R channels it makes a sub-pixel convolution.
 //   - ReLU, LeakyReLU, Sigmoid, Tanh: element by element.
 //   - Sequential: layers in a row, itself a Layer.
 //
@@ -34,7 +36,8 @@
 // rules; ZeroGrad clears the gradients between steps and ClipGradNorm
 // bounds their global norm. HeNormal, HeUniform, GlorotNormal and
 // GlorotUniform fill any tensor, with Fans computing fan-in and fan-out
-// as PyTorch does. Save and Load write and read parameters in a small
+// as PyTorch does; ICNR initialises the Conv of a sub-pixel convolution
+// so that it starts without checkerboard. Save and Load write and read parameters in a small
 // binary format.
 //
 // # Errors
