@@ -30,7 +30,10 @@
 // other methods give output u·d + i a reach of input samples d − 1 to
 // d + 1 (two or three of them, depending on the phase i), and three taps
 // centred on d cover exactly those for all u phases at once, with
-// symmetric padding that keeps the size D.
+// symmetric padding that keeps the size D. So the sub-pixel convolution
+// can compute what either StretchConv computes, each of their phase
+// kernels folded or thinned onto its three taps, with more parameters
+// (U·3 taps per channel pair along the grown axes against 2u).
 //
 // Every trained layer has a bias and, except the sub-pixel convolution,
 // maps C channels to C channels; the unpooling, the upsampling weight and
@@ -81,7 +84,10 @@ type layer struct {
 	op      op
 	stretch aniso.StretchOptions // opConv uses its ConvOptions only
 	deconv  aniso.DeconvOptions
-	unpool  aniso.UnpoolOptions // opShuffle keeps its factors in Ksize, the window of outputs an input position fills
+	// opShuffle keeps its factors in unpool.Ksize: like a repeating
+	// unpooling it fills a window of that many outputs per input
+	// position, and PhaseSpread's margins count it so.
+	unpool  aniso.UnpoolOptions
 	w, b    *aniso.Tensor
 	fixed   bool  // w is not trained and b is nil
 	icnr    []int // non-nil: Init gives w the same weights for each of these phases

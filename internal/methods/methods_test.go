@@ -482,3 +482,84 @@ func TestSubpixelICNRIsConvThenRepeat(t *testing.T) {
 		}
 	}
 }
+
+// TestSubpixelContainsStretch checks that the sub-pixel convolution can
+// compute what either StretchConv computes: a StretchConv's output phase
+// i along a grown axis is a convolution of the input with the kernel
+// folded (Nearest) or thinned (Zeros) onto the samples d − 1 … d + 1, and
+// the sub-pixel convolution gives every phase its own three taps there.
+// Tap j of the StretchConv, padded lo before the stretched axis, reads in
+// phase i the stretched position u·d + i − lo + j, which is sample
+// d + ⌊(i − lo + j)/u⌋, or an inserted zero in Zeros mode unless u
+// divides i − lo + j.
+func TestSubpixelContainsStretch(t *testing.T) {
+	for _, mp := range append([]mapping{seed2D, seed3D}, small...) {
+		for _, name := range []string{"stretch-nearest", "stretch-zeros"} {
+			s := build(t, name, mp, 18)
+			sub := build(t, "subpixel-conv", mp, 19)
+			st := s.layers[0]
+			w, b := st.w, Normal(20, st.b.Shape...)
+			u := st.stretch.Stretch
+			nsp := len(u)
+			phases := volume(u)
+			v, vb := aniso.New(sub.layers[0].w.Shape...), aniso.New(sub.layers[0].b.Shape...)
+			kw, kv := w.Shape[2:], v.Shape[2:]
+			c := mp.in[1]
+			m := make([]int, nsp)
+			for o := range c {
+				for q := range phases {
+					vb.Data[o*phases+q] = b.Data[o]
+					// i is phase q's index per axis, last axis fastest.
+					i := make([]int, nsp)
+					for a, r := nsp-1, q; a >= 0; a-- {
+						i[a], r = r%u[a], r/u[a]
+					}
+					for ci := range c {
+						for tap := range volume(kw) {
+							j := make([]int, nsp)
+							for a, r := nsp-1, tap; a >= 0; a-- {
+								j[a], r = r%kw[a], r/kw[a]
+							}
+							data := true
+							for a := range nsp {
+								m[a] = j[a]
+								if u[a] == 1 {
+									continue
+								}
+								p := i[a] - st.stretch.PadLo[a] + j[a]
+								data = data && (st.stretch.Mode == aniso.Nearest || mod(p, u[a]) == 0)
+								m[a] = div(p, u[a]) + 1
+							}
+							if !data {
+								continue
+							}
+							vi := 0
+							for a := range nsp {
+								vi = vi*kv[a] + m[a]
+							}
+							v.Data[((o*phases+q)*c+ci)*volume(kv)+vi] += w.Data[(o*c+ci)*volume(kw)+tap]
+						}
+					}
+				}
+			}
+			if err := s.SetParams([]*aniso.Tensor{w, b}); err != nil {
+				t.Fatal(err)
+			}
+			if err := sub.SetParams([]*aniso.Tensor{v, vb}); err != nil {
+				t.Fatal(err)
+			}
+			x := Normal(21, mp.in...)
+			ys, err := s.Forward(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			yv, err := sub.Forward(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := RelDiff(ys, yv); d > 1e-5 {
+				t.Errorf("%v: subpixel-conv with %s's folded weights differs by %.3g relative", mp.in, name, d)
+			}
+		}
+	}
+}
