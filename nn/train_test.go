@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/anisoconv/aniso"
@@ -425,6 +427,45 @@ func TestInitialisers(t *testing.T) {
 	}{{[]int{8, 3, 3, 5}, 45, 120}, {[]int{6}, 6, 6}, {nil, 1, 1}, {[]int{4, 2}, 2, 4}} {
 		if in, out := nn.Fans(c.shape); in != c.in || out != c.out {
 			t.Errorf("Fans(%v) = %d, %d; want %d, %d", c.shape, in, out, c.in, c.out)
+		}
+	}
+}
+
+// TestREADMETraining checks that the README's training program is the
+// package example, so that the code and output it shows are tested.
+func TestREADMETraining(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Skip(err)
+	}
+	example, err := os.ReadFile("example_train_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func(src, start, end string) string {
+		i := strings.Index(src, start)
+		if i < 0 {
+			t.Fatalf("%q not found", start)
+		}
+		src = src[i+len(start):]
+		j := strings.Index(src, end)
+		if j < 0 {
+			t.Fatalf("%q not found after %q", end, start)
+		}
+		return src[:j]
+	}
+	r := body(string(readme), "## Training a model", "\n```\n")
+	r = body(r, "func main() {\n", "\n}")
+	e := body(string(example), "func Example() {\n", "\t// Output:")
+	if strings.TrimSpace(r) != strings.TrimSpace(e) {
+		t.Fatalf("the README's program differs from Example:\n%s\n---\n%s", r, e)
+	}
+	out := body(string(readme), "## Training a model", "\nin about")
+	out = out[strings.LastIndex(out, "prints\n\n")+len("prints\n\n"):]
+	want := body(string(example), "\t// Output:\n", "}")
+	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if w := strings.Split(strings.TrimSpace(want), "\n"); i >= len(w) || strings.TrimSpace(line) != strings.TrimPrefix(strings.TrimSpace(w[i]), "// ") {
+			t.Fatalf("README output line %d %q differs from the example's output", i, line)
 		}
 	}
 }
