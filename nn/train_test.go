@@ -460,7 +460,7 @@ func TestREADMETraining(t *testing.T) {
 	if strings.TrimSpace(r) != strings.TrimSpace(e) {
 		t.Fatalf("the README's program differs from Example:\n%s\n---\n%s", r, e)
 	}
-	out := body(string(readme), "## Training a model", "\nin about")
+	out := body(string(readme), "## Training a model", "\nin well under")
 	out = out[strings.LastIndex(out, "prints\n\n")+len("prints\n\n"):]
 	want := body(string(example), "\t// Output:\n", "}")
 	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
