@@ -21,8 +21,9 @@ type Conv struct {
 // and "bias". Errors wrap aniso.ErrShape, aniso.ErrOption or
 // aniso.ErrTooLarge; the options are checked against the input when
 // Forward first sees its shape.
-func NewConv(rng *rand.Rand, in, out int, kernel []int, o aniso.ConvOptions, wo WeightOptions) (*Conv, error) {
+func NewConv(rng *rand.Rand, in, out int, kernel []int, o aniso.ConvOptions, wo WeightOptions) (layer *Conv, err error) {
 	const op = "conv"
+	defer guard(op, &err)
 	wShape, err := newWeights(op, in, out, kernel, o.Groups, false)
 	if err != nil {
 		return nil, err

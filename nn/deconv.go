@@ -21,8 +21,9 @@ type Deconv struct {
 // is the fan-in of the convolution the layer transposes; an output sample
 // of the Deconv itself sums about (in/G)·Πk/Πs inputs. B is zero.
 // Parameters are named "weight" and "bias". Errors are as for NewConv.
-func NewDeconv(rng *rand.Rand, in, out int, kernel []int, o aniso.DeconvOptions, wo WeightOptions) (*Deconv, error) {
+func NewDeconv(rng *rand.Rand, in, out int, kernel []int, o aniso.DeconvOptions, wo WeightOptions) (layer *Deconv, err error) {
 	const op = "deconv"
+	defer guard(op, &err)
 	wShape, err := newWeights(op, in, out, kernel, o.Groups, true)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 // contiguous tensor of that shape. Errors wrap aniso.ErrNilTensor,
 // aniso.ErrShape, aniso.ErrData or aniso.ErrTooLarge.
 func MSE(y, target *aniso.Tensor) (loss float64, grad *aniso.Tensor, err error) {
+	defer guard("mse", &err)
 	grad, t, err := lossOperands("mse", y, target)
 	if err != nil {
 		return 0, nil, err
@@ -37,6 +38,7 @@ func MSE(y, target *aniso.Tensor) (loss float64, grad *aniso.Tensor, err error) 
 // with sign(0) = 0, as PyTorch's l1_loss. Shapes, results and errors are as
 // for MSE.
 func L1(y, target *aniso.Tensor) (loss float64, grad *aniso.Tensor, err error) {
+	defer guard("l1", &err)
 	grad, t, err := lossOperands("l1", y, target)
 	if err != nil {
 		return 0, nil, err
@@ -75,8 +77,10 @@ func lossOperands(op string, y, target *aniso.Tensor) (*aniso.Tensor, []float32,
 	}
 	g := aniso.New(y.Shape...)
 	gather(g.Data, y)
-	t := target.Data[:n:n]
-	if !contiguous(target) {
+	var t []float32
+	if contiguous(target) {
+		t = target.Data[:n:n]
+	} else {
 		t = make([]float32, n)
 		gather(t, target)
 	}

@@ -38,8 +38,9 @@ func NewSGD(params []*Param, lr float64) *SGD {
 // and aniso.ErrNilTensor, aniso.ErrShape or aniso.ErrData for a nil
 // parameter, a gradient whose shape is not its value's, a tensor that is
 // not contiguous, or a value whose size changed since the first step.
-func (o *SGD) Step() error {
+func (o *SGD) Step() (err error) {
 	const op = "sgd"
+	defer guard(op, &err)
 	for _, h := range []struct {
 		name string
 		v    float64
@@ -113,8 +114,9 @@ func NewAdam(params []*Param, lr float64) *Adam {
 // before it changes any: errors wrap aniso.ErrOption for a negative or
 // non-finite LR, Eps or WeightDecay, or betas outside [0, 1), and
 // otherwise are as for SGD.Step.
-func (o *Adam) Step() error {
+func (o *Adam) Step() (err error) {
 	const op = "adam"
+	defer guard(op, &err)
 	for _, h := range []struct {
 		name string
 		v    float64

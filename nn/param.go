@@ -29,11 +29,12 @@ func checkParam(op string, i int, p *Param) error {
 	if p == nil {
 		return errorf(op, aniso.ErrNilTensor, "param %d is nil", i)
 	}
-	if err := checkDense(op, "param "+p.Name+" value", p.Value); err != nil {
-		return err
+	// The names are built only on failure: a step must not allocate.
+	if checkDense(op, "", p.Value) != nil {
+		return checkDense(op, "param "+p.Name+" value", p.Value)
 	}
-	if err := checkDense(op, "param "+p.Name+" grad", p.Grad); err != nil {
-		return err
+	if checkDense(op, "", p.Grad) != nil {
+		return checkDense(op, "param "+p.Name+" grad", p.Grad)
 	}
 	if !sameShape(p.Value.Shape, p.Grad.Shape) {
 		return errorf(op, aniso.ErrShape, "param %s: grad has shape %v, value %v", p.Name, p.Grad.Shape, p.Value.Shape)

@@ -68,11 +68,8 @@ func Save(w io.Writer, params []*Param) (err error) {
 			binary.LittleEndian.PutUint64(b[:], uint64(d))
 			bw.Write(b[:])
 		}
-		vals := p.Value.Data[:p.Value.Size()]
-		if !contiguous(p.Value) {
-			vals = make([]float32, p.Value.Size())
-			gather(vals, p.Value)
-		}
+		vals := make([]float32, p.Value.Size())
+		gather(vals, p.Value)
 		for _, v := range vals {
 			put32(math.Float32bits(v))
 		}

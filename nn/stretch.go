@@ -19,8 +19,9 @@ type StretchConv struct {
 // the given kernel sizes and geometry. W is He-normal with fanIn =
 // (in/G)·Πk, as for the convolution of the stretched input; B is zero.
 // Parameters are named "weight" and "bias". Errors are as for NewConv.
-func NewStretchConv(rng *rand.Rand, in, out int, kernel []int, o aniso.StretchOptions, wo WeightOptions) (*StretchConv, error) {
+func NewStretchConv(rng *rand.Rand, in, out int, kernel []int, o aniso.StretchOptions, wo WeightOptions) (layer *StretchConv, err error) {
 	const op = "stretchconv"
+	defer guard(op, &err)
 	wShape, err := newWeights(op, in, out, kernel, o.Groups, false)
 	if err != nil {
 		return nil, err

@@ -93,6 +93,10 @@ func sameShape(a, b []int) bool {
 // gather copies the elements of the valid tensor t into dst in row-major
 // order; dst has t.Size() elements.
 func gather(dst []float32, t *aniso.Tensor) {
+	// An empty tensor's strides are not checked and must not be walked.
+	if len(dst) == 0 {
+		return
+	}
 	if contiguous(t) {
 		copy(dst, t.Data[:len(dst)])
 		return

@@ -211,8 +211,9 @@ func (l *weightLayer) backward(gy *aniso.Tensor, w, b *Param) (gx *aniso.Tensor,
 
 // checkGrad validates the gradient a Backward adds into.
 func (l *weightLayer) checkGrad(name string, p *Param) error {
-	if err := checkDense(l.op, name+".Grad", p.Grad); err != nil {
-		return err
+	// The name is built only on failure: a step must not allocate.
+	if checkDense(l.op, "", p.Grad) != nil {
+		return checkDense(l.op, name+".Grad", p.Grad)
 	}
 	if !sameShape(p.Grad.Shape, p.Value.Shape) {
 		return errorf(l.op, aniso.ErrShape, "%s.Grad has shape %v, %s.Value %v", name, p.Grad.Shape, name, p.Value.Shape)
