@@ -118,3 +118,31 @@ func ExamplePixelShuffle() {
 	// Output:
 	// [4 8 50 200] [4 8 100 100]
 }
+
+// TestSubpixelRandomInputs feeds random, often broken, tensors and
+// factors to the PixelShuffle layer and to ICNR: they must return a result
+// or an error, and no error may come from a recovered panic.
+func TestSubpixelRandomInputs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 23))
+	for range 1000 {
+		r := make([]int, rng.IntN(4))
+		for a := range r {
+			r[a] = rng.IntN(4) - rng.IntN(10)/9
+		}
+		l := nn.NewPixelShuffle(r)
+		y, err := l.Forward(randomTensor(rng))
+		if errors.Is(err, aniso.ErrInternal) {
+			t.Fatalf("Forward: %v", err)
+		}
+		gy := randomTensor(rng)
+		if y != nil && rng.IntN(2) == 0 {
+			gy = randn(rng, y.Shape...)
+		}
+		if _, err := l.Backward(gy); errors.Is(err, aniso.ErrInternal) {
+			t.Fatalf("Backward: %v", err)
+		}
+		if err := nn.ICNR(rng, randomTensor(rng), r, rng.IntN(4)); errors.Is(err, aniso.ErrInternal) {
+			t.Fatalf("ICNR: %v", err)
+		}
+	}
+}
