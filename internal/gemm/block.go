@@ -23,6 +23,10 @@ const (
 // workspace holds the packed blocks of one call.
 type workspace struct {
 	a, b []float32
+	// edge holds the tile that edgeTile copies out of C. It lives here
+	// rather than on the stack because the kernel is called through a
+	// function value, which would make a local array escape.
+	edge [maxTile]float32
 }
 
 // spare holds the workspaces of finished calls for the next ones. Unlike a
@@ -70,18 +74,29 @@ func blockSize(n, max, unit int) int {
 	return (size + unit - 1) / unit * unit
 }
 
+// directRows is the largest number of rows for which a masked kernel reads
+// a row-major op(B) where it lies instead of a packed copy. Packing costs
+// about as much as a few rows of multiply-adds per element of B; with more
+// rows it pays for itself, because a packed panel sits in few cache lines
+// and pages while the rows of op(B) may be far apart.
+const directRows = 64
+
 // sgemm computes C = alpha·op(A)·op(B) + beta·C with the packed kernel for
 // arguments that check has accepted, with m, n and k positive and alpha
 // nonzero.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	kn := pick(m)
+	direct := kn.masked && !transB && m <= directRows
 	kc := blockSize(k, kcMax, 1)
-	mc := blockSize(m, mcMax, mr)
-	nc := blockSize(n, ncMax, nr)
+	mc := blockSize(m, mcMax, kn.mr)
+	nc := blockSize(n, ncMax, kn.nr)
 
 	ws := getWorkspace()
 	defer putWorkspace(ws)
 	ws.a = grow(ws.a, mc*kc)
-	ws.b = grow(ws.b, nc*kc)
+	if !direct {
+		ws.b = grow(ws.b, nc*kc)
+	}
 
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
@@ -91,48 +106,60 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			if pc > 0 {
 				bt = 1
 			}
-			packB(ws.b, transB, b, ldb, pc, kb, jc, nb)
+			// Panel jr of B̃ starts at bp[jr·step] with rows ld apart.
+			var bp []float32
+			step, ld := 1, ldb
+			if direct {
+				bp = b[pc*ldb+jc:]
+			} else {
+				packB(ws.b, kn.nr, transB, b, ldb, pc, kb, jc, nb)
+				bp, step, ld = ws.b, kb, kn.nr
+			}
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				packA(ws.a, transA, a, lda, ic, mb, pc, kb)
-				macroKernel(mb, nb, kb, alpha, ws.a, ws.b, bt, c[ic*ldc+jc:], ldc)
+				packA(ws.a, kn.mr, transA, a, lda, ic, mb, pc, kb)
+				macroKernel(ws, kn, mb, nb, kb, alpha, bp, step, ld, bt, c[ic*ldc+jc:], ldc)
 			}
 		}
 	}
 }
 
 // macroKernel computes C = alpha·Ã·B̃ + beta·C for the mb×nb block C, where
-// Ã holds mb rows of depth kb packed by packA and B̃ holds nb columns packed
-// by packB. Each B̃ micro-panel is reused against every Ã micro-panel while
-// it is in the first-level cache.
-func macroKernel(mb, nb, kb int, alpha float32, ap, bp []float32, beta float32, c []float32, ldc int) {
+// Ã, in ws.a, holds mb rows of depth kb packed by packA and B̃ holds nb columns whose
+// micro-panel jr starts at bp[jr·step] with rows ldb apart. Each B̃
+// micro-panel is reused against every Ã micro-panel while it is in the
+// first-level cache.
+func macroKernel(ws *workspace, kn *microKernel, mb, nb, kb int, alpha float32, bp []float32, step, ldb int, beta float32, c []float32, ldc int) {
+	ap := ws.a
+	mr, nr := kn.mr, kn.nr
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
-		bpanel := bp[jr*kb : (jr+nr)*kb]
+		bpanel := bp[jr*step:]
 		for ir := 0; ir < mb; ir += mr {
 			rows := min(mr, mb-ir)
 			apanel := ap[ir*kb : (ir+mr)*kb]
-			if rows == mr && cols == nr {
-				kernel(kb, mr, apanel, bpanel, c[ir*ldc+jr:], ldc, alpha, beta)
+			if kn.masked || rows == mr && cols == nr {
+				kn.tile(kb, rows, cols, apanel, bpanel, ldb, c[ir*ldc+jr:], ldc, alpha, beta)
 				continue
 			}
-			edgeTile(rows, cols, kb, apanel, bpanel, c[ir*ldc+jr:], ldc, alpha, beta)
+			edgeTile(ws, kn, rows, cols, kb, apanel, bpanel, c[ir*ldc+jr:], ldc, alpha, beta)
 		}
 	}
 }
 
-// edgeTile computes a rows×cols corner of an mr×nr tile. The micro-kernel
-// runs on a full tile copied out of C, so every element of C goes through
-// the same arithmetic whether or not it lies on an edge, and the kernel never
-// touches memory outside C.
-func edgeTile(rows, cols, kb int, ap, bp []float32, c []float32, ldc int, alpha, beta float32) {
-	var t [mr * nr]float32
+// edgeTile computes a rows×cols corner of a tile with an unmasked kernel,
+// whose B̃ is packed. The kernel runs on a full tile copied out of C, so
+// every element of C goes through the same arithmetic whether or not it
+// lies on an edge, and the kernel never touches memory outside C.
+func edgeTile(ws *workspace, kn *microKernel, rows, cols, kb int, ap, bp []float32, c []float32, ldc int, alpha, beta float32) {
+	nr := kn.nr
+	t := ws.edge[:kn.mr*nr]
 	if beta != 0 {
 		for i := 0; i < rows; i++ {
 			copy(t[i*nr:i*nr+cols], c[i*ldc:i*ldc+cols])
 		}
 	}
-	kernel(kb, rows, ap, bp, t[:], nr, alpha, beta)
+	kn.tile(kb, rows, nr, ap, bp, nr, t, nr, alpha, beta)
 	for i := 0; i < rows; i++ {
 		copy(c[i*ldc:i*ldc+cols], t[i*nr:i*nr+cols])
 	}
@@ -141,7 +168,7 @@ func edgeTile(rows, cols, kb int, ap, bp []float32, c []float32, ldc int, alpha,
 // packA copies rows [ic, ic+mb) and columns [pc, pc+kb) of op(A) into dst as
 // consecutive mr-row micro-panels. Within a micro-panel, column p of op(A)
 // occupies dst[p·mr : p·mr+mr]; rows past mb are zero.
-func packA(dst []float32, trans bool, a []float32, lda, ic, mb, pc, kb int) {
+func packA(dst []float32, mr int, trans bool, a []float32, lda, ic, mb, pc, kb int) {
 	for ir := 0; ir < mb; ir += mr {
 		rows := min(mr, mb-ir)
 		panel := dst[ir*kb : (ir+mr)*kb]
@@ -157,20 +184,9 @@ func packA(dst []float32, trans bool, a []float32, lda, ic, mb, pc, kb int) {
 			}
 			continue
 		}
-		if rows == mr {
-			r0 := a[(i0+0)*lda+pc : (i0+0)*lda+pc+kb]
-			r1 := a[(i0+1)*lda+pc : (i0+1)*lda+pc+kb]
-			r2 := a[(i0+2)*lda+pc : (i0+2)*lda+pc+kb]
-			r3 := a[(i0+3)*lda+pc : (i0+3)*lda+pc+kb]
-			r4 := a[(i0+4)*lda+pc : (i0+4)*lda+pc+kb]
-			r5 := a[(i0+5)*lda+pc : (i0+5)*lda+pc+kb]
-			for p := range r0 {
-				d := panel[p*mr : p*mr+mr : p*mr+mr]
-				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
-			}
-			continue
+		if rows < mr {
+			clear(panel)
 		}
-		clear(panel)
 		for r := 0; r < rows; r++ {
 			row := a[(i0+r)*lda+pc : (i0+r)*lda+pc+kb]
 			for p, v := range row {
@@ -183,7 +199,7 @@ func packA(dst []float32, trans bool, a []float32, lda, ic, mb, pc, kb int) {
 // packB copies rows [pc, pc+kb) and columns [jc, jc+nb) of op(B) into dst as
 // consecutive nr-column micro-panels. Within a micro-panel, row p of op(B)
 // occupies dst[p·nr : p·nr+nr]; columns past nb are zero.
-func packB(dst []float32, trans bool, b []float32, ldb, pc, kb, jc, nb int) {
+func packB(dst []float32, nr int, trans bool, b []float32, ldb, pc, kb, jc, nb int) {
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		panel := dst[jr*kb : (jr+nr)*kb]
@@ -192,19 +208,19 @@ func packB(dst []float32, trans bool, b []float32, ldb, pc, kb, jc, nb int) {
 			// op(B)[p][j] = b[j·ldb + p]: each column of the panel is
 			// contiguous in b.
 			if cols == nr {
-				transposePanel(panel, b[j0*ldb+pc:], ldb, kb)
+				transposePanel(panel, nr, b[j0*ldb+pc:], ldb, kb)
 				continue
 			}
 			clear(panel)
-			transposeGeneric(panel, b[j0*ldb+pc:], ldb, 0, kb, cols)
+			transposeGeneric(panel, nr, b[j0*ldb+pc:], ldb, 0, kb, cols)
 			continue
 		}
-		if cols == nr {
+		if cols == 16 && nr == 16 {
 			for p := 0; p < kb; p++ {
 				// Four 4-element copies compile to plain moves where a
 				// 16-element copy would call memmove.
-				s := b[(pc+p)*ldb+j0 : (pc+p)*ldb+j0+nr]
-				d := panel[p*nr : p*nr+nr]
+				s := b[(pc+p)*ldb+j0 : (pc+p)*ldb+j0+16]
+				d := panel[p*16 : p*16+16]
 				*(*[4]float32)(d[0:]) = *(*[4]float32)(s[0:])
 				*(*[4]float32)(d[4:]) = *(*[4]float32)(s[4:])
 				*(*[4]float32)(d[8:]) = *(*[4]float32)(s[8:])
@@ -222,8 +238,8 @@ func packB(dst []float32, trans bool, b []float32, ldb, pc, kb, jc, nb int) {
 
 // transposeGeneric sets dst[p·nr+j] = src[j·ld+p] for j < cols and
 // p0 ≤ p < k: it packs rows of a matrix stored with leading dimension ld as
-// columns of a B micro-panel.
-func transposeGeneric(dst, src []float32, ld, p0, k, cols int) {
+// columns of an nr-wide B micro-panel.
+func transposeGeneric(dst []float32, nr int, src []float32, ld, p0, k, cols int) {
 	for j := 0; j < cols; j++ {
 		col := src[j*ld+p0 : j*ld+k]
 		for p, v := range col {

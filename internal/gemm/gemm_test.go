@@ -12,20 +12,27 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// variants returns the names of the kernel variants that can run here.
+// variants returns the names of the kernels that can run here.
 func variants() []string {
-	if haveAsm {
-		return []string{"asm", "generic"}
+	var names []string
+	for _, kn := range kernels {
+		if kn.ok {
+			names = append(names, kn.name)
+		}
 	}
-	return []string{"generic"}
+	return names
 }
 
-// selectKernel makes Sgemm use the named variant and returns the function
+// selectKernel makes Sgemm use the named kernel and returns the function
 // that restores the previous choice.
 func selectKernel(name string) (restore func()) {
-	old := useAsm
-	useAsm = name == "asm"
-	return func() { useAsm = old }
+	old := forced
+	for _, kn := range kernels {
+		if kn.name == name {
+			forced = kn
+		}
+	}
+	return func() { forced = old }
 }
 
 // sentinel is the NaN that fills every element outside the logical
@@ -207,8 +214,8 @@ func TestSgemmLarge(t *testing.T) {
 		{130, 17, 300}, {7, 300, 130}, {300, 130, 7}, {65, 300, 300}, {300, 65, 64},
 		{130, 130, 130}, {1, 300, 300}, {300, 1, 300}, {300, 300, 1},
 		// Across the block boundaries: more than one kc, mc and nc block.
-		{2*mcMax + 5, 33, kcMax + 1}, {mcMax, 2*nr + 3, 3*kcMax - 1},
-		{5, ncMax + nr + 3, 40}, {mcMax + 1, 47, 2 * kcMax},
+		{2*mcMax + 5, 33, kcMax + 1}, {mcMax, 2*16 + 3, 3*kcMax - 1},
+		{5, ncMax + 16 + 3, 40}, {mcMax + 1, 47, 2 * kcMax},
 		{32, 1000, 288},
 	}
 	if testing.Short() || raceEnabled {

@@ -1,48 +1,101 @@
 package gemm
 
-// Shape of the register tile that the micro-kernels compute.
-const (
-	mr = 6  // rows of a tile, and of an A micro-panel
-	nr = 16 // columns of a tile, and of a B micro-panel
-)
+// A microKernel computes one register tile of C,
+//
+//	C = alpha·Ã·B̃ + beta·C,
+//
+// where Ã is an mr×k micro-panel of op(A) packed by packA (column p at
+// a[p·mr : p·mr+mr]) and B̃ is a k×nr panel of op(B) whose row p starts at
+// b[p·ldb] (ldb = nr when packB packed it). Each element of C is summed over
+// p in increasing order and then scaled; beta = 0 writes C without reading
+// it.
+//
+// Only the first rows rows and cols columns of the tile are wanted. A kernel
+// may skip the sums of the other rows, but what it stores in the wanted
+// elements depends neither on rows nor on cols. An unmasked kernel reads all
+// nr columns of B̃ and writes the whole mr×nr tile; the driver hands it edge
+// tiles through a copy (edgeTile). A masked kernel reads only the first cols
+// columns of each row of B̃ and writes only the wanted rows×cols corner of
+// C, so it works on edge tiles in place and can read B̃ straight out of a
+// row-major op(B).
+type microKernel struct {
+	name   string
+	mr, nr int
+	masked bool
+	// fused kernels round each multiply-add once and scale the sum as
+	// kernelGeneric's doc says with beta·C fused too; all of them give
+	// identical bits, so the driver may choose among them by shape.
+	fused bool
+	// ok reports whether this machine can run the kernel: the CPU has the
+	// instructions and the operating system saves the registers it uses.
+	ok   bool
+	tile func(k, rows, cols int, a, b []float32, ldb int, c []float32, ldc int, alpha, beta float32)
+}
 
-// kernelGeneric is the reference micro-kernel. It computes the mr×nr tile
-//
-//	C = alpha·Ã·B̃ + beta·C
-//
-// where a holds k columns of Ã packed mr at a time (a[p·mr+i] = Ã[i][p]) and
-// b holds k rows of B̃ packed nr at a time (b[p·nr+j] = B̃[p][j]). C has rows
-// ldc apart. Each element is summed over p in increasing order and then
-// scaled; beta = 0 writes C without reading it. Only the first rows rows of
-// the tile are wanted: the kernel may skip the sums of the others and store
-// anything there, but whatever it stores in the wanted rows does not depend
-// on rows.
-//
-// The tile is computed in 2×4 blocks whose eight sums the compiler keeps in
-// registers, which is about twice as fast as accumulating in memory.
-func kernelGeneric(k, rows int, a, b, c []float32, ldc int, alpha, beta float32) {
+// maxTile bounds mr·nr for every unmasked kernel: edgeTile copies a tile
+// into an array of this size.
+const maxTile = 16 * 16
+
+// generic is the reference kernel, written in Go; every machine runs it.
+var generic = &microKernel{
+	name: "generic", mr: 4, nr: 12, ok: true,
+	tile: kernelGeneric,
+}
+
+// kernels lists every kernel of this build, the preferred ones first.
+var kernels = append(archKernels, generic)
+
+// forced, when set by the tests and benchmarks, is the kernel every product
+// uses.
+var forced *microKernel
+
+// pick returns the kernel for an m-row product: the first one in kernels
+// that the machine runs. Only fused kernels are ever chosen beside each
+// other by shape, so the choice never changes the bits of C.
+func pick(m int) *microKernel {
+	if forced != nil {
+		return forced
+	}
+	for _, kn := range kernels {
+		if kn.ok {
+			return kn
+		}
+	}
+	return generic
+}
+
+// kernelGeneric is the micro-kernel of generic, for mr = 4 and nr = 12. The
+// tile is computed in 2×6 blocks whose twelve sums, with the two elements
+// of Ã and the product being added, fill the fifteen floating-point
+// registers that amd64 code compiled by Go may use; twelve independent sums
+// keep the adders busy while each one waits for its previous addition.
+func kernelGeneric(k, rows, cols int, a, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+	const mr, nr = 4, 12
 	a = a[:k*mr]
-	b = b[:k*nr]
+	b = b[:(k-1)*ldb+nr]
 	var acc [mr][nr]float32
 	for i := 0; i < rows; i += 2 {
-		for j := 0; j < nr; j += 4 {
-			var s00, s01, s02, s03, s10, s11, s12, s13 float32
+		for j := 0; j < nr; j += 6 {
+			var s00, s01, s02, s03, s04, s05, s10, s11, s12, s13, s14, s15 float32
 			for p := 0; p < k; p++ {
-				ap := a[p*mr+i : p*mr+i+2]
-				bp := b[p*nr+j : p*nr+j+4]
+				ap := (*[2]float32)(a[p*mr+i:])
+				bp := (*[6]float32)(b[p*ldb+j:])
 				a0, a1 := ap[0], ap[1]
-				b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
-				s00 += a0 * b0
-				s01 += a0 * b1
-				s02 += a0 * b2
-				s03 += a0 * b3
-				s10 += a1 * b0
-				s11 += a1 * b1
-				s12 += a1 * b2
-				s13 += a1 * b3
+				s00 += a0 * bp[0]
+				s10 += a1 * bp[0]
+				s01 += a0 * bp[1]
+				s11 += a1 * bp[1]
+				s02 += a0 * bp[2]
+				s12 += a1 * bp[2]
+				s03 += a0 * bp[3]
+				s13 += a1 * bp[3]
+				s04 += a0 * bp[4]
+				s14 += a1 * bp[4]
+				s05 += a0 * bp[5]
+				s15 += a1 * bp[5]
 			}
-			acc[i][j], acc[i][j+1], acc[i][j+2], acc[i][j+3] = s00, s01, s02, s03
-			acc[i+1][j], acc[i+1][j+1], acc[i+1][j+2], acc[i+1][j+3] = s10, s11, s12, s13
+			acc[i][j], acc[i][j+1], acc[i][j+2], acc[i][j+3], acc[i][j+4], acc[i][j+5] = s00, s01, s02, s03, s04, s05
+			acc[i+1][j], acc[i+1][j+1], acc[i+1][j+2], acc[i+1][j+3], acc[i+1][j+4], acc[i+1][j+5] = s10, s11, s12, s13, s14, s15
 		}
 	}
 	for i := range acc {

@@ -2,82 +2,79 @@
 
 package gemm
 
-// haveAsm reports whether the AVX2 and FMA routines can run on this machine.
-var haveAsm = hasAVX2FMA()
+import "golang.org/x/sys/cpu"
 
-// useAsm selects the assembly routines; the tests clear it to run the
-// generic ones.
-var useAsm = haveAsm
+// archKernels are the assembly kernels, the preferred ones first. cpu
+// reports AVX2 and FMA only when the operating system saves the YMM
+// registers, and AVX512F only when it also saves the ZMM and opmask
+// registers.
+var archKernels = []*microKernel{
+	{
+		name: "avx512", mr: 16, nr: 16, masked: true, fused: true,
+		ok:   cpu.X86.HasAVX512F,
+		tile: tile16x16,
+	},
+	{
+		name: "avx2", mr: 6, nr: 16, fused: true,
+		ok:   cpu.X86.HasAVX2 && cpu.X86.HasFMA,
+		tile: tile6x16,
+	},
+}
 
-// kernel computes one mr×nr tile of C; see kernelGeneric. The slices are
+// tile16x16 is the tile function of the AVX-512 kernel. The slices are
 // checked here, so the assembly reads and writes only inside them.
-func kernel(k, rows int, a, b, c []float32, ldc int, alpha, beta float32) {
-	if !useAsm {
-		kernelGeneric(k, rows, a, b, c, ldc, alpha, beta)
-		return
-	}
-	_ = a[k*mr-1]
-	_ = b[k*nr-1]
-	_ = c[(mr-1)*ldc+nr-1]
+func tile16x16(k, rows, cols int, a, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+	_ = a[k*16-1]
+	_ = b[(k-1)*ldb+cols-1]
+	_ = c[(rows-1)*ldc+cols-1]
+	kernel16x16(k, rows, cols, &a[0], &b[0], ldb, &c[0], ldc, alpha, beta)
+}
+
+// kernel16x16 computes the rows×cols corner of a 16×16 tile with AVX-512F
+// for k ≥ 1 and 1 ≤ rows, cols ≤ 16: row i of the tile is accumulated in
+// Z(i) with fused multiply-adds whose Ã operand is broadcast from memory;
+// the rows of B̃ are loaded, and C is read and written, under a mask of
+// cols lanes. Only the rows up to the next multiple of four past rows are
+// summed. The store forms C = alpha·acc + beta·C as kernel6x16 does.
+//
+//go:noescape
+func kernel16x16(k, rows, cols int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+// tile6x16 is the tile function of the AVX2 kernel; B̃ is packed, so ldb
+// is 16 and the whole tile is written.
+func tile6x16(k, rows, cols int, a, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+	_ = a[k*6-1]
+	_ = b[k*16-1]
+	_ = c[5*ldc+15]
 	kernel6x16(k, rows, &a[0], &b[0], &c[0], ldc, alpha, beta)
 }
 
-// kernel6x16 is kernelGeneric for mr = 6, nr = 16 and k ≥ 1, with AVX2 and
-// FMA: the tile is accumulated in twelve YMM registers with fused
+// kernel6x16 computes a 6×16 tile with AVX2 and FMA for k ≥ 1 and a packed
+// B̃: the tile is accumulated in twelve YMM registers with fused
 // multiply-adds, then C = alpha·acc + beta·C is formed with one rounding of
-// the product beta·C.
+// the product beta·C. Only four rows are summed when rows ≤ 4.
 //
 //go:noescape
 func kernel6x16(k, rows int, a, b, c *float32, ldc int, alpha, beta float32)
 
 // transposePanel packs nr rows of length k, ld apart in src, as the k rows of
-// a full B micro-panel; see transposeGeneric. The assembly transposes 8×8
-// blocks in registers, eight columns of the panel at a time.
-func transposePanel(dst, src []float32, ld, k int) {
+// a full nr-wide B micro-panel; see transposeGeneric. For nr = 16 the
+// assembly transposes 8×8 blocks in registers, eight columns of the panel at
+// a time.
+func transposePanel(dst []float32, nr int, src []float32, ld, k int) {
 	k8 := k &^ 7
-	if !useAsm || k8 == 0 {
-		transposeGeneric(dst, src, ld, 0, k, nr)
+	if nr != 16 || k8 == 0 || !cpu.X86.HasAVX {
+		transposeGeneric(dst, nr, src, ld, 0, k, nr)
 		return
 	}
 	_ = src[(nr-1)*ld+k-1]
 	_ = dst[k*nr-1]
 	transpose16(k8, &src[0], ld, &dst[0])
-	transposeGeneric(dst, src, ld, k8, k, nr)
+	transposeGeneric(dst, nr, src, ld, k8, k, nr)
 }
 
-// transpose16 is transposeGeneric for cols = nr, p0 = 0 and k a positive
-// multiple of 8, with AVX.
+// transpose16 is transposeGeneric for cols = nr = 16, p0 = 0 and k a
+// positive multiple of 8, with AVX.
 //
 //go:noescape
 func transpose16(k int, src *float32, ld int, dst *float32)
-
-// cpuid executes CPUID with the given leaf and sub-leaf.
-func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
-
-// xgetbv returns the extended control register XCR0.
-func xgetbv() (eax, edx uint32)
-
-// hasAVX2FMA reports whether the processor has AVX2 and FMA and the
-// operating system saves the YMM registers across context switches.
-func hasAVX2FMA() bool {
-	const (
-		fma     = 1 << 12 // CPUID.1:ECX
-		osxsave = 1 << 27 // CPUID.1:ECX
-		avx     = 1 << 28 // CPUID.1:ECX
-		avx2    = 1 << 5  // CPUID.(7,0):EBX
-		xmmYmm  = 0b110   // XCR0: SSE and AVX state
-	)
-	maxLeaf, _, _, _ := cpuid(0, 0)
-	if maxLeaf < 7 {
-		return false
-	}
-	_, _, ecx1, _ := cpuid(1, 0)
-	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
-		return false
-	}
-	if xcr0, _ := xgetbv(); xcr0&xmmYmm != xmmYmm {
-		return false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	return ebx7&avx2 != 0
-}

@@ -172,25 +172,6 @@ storezero:
 	VZEROUPPER
 	RET
 
-// func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
-TEXT ·cpuid(SB), NOSPLIT, $0-24
-	MOVL leaf+0(FP), AX
-	MOVL sub+4(FP), CX
-	CPUID
-	MOVL AX, eax+8(FP)
-	MOVL BX, ebx+12(FP)
-	MOVL CX, ecx+16(FP)
-	MOVL DX, edx+20(FP)
-	RET
-
-// func xgetbv() (eax, edx uint32)
-TEXT ·xgetbv(SB), NOSPLIT, $0-8
-	MOVL $0, CX
-	XGETBV
-	MOVL AX, eax+0(FP)
-	MOVL DX, edx+4(FP)
-	RET
-
 // TRANSPOSE8 transposes the 8×8 block held in rows Y0…Y7 and stores its
 // rows 64 bytes apart from off(DI), the stride of a B micro-panel.
 // Unpacking interleaves pairs of rows, shuffling gathers four rows per
@@ -268,5 +249,244 @@ transpose:
 	DECQ CX
 	JNZ  transpose
 
+	VZEROUPPER
+	RET
+
+// ROWS4 adds to the four rows of the 16×16 tile held in z0…z3 the products
+// of the B̃ row in zb with the four elements of Ã at off(AX), each
+// broadcast from memory by the multiply-add itself.
+#define ROWS4(off, zb, z0, z1, z2, z3) \
+	VFMADD231PS.BCST off(AX), zb, z0;    \
+	VFMADD231PS.BCST off+4(AX), zb, z1;  \
+	VFMADD231PS.BCST off+8(AX), zb, z2;  \
+	VFMADD231PS.BCST off+12(AX), zb, z3
+
+// ROWSn(off, zb) does the same for the first n rows.
+#define ROWS4x(off, zb) \
+	ROWS4(off, zb, Z0, Z1, Z2, Z3)
+
+#define ROWS8(off, zb) \
+	ROWS4(off, zb, Z0, Z1, Z2, Z3); \
+	ROWS4(off+16, zb, Z4, Z5, Z6, Z7)
+
+#define ROWS12(off, zb) \
+	ROWS8(off, zb); \
+	ROWS4(off+32, zb, Z8, Z9, Z10, Z11)
+
+#define ROWS16(off, zb) \
+	ROWS12(off, zb); \
+	ROWS4(off+48, zb, Z12, Z13, Z14, Z15)
+
+// LOADB4 loads four consecutive rows of B̃, R10 bytes apart from (BX), into
+// Z16…Z19 under the column mask K1, and moves BX past them. R12 holds
+// 3·R10.
+#define LOADB4 \
+	VMOVUPS.Z (BX), K1, Z16;        \
+	VMOVUPS.Z (BX)(R10*1), K1, Z17; \
+	VMOVUPS.Z (BX)(R10*2), K1, Z18; \
+	VMOVUPS.Z (BX)(R12*1), K1, Z19; \
+	LEAQ      (BX)(R10*4), BX
+
+// LOOP16 is the loop over p for the tile rows that ROWS(n) sums: four steps
+// at a time, then one at a time.
+#define LOOP16(ROWS, unrolled, tail1, next) \
+	CMPQ CX, $4;          \
+	JLT  next;            \
+unrolled:                 \
+	LOADB4;               \
+	ROWS(0, Z16);         \
+	ROWS(64, Z17);        \
+	ROWS(128, Z18);       \
+	ROWS(192, Z19);       \
+	ADDQ $256, AX;        \
+	SUBQ $4, CX;          \
+	CMPQ CX, $4;          \
+	JGE  unrolled;        \
+	TESTQ CX, CX;         \
+	JEQ  store16;         \
+tail1:                    \
+	VMOVUPS.Z (BX), K1, Z16; \
+	ADDQ R10, BX;         \
+	ROWS(0, Z16);         \
+	ADDQ $64, AX;         \
+	DECQ CX;              \
+	JNZ  tail1;           \
+	JMP  store16
+
+// STORE16 writes the first cols lanes of a row of the tile, held in z, to
+// (DI) as alpha·acc + beta·C, with alpha in Z30 and beta in Z31, and moves DI
+// to the next row.
+#define STORE16(z) \
+	VMULPS      Z30, z, z;        \
+	VMOVUPS.Z   (DI), K1, Z16;    \
+	VFMADD231PS Z16, Z31, z;      \
+	VMOVUPS     z, K1, (DI);      \
+	ADDQ        DX, DI
+
+// STOREZERO16 writes the first cols lanes of a row as alpha·acc without
+// reading C.
+#define STOREZERO16(z) \
+	VMULPS  Z30, z, z;   \
+	VMOVUPS z, K1, (DI); \
+	ADDQ    DX, DI
+
+// func kernel16x16(k, rows, cols int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·kernel16x16(SB), NOSPLIT, $0-72
+	MOVQ cols+16(FP), CX
+	MOVL $1, R11
+	SHLL CX, R11
+	DECL R11
+	KMOVW R11, K1
+	MOVQ k+0(FP), CX
+	MOVQ rows+8(FP), R8
+	MOVQ a+24(FP), AX
+	MOVQ b+32(FP), BX
+	MOVQ ldb+40(FP), R10
+	SHLQ $2, R10
+	LEAQ (R10)(R10*2), R12
+	MOVQ c+48(FP), DI
+	MOVQ ldc+56(FP), DX
+	SHLQ $2, DX
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+	// Rows past rows are zero in Ã; skip their multiply-adds four rows
+	// at a time.
+	CMPQ R8, $4
+	JLE  rows4
+	CMPQ R8, $8
+	JLE  rows8
+	CMPQ R8, $12
+	JLE  rows12
+	LOOP16(ROWS16, loop16, tail16, tail16)
+
+rows12:
+	LOOP16(ROWS12, loop12, tail12, tail12)
+
+rows8:
+	LOOP16(ROWS8, loop8, tail8, tail8)
+
+rows4:
+	LOOP16(ROWS4x, loop4, tail4, tail4)
+
+store16:
+	VBROADCASTSS alpha+64(FP), Z30
+	MOVL         beta+68(FP), R11
+	TESTL        $0x7fffffff, R11
+	JEQ          storezero16
+	VBROADCASTSS beta+68(FP), Z31
+	STORE16(Z0)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z1)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z2)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z3)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z4)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z5)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z6)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z7)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z8)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z9)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z10)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z11)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z12)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z13)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z14)
+	DECQ R8
+	JEQ  done16
+	STORE16(Z15)
+
+done16:
+	VZEROUPPER
+	RET
+
+storezero16:
+	STOREZERO16(Z0)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z1)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z2)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z3)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z4)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z5)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z6)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z7)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z8)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z9)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z10)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z11)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z12)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z13)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z14)
+	DECQ R8
+	JEQ  done16
+	STOREZERO16(Z15)
 	VZEROUPPER
 	RET
