@@ -31,50 +31,76 @@ func BenchmarkSgemm(b *testing.B) {
 	for _, cs := range cases {
 		op := map[bool]string{false: "N", true: "T"}
 		name := fmt.Sprintf("op=%s%s/size=%dx%dx%d", op[cs.transA], op[cs.transB], cs.m, cs.n, cs.k)
-		rng := rand.New(rand.NewPCG(1, 1))
-		fill := func(n int) []float32 {
-			s := make([]float32, n)
-			for i := range s {
-				s[i] = 2*rng.Float32() - 1
-			}
-			return s
-		}
-		a, bm, c := fill(cs.m*cs.k), fill(cs.k*cs.n), fill(cs.m*cs.n)
-		lda, ldb := cs.k, cs.n
-		if cs.transA {
-			lda = cs.m
-		}
-		if cs.transB {
-			ldb = cs.k
-		}
 		for _, impl := range impls {
 			b.Run("impl="+impl+"/"+name, func(b *testing.B) {
-				if impl != "gonum" {
-					defer selectKernel(impl)()
-				}
-				tA, tB := blas.NoTrans, blas.NoTrans
-				if cs.transA {
-					tA = blas.Trans
-				}
-				if cs.transB {
-					tB = blas.Trans
-				}
-				run := func() {
-					if impl == "gonum" {
-						gonum.Implementation{}.Sgemm(tA, tB, cs.m, cs.n, cs.k, 1, a, lda, bm, ldb, 0, c, cs.n)
-						return
-					}
-					Sgemm(cs.transA, cs.transB, cs.m, cs.n, cs.k, 1, a, lda, bm, ldb, 0, c, cs.n)
-				}
-				// The first call fills the pool of pack buffers; the
-				// allocation count is for the steady state.
-				run()
-				b.ReportAllocs()
-				for b.Loop() {
-					run()
-				}
-				b.ReportMetric(2*float64(cs.m)*float64(cs.n)*float64(cs.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				benchProduct(b, impl, cs.transA, cs.transB, cs.m, cs.n, cs.k)
 			})
 		}
 	}
+}
+
+// BenchmarkConvShapes measures every kernel this machine runs, and gonum's
+// Sgemm beside them, on the forward products of convolutions: M output
+// channels, K = C·taps (32 or 64 input channels with a 3×3 kernel) and N
+// output positions. Run with -cpu 1: gonum's Sgemm spreads large products
+// over GOMAXPROCS goroutines.
+func BenchmarkConvShapes(b *testing.B) {
+	for _, impl := range append(variants(), "gonum") {
+		for _, m := range []int{16, 32, 64} {
+			for _, n := range []int{400, 1000} {
+				for _, k := range []int{288, 576} {
+					name := fmt.Sprintf("kernel=%s/m=%d/n=%d/k=%d", impl, m, n, k)
+					b.Run(name, func(b *testing.B) {
+						benchProduct(b, impl, false, false, m, n, k)
+					})
+				}
+			}
+		}
+	}
+}
+
+// benchProduct times C = op(A)·op(B) with the named kernel, or gonum's
+// Sgemm, and reports GFLOP/s.
+func benchProduct(b *testing.B, impl string, transA, transB bool, m, n, k int) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	fill := func(n int) []float32 {
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = 2*rng.Float32() - 1
+		}
+		return s
+	}
+	a, bm, c := fill(m*k), fill(k*n), fill(m*n)
+	lda, ldb := k, n
+	if transA {
+		lda = m
+	}
+	if transB {
+		ldb = k
+	}
+	if impl != "gonum" {
+		defer selectKernel(impl)()
+	}
+	tA, tB := blas.NoTrans, blas.NoTrans
+	if transA {
+		tA = blas.Trans
+	}
+	if transB {
+		tB = blas.Trans
+	}
+	run := func() {
+		if impl == "gonum" {
+			gonum.Implementation{}.Sgemm(tA, tB, m, n, k, 1, a, lda, bm, ldb, 0, c, n)
+			return
+		}
+		Sgemm(transA, transB, m, n, k, 1, a, lda, bm, ldb, 0, c, n)
+	}
+	// The first call fills the pool of pack buffers; the allocation count
+	// is for the steady state.
+	run()
+	b.ReportAllocs()
+	for b.Loop() {
+		run()
+	}
+	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }

@@ -417,3 +417,89 @@ func TestSgemmPanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestKernelsAgree runs every kernel this machine supports on the same
+// products, with edges in every dimension of a tile (1 to 17 rows, and m
+// around 16, 32 and 64), both transposes, k from 1 to past kcMax and all the
+// scalars, and compares each with the generic kernel. The fused kernels
+// must agree bit for bit, since the driver may choose among them by the
+// shape of the product.
+func TestKernelsAgree(t *testing.T) {
+	ms := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 31, 33, 64, 65}
+	ns := []int{1, 5, 12, 16, 17, 31, 40, 100}
+	ks := []int{1, 2, 5, 64, kcMax + 3}
+	if testing.Short() || raceEnabled {
+		ms, ns, ks = []int{1, 5, 12, 16, 17, 33}, []int{1, 17, 40}, []int{1, 5, kcMax + 3}
+	}
+	rng := rand.New(rand.NewPCG(15, 16))
+	for _, m := range ms {
+		for _, n := range ns {
+			for _, k := range ks {
+				tr := rng.IntN(4)
+				s := scalars[rng.IntN(len(scalars))]
+				if s.alpha == 0 {
+					s.alpha = 1
+				}
+				p := newProblem(rng, tr&1 != 0, tr&2 != 0, m, n, k, s.alpha, s.beta, rng.IntN(3))
+				c0 := append([]float32(nil), p.c...)
+				results := map[string][]float32{}
+				for _, v := range variants() {
+					restore := selectKernel(v)
+					copy(p.c, c0)
+					p.run()
+					restore()
+					p.verify(t)
+					results[v] = append([]float32(nil), p.c...)
+				}
+				var fused []float32
+				for _, kn := range kernels {
+					if !kn.ok || kn == generic {
+						continue
+					}
+					got := results[kn.name]
+					if d := maxDiff(got, results["generic"]); !(d <= tolerance(p)) {
+						t.Errorf("%v: kernel %s differs from the generic one by %g", p, kn.name, d)
+					}
+					if !kn.fused {
+						continue
+					}
+					if fused == nil {
+						fused = got
+						continue
+					}
+					for i := range got {
+						if math.Float32bits(got[i]) != math.Float32bits(fused[i]) {
+							t.Errorf("%v: kernel %s gives %g at %d, another fused kernel %g", p, kn.name, got[i], i-guard, fused[i])
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// maxDiff returns the largest difference between corresponding elements of
+// x and y, NaN if either holds NaN where the other does not.
+func maxDiff(x, y []float32) float64 {
+	var d float64
+	for i := range x {
+		if math.Float32bits(x[i]) == math.Float32bits(y[i]) {
+			continue
+		}
+		d = math.Max(d, math.Abs(float64(x[i])-float64(y[i])))
+		if math.IsNaN(float64(x[i])) || math.IsNaN(float64(y[i])) {
+			return math.NaN()
+		}
+	}
+	return d
+}
+
+// tolerance bounds the difference between two results of p that each
+// satisfy verify: twice the largest of its error bounds, taken with every
+// element of A, B and C at most 1 in magnitude.
+func tolerance(p *problem) float64 {
+	const u = 1.0 / (1 << 24)
+	want := math.Abs(float64(p.alpha))*float64(p.k) + math.Abs(float64(p.beta))
+	return 2 * (float64(p.k+2)*u*math.Abs(float64(p.alpha))*float64(p.k) + 2*u*math.Abs(float64(p.beta)) + 2*u*want)
+}
