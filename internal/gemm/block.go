@@ -215,16 +215,18 @@ func packB(dst []float32, nr int, trans bool, b []float32, ldb, pc, kb, jc, nb i
 			transposeGeneric(panel, nr, b[j0*ldb+pc:], ldb, 0, kb, cols)
 			continue
 		}
-		if cols == 16 && nr == 16 {
+		if cols == nr && nr%4 == 0 && nr <= 16 {
 			for p := 0; p < kb; p++ {
-				// Four 4-element copies compile to plain moves where a
-				// 16-element copy would call memmove.
-				s := b[(pc+p)*ldb+j0 : (pc+p)*ldb+j0+16]
-				d := panel[p*16 : p*16+16]
+				// 4-element copies compile to plain moves where a copy
+				// of nr elements would call memmove.
+				s := b[(pc+p)*ldb+j0 : (pc+p)*ldb+j0+nr]
+				d := panel[p*nr : p*nr+nr]
 				*(*[4]float32)(d[0:]) = *(*[4]float32)(s[0:])
 				*(*[4]float32)(d[4:]) = *(*[4]float32)(s[4:])
 				*(*[4]float32)(d[8:]) = *(*[4]float32)(s[8:])
-				*(*[4]float32)(d[12:]) = *(*[4]float32)(s[12:])
+				if nr == 16 {
+					*(*[4]float32)(d[12:]) = *(*[4]float32)(s[12:])
+				}
 			}
 			continue
 		}
