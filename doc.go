@@ -58,8 +58,9 @@
 //
 // Every matrix product goes through one seam that looks at gonum's blas32
 // at call time: with gonum's default implementation the package multiplies
-// with its own packed GEMM (an AVX2/FMA micro-kernel on amd64, pure Go
-// elsewhere or with the purego build tag), while blas32.Use (for example
+// with its own packed GEMM (AVX-512 or AVX2/FMA micro-kernels on amd64,
+// chosen by the CPU at start-up; pure Go elsewhere or with the purego build
+// tag), while blas32.Use (for example
 // with OpenBLAS through gonum's netlib package) changes the implementation
 // for the whole package.
 //

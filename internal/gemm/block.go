@@ -75,11 +75,11 @@ func blockSize(n, max, unit int) int {
 }
 
 // directRows is the largest number of rows for which a masked kernel reads
-// a row-major op(B) where it lies instead of a packed copy. Packing costs
-// about as much as a few rows of multiply-adds per element of B; with more
-// rows it pays for itself, because a packed panel sits in few cache lines
-// and pages while the rows of op(B) may be far apart.
-const directRows = 64
+// a row-major op(B) where it lies instead of a packed copy: products of at
+// most one block of rows. Packing costs about as much per element of B as
+// a few rows of multiply-adds, which these products cannot repay, while a
+// product of several row blocks reuses one packed copy in all of them.
+const directRows = mcMax
 
 // sgemm computes C = alpha·op(A)·op(B) + beta·C with the packed kernel for
 // arguments that check has accepted, with m, n and k positive and alpha

@@ -12,18 +12,24 @@
 //
 // The own kernel is a packed, cache-blocked GEMM: panels of op(A) and op(B)
 // are copied into contiguous micro-panels and a register-tiled micro-kernel
-// computes one 6×16 tile of C at a time. On amd64 with AVX2 and FMA (checked
-// with CPUID at start-up) the micro-kernel and the transposing of op(B)
-// panels are written in assembly; elsewhere, or when built with the purego
-// tag, pure Go code with the same blocking runs instead.
+// computes one mr×nr tile of C at a time. The micro-kernels form a registry
+// (kernel.go): each declares its tile, what the CPU needs to run it and how
+// it treats the edges of C, and the driver picks one by the CPU, found at
+// start-up with golang.org/x/sys/cpu. On amd64 with AVX-512F a 16×16 kernel
+// in assembly masks its edge rows and columns, so products of at most one
+// block of rows read op(B) where it lies instead of packing it; with AVX2
+// and FMA a 6×16 assembly kernel runs on packed panels and on copies of its
+// edge tiles; elsewhere, or when built with the purego tag, a 4×12 kernel in
+// Go runs instead.
 //
 // The kernel is single-threaded (callers parallelise over independent
 // output tiles), allocates nothing in steady state (the pack buffers of a
 // finished call are kept for the next one), and is deterministic: each
-// element of C is summed over k in an order fixed by k alone, so the same inputs give the same bits on
-// every call, whatever the shape of the surrounding product. The bits do
-// depend on the kernel: the assembly one fuses each multiply-add into one
-// rounding, the Go one rounds twice.
+// element of C is summed over k in an order fixed by k alone, so the same
+// inputs give the same bits on every call, whatever the shape of the
+// surrounding product. The bits do depend on the kernel family: the
+// assembly kernels fuse each multiply-add into one rounding and agree with
+// each other bit for bit, while the Go one rounds twice.
 package gemm
 
 import (
