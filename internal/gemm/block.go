@@ -85,7 +85,7 @@ const directRows = mcMax
 // arguments that check has accepted, with m, n and k positive and alpha
 // nonzero.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	kn := pick(m)
+	kn := pick(m, n)
 	direct := kn.masked && !transB && m <= directRows
 	kc := blockSize(k, kcMax, 1)
 	mc := blockSize(m, mcMax, kn.mr)

@@ -23,10 +23,12 @@ func variants() []string {
 	return names
 }
 
-// selectKernel makes Sgemm use the named kernel and returns the function
-// that restores the previous choice.
+// selectKernel makes Sgemm use the named kernel, or choose one by the shape
+// of the product for "auto", and returns the function that restores the
+// previous choice.
 func selectKernel(name string) (restore func()) {
 	old := forced
+	forced = nil
 	for _, kn := range kernels {
 		if kn.name == name {
 			forced = kn
@@ -257,9 +259,10 @@ func TestSgemmEmpty(t *testing.T) {
 
 // TestSgemmDeterministic checks that repeated calls give identical bits, and
 // that an element of C does not depend on the shape of the product around
-// it, so callers may tile a product as they like.
+// it, so callers may tile a product as they like, including when the kernel
+// is chosen by the shape ("auto").
 func TestSgemmDeterministic(t *testing.T) {
-	for _, v := range variants() {
+	for _, v := range append(variants(), "auto") {
 		t.Run("kernel="+v, func(t *testing.T) {
 			defer selectKernel(v)()
 			rng := rand.New(rand.NewPCG(7, 8))
@@ -287,8 +290,8 @@ func TestSgemmDeterministic(t *testing.T) {
 					}
 				},
 				"rows": func() {
-					for i := 0; i < m; i += 13 {
-						h := min(13, m-i)
+					for i := 0; i < m; i += 5 {
+						h := min(5, m-i)
 						Sgemm(false, false, h, n, k, p.alpha, a[i*p.lda:], p.lda, b, p.ldb, p.beta, c[i*p.ldc:], p.ldc)
 					}
 				},

@@ -26,6 +26,9 @@ type microKernel struct {
 	// kernelGeneric's doc says with beta·C fused too; all of them give
 	// identical bits, so the driver may choose among them by shape.
 	fused bool
+	// suits, if set, tells for which m×n products the driver picks this
+	// kernel over the next ones; the others are left to them.
+	suits func(m, n int) bool
 	// ok reports whether this machine can run the kernel: the CPU has the
 	// instructions and the operating system saves the registers it uses.
 	ok   bool
@@ -49,15 +52,16 @@ var kernels = append(archKernels, generic)
 // uses.
 var forced *microKernel
 
-// pick returns the kernel for an m-row product: the first one in kernels
-// that the machine runs. Only fused kernels are ever chosen beside each
-// other by shape, so the choice never changes the bits of C.
-func pick(m int) *microKernel {
+// pick returns the kernel for an m×n product: the first one in kernels that
+// the machine runs and that suits the shape. Only fused kernels are ever
+// chosen beside each other by shape, so the choice never changes the bits
+// of C, and callers may split a product as they like.
+func pick(m, n int) *microKernel {
 	if forced != nil {
 		return forced
 	}
 	for _, kn := range kernels {
-		if kn.ok {
+		if kn.ok && (kn.suits == nil || kn.suits(m, n)) {
 			return kn
 		}
 	}

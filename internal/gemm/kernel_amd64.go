@@ -10,6 +10,16 @@ import "golang.org/x/sys/cpu"
 // registers.
 var archKernels = []*microKernel{
 	{
+		// Four rows of four vectors need only four broadcasts and four
+		// loads of B̃ for sixteen multiply-adds, and keep sixteen
+		// independent sums even for a product of one row; but a narrow
+		// product wastes most of a 64-column tile.
+		name: "avx512x4", mr: 4, nr: 64, masked: true, fused: true,
+		ok:    cpu.X86.HasAVX512F,
+		suits: func(m, n int) bool { return m <= 8 || n >= 128 },
+		tile:  tile4x64,
+	},
+	{
 		name: "avx512", mr: 16, nr: 16, masked: true, fused: true,
 		ok:   cpu.X86.HasAVX512F,
 		tile: tile16x16,
@@ -29,6 +39,33 @@ func tile16x16(k, rows, cols int, a, b []float32, ldb int, c []float32, ldc int,
 	_ = c[(rows-1)*ldc+cols-1]
 	kernel16x16(k, rows, cols, &a[0], &b[0], ldb, &c[0], ldc, alpha, beta)
 }
+
+// tile4x64 is the tile function of the AVX-512 kernel for products of few
+// rows. The slices are checked here, so the assembly reads and writes only
+// inside them.
+func tile4x64(k, rows, cols int, a, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
+	_ = a[k*4-1]
+	_ = b[(k-1)*ldb+cols-1]
+	_ = c[(rows-1)*ldc+cols-1]
+	// Bits 16g to 16g+15 of masks select the wanted columns among columns
+	// 16g to 16g+15 of the tile.
+	masks := uint64(1)<<cols - 1
+	if cols == 64 {
+		masks = 1<<64 - 1
+	}
+	kernel4x64(k, rows, masks, &a[0], &b[0], ldb, &c[0], ldc, alpha, beta)
+}
+
+// kernel4x64 computes the rows×cols corner of a 4×64 tile with AVX-512F
+// for k ≥ 1, 1 ≤ rows ≤ 4 and 1 ≤ cols ≤ 64: row i of the tile is
+// accumulated in Z(4i)…Z(4i+3), so even a single row has four independent
+// sums of fused multiply-adds. Only the wanted rows are summed; the rows of
+// B̃ are loaded, and C is read and written, under the four 16-lane masks
+// packed in masks. The store forms C = alpha·acc + beta·C as kernel6x16
+// does.
+//
+//go:noescape
+func kernel4x64(k, rows int, masks uint64, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
 // kernel16x16 computes the rows×cols corner of a 16×16 tile with AVX-512F
 // for k ≥ 1 and 1 ≤ rows, cols ≤ 16: row i of the tile is accumulated in
@@ -58,23 +95,25 @@ func tile6x16(k, rows, cols int, a, b []float32, ldb int, c []float32, ldc int, 
 func kernel6x16(k, rows int, a, b, c *float32, ldc int, alpha, beta float32)
 
 // transposePanel packs nr rows of length k, ld apart in src, as the k rows of
-// a full nr-wide B micro-panel; see transposeGeneric. For nr = 16 the
-// assembly transposes 8×8 blocks in registers, eight columns of the panel at
-// a time.
+// a full nr-wide B micro-panel; see transposeGeneric. When nr is a multiple
+// of 16 the assembly transposes 8×8 blocks in registers, sixteen columns of
+// the panel at a time.
 func transposePanel(dst []float32, nr int, src []float32, ld, k int) {
 	k8 := k &^ 7
-	if nr != 16 || k8 == 0 || !cpu.X86.HasAVX {
+	if nr%16 != 0 || k8 == 0 || !cpu.X86.HasAVX {
 		transposeGeneric(dst, nr, src, ld, 0, k, nr)
 		return
 	}
 	_ = src[(nr-1)*ld+k-1]
 	_ = dst[k*nr-1]
-	transpose16(k8, &src[0], ld, &dst[0])
+	for j := 0; j < nr; j += 16 {
+		transpose16(k8, &src[j*ld], ld, &dst[j], nr)
+	}
 	transposeGeneric(dst, nr, src, ld, k8, k, nr)
 }
 
-// transpose16 is transposeGeneric for cols = nr = 16, p0 = 0 and k a
-// positive multiple of 8, with AVX.
+// transpose16 sets dst[p·ldd+j] = src[j·ld+p] for j < 16 and 0 ≤ p < k,
+// for k a positive multiple of 8, with AVX.
 //
 //go:noescape
-func transpose16(k int, src *float32, ld int, dst *float32)
+func transpose16(k int, src *float32, ld int, dst *float32, ldd int)

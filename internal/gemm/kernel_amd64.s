@@ -173,9 +173,10 @@ storezero:
 	RET
 
 // TRANSPOSE8 transposes the 8×8 block held in rows Y0…Y7 and stores its
-// rows 64 bytes apart from off(DI), the stride of a B micro-panel.
-// Unpacking interleaves pairs of rows, shuffling gathers four rows per
-// 128-bit lane, and the lane permutes join the halves.
+// rows R13 bytes apart from off(DI), the row stride of the B micro-panel,
+// with AX holding three strides, BX five and DX seven. Unpacking interleaves pairs
+// of rows, shuffling gathers four rows per 128-bit lane, and the lane
+// permutes join the halves.
 #define TRANSPOSE8(off) \
 	VUNPCKLPS  Y1, Y0, Y8;          \
 	VUNPCKHPS  Y1, Y0, Y9;          \
@@ -202,13 +203,13 @@ storezero:
 	VPERM2F128 $0x31, Y6, Y2, Y14;  \
 	VPERM2F128 $0x31, Y7, Y3, Y15;  \
 	VMOVUPS    Y8, off(DI);         \
-	VMOVUPS    Y9, off+64(DI);      \
-	VMOVUPS    Y10, off+128(DI);    \
-	VMOVUPS    Y11, off+192(DI);    \
-	VMOVUPS    Y12, off+256(DI);    \
-	VMOVUPS    Y13, off+320(DI);    \
-	VMOVUPS    Y14, off+384(DI);    \
-	VMOVUPS    Y15, off+448(DI)
+	VMOVUPS    Y9, off(DI)(R13*1);  \
+	VMOVUPS    Y10, off(DI)(R13*2); \
+	VMOVUPS    Y11, off(DI)(AX*1);  \
+	VMOVUPS    Y12, off(DI)(R13*4); \
+	VMOVUPS    Y13, off(DI)(BX*1);  \
+	VMOVUPS    Y14, off(DI)(AX*2);  \
+	VMOVUPS    Y15, off(DI)(DX*1)
 
 // LOAD8 loads eight floats from each of the rows at (r0), (r0)(R8),
 // (r0)(R8*2), (r0)(R9) and the same from r4, with R8 the row stride and R9
@@ -223,13 +224,18 @@ storezero:
 	VMOVUPS (r4)(R8*2), Y6; \
 	VMOVUPS (r4)(R9*1), Y7
 
-// func transpose16(k int, src *float32, ld int, dst *float32)
-TEXT ·transpose16(SB), NOSPLIT, $0-32
+// func transpose16(k int, src *float32, ld int, dst *float32, ldd int)
+TEXT ·transpose16(SB), NOSPLIT, $0-40
 	MOVQ k+0(FP), CX
 	MOVQ src+8(FP), SI
 	MOVQ ld+16(FP), R8
 	SHLQ $2, R8
 	MOVQ dst+24(FP), DI
+	MOVQ ldd+32(FP), R13
+	SHLQ $2, R13
+	LEAQ (R13)(R13*2), AX
+	LEAQ (R13)(R13*4), BX
+	LEAQ (AX)(R13*4), DX
 	LEAQ (R8)(R8*2), R9
 	LEAQ (SI)(R8*4), R10
 	LEAQ (SI)(R8*8), R11
@@ -245,7 +251,7 @@ transpose:
 	ADDQ $32, R10
 	ADDQ $32, R11
 	ADDQ $32, R12
-	ADDQ $512, DI
+	LEAQ (DI)(R13*8), DI
 	DECQ CX
 	JNZ  transpose
 
@@ -488,5 +494,189 @@ storezero16:
 	DECQ R8
 	JEQ  done16
 	STOREZERO16(Z15)
+	VZEROUPPER
+	RET
+
+// FMA4x64 adds to one row of the 4×64 tile, held in z0…z3, the products of
+// the B̃ row in zb0…zb3 with the element of Ã broadcast in za.
+#define FMA4x64(za, zb0, zb1, zb2, zb3, z0, z1, z2, z3) \
+	VFMADD231PS zb0, za, z0; \
+	VFMADD231PS zb1, za, z1; \
+	VFMADD231PS zb2, za, z2; \
+	VFMADD231PS zb3, za, z3
+
+// LOADB64 loads a row of B̃ at (BX) into zb0…zb3 under the column masks
+// K1…K4 and moves BX to the next row, R10 bytes on.
+#define LOADB64(zb0, zb1, zb2, zb3) \
+	VMOVUPS.Z (BX), K1, zb0;    \
+	VMOVUPS.Z 64(BX), K2, zb1;  \
+	VMOVUPS.Z 128(BX), K3, zb2; \
+	VMOVUPS.Z 192(BX), K4, zb3; \
+	ADDQ      R10, BX
+
+// STEP64n(off, zb0, zb1, zb2, zb3) accumulates the first n rows of the
+// tile for the column of Ã at off(AX).
+#define STEP64x1(off, zb0, zb1, zb2, zb3) \
+	VBROADCASTSS off(AX), Z24; \
+	FMA4x64(Z24, zb0, zb1, zb2, zb3, Z0, Z1, Z2, Z3)
+
+#define STEP64x2(off, zb0, zb1, zb2, zb3) \
+	STEP64x1(off, zb0, zb1, zb2, zb3); \
+	VBROADCASTSS off+4(AX), Z25;       \
+	FMA4x64(Z25, zb0, zb1, zb2, zb3, Z4, Z5, Z6, Z7)
+
+#define STEP64x3(off, zb0, zb1, zb2, zb3) \
+	STEP64x2(off, zb0, zb1, zb2, zb3); \
+	VBROADCASTSS off+8(AX), Z26;       \
+	FMA4x64(Z26, zb0, zb1, zb2, zb3, Z8, Z9, Z10, Z11)
+
+#define STEP64x4(off, zb0, zb1, zb2, zb3) \
+	STEP64x3(off, zb0, zb1, zb2, zb3); \
+	VBROADCASTSS off+12(AX), Z27;      \
+	FMA4x64(Z27, zb0, zb1, zb2, zb3, Z12, Z13, Z14, Z15)
+
+// LOOP64 is the loop over p for the tile rows that STEP sums: two steps at
+// a time, then the last one.
+#define LOOP64(STEP, unrolled, next) \
+	CMPQ CX, $2;                       \
+	JLT  next;                         \
+unrolled:                              \
+	LOADB64(Z16, Z17, Z18, Z19);       \
+	LOADB64(Z20, Z21, Z22, Z23);       \
+	STEP(0, Z16, Z17, Z18, Z19);       \
+	STEP(16, Z20, Z21, Z22, Z23);      \
+	ADDQ $32, AX;                      \
+	SUBQ $2, CX;                       \
+	CMPQ CX, $2;                       \
+	JGE  unrolled;                     \
+next:                                  \
+	TESTQ CX, CX;                      \
+	JEQ  store64;                      \
+	LOADB64(Z16, Z17, Z18, Z19);       \
+	STEP(0, Z16, Z17, Z18, Z19);       \
+	JMP  store64
+
+// STORE64 writes the wanted columns of a row of the tile, held in z0…z3,
+// to (DI) as alpha·acc + beta·C, with alpha in Z30 and beta in Z31, and
+// moves DI to the next row.
+#define STORE64(z0, z1, z2, z3) \
+	VMULPS      Z30, z0, z0;      \
+	VMULPS      Z30, z1, z1;      \
+	VMULPS      Z30, z2, z2;      \
+	VMULPS      Z30, z3, z3;      \
+	VMOVUPS.Z   (DI), K1, Z16;    \
+	VMOVUPS.Z   64(DI), K2, Z17;  \
+	VMOVUPS.Z   128(DI), K3, Z18; \
+	VMOVUPS.Z   192(DI), K4, Z19; \
+	VFMADD231PS Z16, Z31, z0;     \
+	VFMADD231PS Z17, Z31, z1;     \
+	VFMADD231PS Z18, Z31, z2;     \
+	VFMADD231PS Z19, Z31, z3;     \
+	VMOVUPS     z0, K1, (DI);     \
+	VMOVUPS     z1, K2, 64(DI);   \
+	VMOVUPS     z2, K3, 128(DI);  \
+	VMOVUPS     z3, K4, 192(DI);  \
+	ADDQ        DX, DI
+
+// STOREZERO64 writes the wanted columns of a row as alpha·acc without
+// reading C.
+#define STOREZERO64(z0, z1, z2, z3) \
+	VMULPS  Z30, z0, z0;     \
+	VMULPS  Z30, z1, z1;     \
+	VMULPS  Z30, z2, z2;     \
+	VMULPS  Z30, z3, z3;     \
+	VMOVUPS z0, K1, (DI);    \
+	VMOVUPS z1, K2, 64(DI);  \
+	VMOVUPS z2, K3, 128(DI); \
+	VMOVUPS z3, K4, 192(DI); \
+	ADDQ    DX, DI
+
+// func kernel4x64(k, rows int, masks uint64, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·kernel4x64(SB), NOSPLIT, $0-72
+	MOVQ  masks+16(FP), R11
+	KMOVW R11, K1
+	SHRQ  $16, R11
+	KMOVW R11, K2
+	SHRQ  $16, R11
+	KMOVW R11, K3
+	SHRQ  $16, R11
+	KMOVW R11, K4
+	MOVQ  k+0(FP), CX
+	MOVQ  rows+8(FP), R8
+	MOVQ  a+24(FP), AX
+	MOVQ  b+32(FP), BX
+	MOVQ  ldb+40(FP), R10
+	SHLQ  $2, R10
+	MOVQ  c+48(FP), DI
+	MOVQ  ldc+56(FP), DX
+	SHLQ  $2, DX
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+
+	// Sum only the wanted rows.
+	CMPQ R8, $1
+	JEQ  rows64x1
+	CMPQ R8, $2
+	JEQ  rows64x2
+	CMPQ R8, $3
+	JEQ  rows64x3
+	LOOP64(STEP64x4, loop64x4, tail64x4)
+
+rows64x3:
+	LOOP64(STEP64x3, loop64x3, tail64x3)
+
+rows64x2:
+	LOOP64(STEP64x2, loop64x2, tail64x2)
+
+rows64x1:
+	LOOP64(STEP64x1, loop64x1, tail64x1)
+
+store64:
+	VBROADCASTSS alpha+64(FP), Z30
+	MOVL         beta+68(FP), R11
+	TESTL        $0x7fffffff, R11
+	JEQ          storezero64
+	VBROADCASTSS beta+68(FP), Z31
+	STORE64(Z0, Z1, Z2, Z3)
+	DECQ R8
+	JEQ  done64
+	STORE64(Z4, Z5, Z6, Z7)
+	DECQ R8
+	JEQ  done64
+	STORE64(Z8, Z9, Z10, Z11)
+	DECQ R8
+	JEQ  done64
+	STORE64(Z12, Z13, Z14, Z15)
+
+done64:
+	VZEROUPPER
+	RET
+
+storezero64:
+	STOREZERO64(Z0, Z1, Z2, Z3)
+	DECQ R8
+	JEQ  done64
+	STOREZERO64(Z4, Z5, Z6, Z7)
+	DECQ R8
+	JEQ  done64
+	STOREZERO64(Z8, Z9, Z10, Z11)
+	DECQ R8
+	JEQ  done64
+	STOREZERO64(Z12, Z13, Z14, Z15)
 	VZEROUPPER
 	RET
