@@ -52,6 +52,7 @@ type problem struct {
 	lda, ldb, ldc  int
 	a, b, c        []float32 // storage with guard zones
 	c0             []float32 // C on entry
+	want, tol      []float64 // the reference C and its error bounds, once computed
 }
 
 // matrix returns storage for a rows×cols matrix with leading dimension ld,
@@ -104,7 +105,9 @@ func newProblem(rng *rand.Rand, transA, transB bool, m, n, k int, alpha, beta fl
 // inner returns the slice that starts at the first element of a matrix.
 func inner(store []float32) []float32 { return store[guard : len(store)-guard] }
 
+// run resets C to its entry value and computes the product.
 func (p *problem) run() {
+	copy(p.c, p.c0)
 	Sgemm(p.transA, p.transB, p.m, p.n, p.k, p.alpha, inner(p.a), p.lda, inner(p.b), p.ldb, p.beta, inner(p.c), p.ldc)
 }
 
@@ -135,25 +138,14 @@ func (p *problem) opB(l, j int) float64 {
 // Every element outside C must still hold its sentinel.
 func (p *problem) verify(t *testing.T) {
 	t.Helper()
-	const u = 1.0 / (1 << 24)
-	c, c0 := inner(p.c), inner(p.c0)
+	if p.want == nil {
+		p.reference()
+	}
+	c := inner(p.c)
 	bad := 0
 	for i := 0; i < p.m; i++ {
 		for j := 0; j < p.n; j++ {
-			var sum, mag float64
-			for l := 0; l < p.k; l++ {
-				x := p.opA(i, l) * p.opB(l, j)
-				sum += x
-				mag += math.Abs(x)
-			}
-			want := float64(p.alpha) * sum
-			tol := float64(p.k+2) * u * math.Abs(float64(p.alpha)) * mag
-			if p.beta != 0 {
-				old := float64(c0[i*p.ldc+j])
-				want += float64(p.beta) * old
-				tol += 2 * u * math.Abs(float64(p.beta)*old)
-			}
-			tol += 2 * u * math.Abs(want)
+			want, tol := p.want[i*p.n+j], p.tol[i*p.n+j]
 			got := float64(c[i*p.ldc+j])
 			if !(math.Abs(got-want) <= tol) {
 				if bad++; bad <= 5 {
@@ -179,6 +171,34 @@ func (p *problem) verify(t *testing.T) {
 	}
 }
 
+// reference computes the product in float64 with its error bounds, once
+// for all the kernels that verify it.
+func (p *problem) reference() {
+	const u = 1.0 / (1 << 24)
+	c0 := inner(p.c0)
+	p.want = make([]float64, p.m*p.n)
+	p.tol = make([]float64, p.m*p.n)
+	for i := 0; i < p.m; i++ {
+		for j := 0; j < p.n; j++ {
+			var sum, mag float64
+			for l := 0; l < p.k; l++ {
+				x := p.opA(i, l) * p.opB(l, j)
+				sum += x
+				mag += math.Abs(x)
+			}
+			want := float64(p.alpha) * sum
+			tol := float64(p.k+2) * u * math.Abs(float64(p.alpha)) * mag
+			if p.beta != 0 {
+				old := float64(c0[i*p.ldc+j])
+				want += float64(p.beta) * old
+				tol += 2 * u * math.Abs(float64(p.beta)*old)
+			}
+			p.want[i*p.n+j] = want
+			p.tol[i*p.n+j] = tol + 2*u*math.Abs(want)
+		}
+	}
+}
+
 var scalars = []struct{ alpha, beta float32 }{
 	{1, 0}, {1, 1}, {-0.5, 0}, {2.5, -1.5}, {1, 0.25}, {0, 0}, {0, -2}, {0.75, 1},
 }
@@ -190,21 +210,30 @@ func TestSgemmSmall(t *testing.T) {
 		// nothing to find in a single goroutine.
 		sizes = []int{1, 2, 3, 7, 15, 16, 17, 65}
 	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var ps []*problem
+	for _, m := range sizes {
+		for _, n := range sizes {
+			for _, k := range sizes {
+				for tr := 0; tr < 4; tr++ {
+					s := scalars[rng.IntN(len(scalars))]
+					ps = append(ps, newProblem(rng, tr&1 != 0, tr&2 != 0, m, n, k, s.alpha, s.beta, rng.IntN(3)))
+				}
+			}
+		}
+	}
+	runAll(t, ps)
+}
+
+// runAll runs and verifies every problem with every kernel this machine
+// supports.
+func runAll(t *testing.T, ps []*problem) {
 	for _, v := range variants() {
 		t.Run("kernel="+v, func(t *testing.T) {
 			defer selectKernel(v)()
-			rng := rand.New(rand.NewPCG(1, 2))
-			for _, m := range sizes {
-				for _, n := range sizes {
-					for _, k := range sizes {
-						for tr := 0; tr < 4; tr++ {
-							s := scalars[rng.IntN(len(scalars))]
-							p := newProblem(rng, tr&1 != 0, tr&2 != 0, m, n, k, s.alpha, s.beta, rng.IntN(3))
-							p.run()
-							p.verify(t)
-						}
-					}
-				}
+			for _, p := range ps {
+				p.run()
+				p.verify(t)
 			}
 		})
 	}
@@ -223,20 +252,15 @@ func TestSgemmLarge(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		cases = cases[:6]
 	}
-	for _, v := range variants() {
-		t.Run("kernel="+v, func(t *testing.T) {
-			defer selectKernel(v)()
-			rng := rand.New(rand.NewPCG(3, 4))
-			for _, d := range cases {
-				for tr := 0; tr < 4; tr++ {
-					s := scalars[rng.IntN(len(scalars))]
-					p := newProblem(rng, tr&1 != 0, tr&2 != 0, d.m, d.n, d.k, s.alpha, s.beta, rng.IntN(4))
-					p.run()
-					p.verify(t)
-				}
-			}
-		})
+	rng := rand.New(rand.NewPCG(3, 4))
+	var ps []*problem
+	for _, d := range cases {
+		for tr := 0; tr < 4; tr++ {
+			s := scalars[rng.IntN(len(scalars))]
+			ps = append(ps, newProblem(rng, tr&1 != 0, tr&2 != 0, d.m, d.n, d.k, s.alpha, s.beta, rng.IntN(4)))
+		}
 	}
+	runAll(t, ps)
 }
 
 func TestSgemmEmpty(t *testing.T) {
