@@ -187,7 +187,19 @@ func packA(dst []float32, mr int, trans bool, a []float32, lda, ic, mb, pc, kb i
 		if rows < mr {
 			clear(panel)
 		}
-		for r := 0; r < rows; r++ {
+		r := 0
+		for ; r+4 <= rows; r += 4 {
+			// Four rows at a time, so that each column of the panel
+			// gets one 4-element store rather than four scattered ones.
+			r0 := a[(i0+r+0)*lda+pc : (i0+r+0)*lda+pc+kb]
+			r1 := a[(i0+r+1)*lda+pc : (i0+r+1)*lda+pc+kb]
+			r2 := a[(i0+r+2)*lda+pc : (i0+r+2)*lda+pc+kb]
+			r3 := a[(i0+r+3)*lda+pc : (i0+r+3)*lda+pc+kb]
+			for p := range r0 {
+				*(*[4]float32)(panel[p*mr+r:]) = [4]float32{r0[p], r1[p], r2[p], r3[p]}
+			}
+		}
+		for ; r < rows; r++ {
 			row := a[(i0+r)*lda+pc : (i0+r)*lda+pc+kb]
 			for p, v := range row {
 				panel[p*mr+r] = v
@@ -207,12 +219,10 @@ func packB(dst []float32, nr int, trans bool, b []float32, ldb, pc, kb, jc, nb i
 		if trans {
 			// op(B)[p][j] = b[j·ldb + p]: each column of the panel is
 			// contiguous in b.
-			if cols == nr {
-				transposePanel(panel, nr, b[j0*ldb+pc:], ldb, kb)
-				continue
+			if cols < nr {
+				clear(panel)
 			}
-			clear(panel)
-			transposeGeneric(panel, nr, b[j0*ldb+pc:], ldb, 0, kb, cols)
+			transposePanel(panel, nr, b[j0*ldb+pc:], ldb, kb, cols)
 			continue
 		}
 		if cols == nr && nr%4 == 0 && nr <= 16 {

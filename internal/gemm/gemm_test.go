@@ -453,7 +453,7 @@ func TestSgemmPanics(t *testing.T) {
 // shape of the product.
 func TestKernelsAgree(t *testing.T) {
 	ms := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 31, 33, 64, 65}
-	ns := []int{1, 5, 12, 16, 17, 31, 40, 100}
+	ns := []int{1, 5, 12, 16, 17, 31, 40, 80, 100}
 	ks := []int{1, 2, 5, 64, kcMax + 3}
 	if testing.Short() || raceEnabled {
 		ms, ns, ks = []int{1, 5, 12, 16, 17, 33}, []int{1, 17, 40}, []int{1, 5, kcMax + 3}

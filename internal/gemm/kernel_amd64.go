@@ -12,11 +12,12 @@ var archKernels = []*microKernel{
 	{
 		// Four rows of four vectors need only four broadcasts and four
 		// loads of B̃ for sixteen multiply-adds, and keep sixteen
-		// independent sums even for a product of one row; but a narrow
-		// product wastes most of a 64-column tile.
+		// independent sums even for a product of one row; but a product
+		// narrower than about one and a half tiles wastes much of its
+		// last one, where the 16×16 kernel wastes less.
 		name: "avx512x4", mr: 4, nr: 64, masked: true, fused: true,
 		ok:    cpu.X86.HasAVX512F,
-		suits: func(m, n int) bool { return m <= 8 || n >= 128 },
+		suits: func(m, n int) bool { return m <= 8 || n >= 96 },
 		tile:  tile4x64,
 	},
 	{
@@ -61,8 +62,8 @@ func tile4x64(k, rows, cols int, a, b []float32, ldb int, c []float32, ldc int, 
 // accumulated in Z(4i)…Z(4i+3), so even a single row has four independent
 // sums of fused multiply-adds. Only the wanted rows are summed; the rows of
 // B̃ are loaded, and C is read and written, under the four 16-lane masks
-// packed in masks. The store forms C = alpha·acc + beta·C as kernel6x16
-// does.
+// packed in masks. When cols ≤ 32 only the first two vectors of each row
+// are summed. The store forms C = alpha·acc + beta·C as kernel6x16 does.
 //
 //go:noescape
 func kernel4x64(k, rows int, masks uint64, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
@@ -94,22 +95,26 @@ func tile6x16(k, rows, cols int, a, b []float32, ldb int, c []float32, ldc int, 
 //go:noescape
 func kernel6x16(k, rows int, a, b, c *float32, ldc int, alpha, beta float32)
 
-// transposePanel packs nr rows of length k, ld apart in src, as the k rows of
-// a full nr-wide B micro-panel; see transposeGeneric. When nr is a multiple
-// of 16 the assembly transposes 8×8 blocks in registers, sixteen columns of
-// the panel at a time.
-func transposePanel(dst []float32, nr int, src []float32, ld, k int) {
+// transposePanel packs cols ≤ nr rows of length k, ld apart in src, as the
+// first cols columns of the k rows of an nr-wide B micro-panel; see
+// transposeGeneric. The assembly transposes 8×8 blocks in registers, sixteen
+// columns of the panel at a time.
+func transposePanel(dst []float32, nr int, src []float32, ld, k, cols int) {
 	k8 := k &^ 7
-	if nr%16 != 0 || k8 == 0 || !cpu.X86.HasAVX {
-		transposeGeneric(dst, nr, src, ld, 0, k, nr)
+	if k8 == 0 || !cpu.X86.HasAVX {
+		transposeGeneric(dst, nr, src, ld, 0, k, cols)
 		return
 	}
-	_ = src[(nr-1)*ld+k-1]
-	_ = dst[k*nr-1]
-	for j := 0; j < nr; j += 16 {
+	j := 0
+	for ; j+16 <= cols; j += 16 {
+		_ = src[(j+15)*ld+k-1]
+		_ = dst[(k-1)*nr+j+15]
 		transpose16(k8, &src[j*ld], ld, &dst[j], nr)
+		transposeGeneric(dst[j:], nr, src[j*ld:], ld, k8, k, 16)
 	}
-	transposeGeneric(dst, nr, src, ld, k8, k, nr)
+	if j < cols {
+		transposeGeneric(dst[j:], nr, src[j*ld:], ld, 0, k, cols-j)
+	}
 }
 
 // transpose16 sets dst[p·ldd+j] = src[j·ld+p] for j < 16 and 0 ≤ p < k,

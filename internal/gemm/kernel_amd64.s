@@ -556,6 +556,55 @@ next:                                  \
 	STEP(0, Z16, Z17, Z18, Z19);       \
 	JMP  store64
 
+// The same for tiles whose wanted columns all lie in the first half: two
+// vectors per row.
+#define FMA2x32(za, zb0, zb1, z0, z1) \
+	VFMADD231PS zb0, za, z0; \
+	VFMADD231PS zb1, za, z1
+
+#define LOADB32(zb0, zb1) \
+	VMOVUPS.Z (BX), K1, zb0;   \
+	VMOVUPS.Z 64(BX), K2, zb1; \
+	ADDQ      R10, BX
+
+#define STEP32x1(off, zb0, zb1) \
+	VBROADCASTSS off(AX), Z24; \
+	FMA2x32(Z24, zb0, zb1, Z0, Z1)
+
+#define STEP32x2(off, zb0, zb1) \
+	STEP32x1(off, zb0, zb1);     \
+	VBROADCASTSS off+4(AX), Z25; \
+	FMA2x32(Z25, zb0, zb1, Z4, Z5)
+
+#define STEP32x3(off, zb0, zb1) \
+	STEP32x2(off, zb0, zb1);     \
+	VBROADCASTSS off+8(AX), Z26; \
+	FMA2x32(Z26, zb0, zb1, Z8, Z9)
+
+#define STEP32x4(off, zb0, zb1) \
+	STEP32x3(off, zb0, zb1);      \
+	VBROADCASTSS off+12(AX), Z27; \
+	FMA2x32(Z27, zb0, zb1, Z12, Z13)
+
+#define LOOP32(STEP, unrolled, next) \
+	CMPQ CX, $2;            \
+	JLT  next;              \
+unrolled:                   \
+	LOADB32(Z16, Z17);      \
+	LOADB32(Z20, Z21);      \
+	STEP(0, Z16, Z17);      \
+	STEP(16, Z20, Z21);     \
+	ADDQ $32, AX;           \
+	SUBQ $2, CX;            \
+	CMPQ CX, $2;            \
+	JGE  unrolled;          \
+next:                       \
+	TESTQ CX, CX;           \
+	JEQ  store64;           \
+	LOADB32(Z16, Z17);      \
+	STEP(0, Z16, Z17);      \
+	JMP  store64
+
 // STORE64 writes the wanted columns of a row of the tile, held in z0…z3,
 // to (DI) as alpha·acc + beta·C, with alpha in Z30 and beta in Z31, and
 // moves DI to the next row.
@@ -628,7 +677,11 @@ TEXT ·kernel4x64(SB), NOSPLIT, $0-72
 	VPXORD Z14, Z14, Z14
 	VPXORD Z15, Z15, Z15
 
-	// Sum only the wanted rows.
+	// Sum only the wanted rows, and only the first two vectors of each
+	// when the mask of the last two is empty.
+	MOVQ  masks+16(FP), R11
+	SHRQ  $32, R11
+	JEQ   narrow
 	CMPQ R8, $1
 	JEQ  rows64x1
 	CMPQ R8, $2
@@ -645,6 +698,24 @@ rows64x2:
 
 rows64x1:
 	LOOP64(STEP64x1, loop64x1, tail64x1)
+
+narrow:
+	CMPQ R8, $1
+	JEQ  rows32x1
+	CMPQ R8, $2
+	JEQ  rows32x2
+	CMPQ R8, $3
+	JEQ  rows32x3
+	LOOP32(STEP32x4, loop32x4, tail32x4)
+
+rows32x3:
+	LOOP32(STEP32x3, loop32x3, tail32x3)
+
+rows32x2:
+	LOOP32(STEP32x2, loop32x2, tail32x2)
+
+rows32x1:
+	LOOP32(STEP32x1, loop32x1, tail32x1)
 
 store64:
 	VBROADCASTSS alpha+64(FP), Z30
