@@ -9,8 +9,8 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// BenchmarkSgemm compares the assembly and generic micro-kernels with
-// gonum's Sgemm, on the products the convolution engine makes (forward,
+// BenchmarkSgemm compares every micro-kernel this machine runs, the choice
+// Sgemm makes by itself ("auto") and gonum's Sgemm on the products the convolution engine makes (forward,
 // data gradient with op(A) transposed, weight gradient with op(B)
 // transposed, for 32 output channels, 32 input channels with a 3×3 kernel
 // and 4096 positions) and on square matrices. gonum's Sgemm spreads large
@@ -27,7 +27,7 @@ func BenchmarkSgemm(b *testing.B) {
 		{false, false, 256, 256, 256},
 		{false, false, 1024, 1024, 1024},
 	}
-	impls := append(variants(), "gonum")
+	impls := append(variants(), "auto", "gonum")
 	for _, cs := range cases {
 		op := map[bool]string{false: "N", true: "T"}
 		name := fmt.Sprintf("op=%s%s/size=%dx%dx%d", op[cs.transA], op[cs.transB], cs.m, cs.n, cs.k)
@@ -39,13 +39,13 @@ func BenchmarkSgemm(b *testing.B) {
 	}
 }
 
-// BenchmarkConvShapes measures every kernel this machine runs, and gonum's
-// Sgemm beside them, on the forward products of convolutions: M output
+// BenchmarkConvShapes measures every kernel this machine runs, the choice
+// Sgemm makes by itself ("auto") and gonum's Sgemm on the forward products of convolutions: M output
 // channels, K = C·taps (32 or 64 input channels with a 3×3 kernel) and N
 // output positions. Run with -cpu 1: gonum's Sgemm spreads large products
 // over GOMAXPROCS goroutines.
 func BenchmarkConvShapes(b *testing.B) {
-	for _, impl := range append(variants(), "gonum") {
+	for _, impl := range append(variants(), "auto", "gonum") {
 		for _, m := range []int{16, 32, 64} {
 			for _, n := range []int{400, 1000} {
 				for _, k := range []int{288, 576} {
@@ -59,8 +59,8 @@ func BenchmarkConvShapes(b *testing.B) {
 	}
 }
 
-// benchProduct times C = op(A)·op(B) with the named kernel, or gonum's
-// Sgemm, and reports GFLOP/s.
+// benchProduct times C = op(A)·op(B) with the named kernel, the one Sgemm
+// chooses ("auto") or gonum's Sgemm, and reports GFLOP/s.
 func benchProduct(b *testing.B, impl string, transA, transB bool, m, n, k int) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	fill := func(n int) []float32 {

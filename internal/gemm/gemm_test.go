@@ -506,6 +506,27 @@ func TestKernelsAgree(t *testing.T) {
 	}
 }
 
+// TestPickByShape checks that a kernel chosen by the shape of the product
+// shares its bits with the kernel chosen otherwise, so that the choice does
+// not show in C.
+func TestPickByShape(t *testing.T) {
+	for i, kn := range kernels {
+		if !kn.ok || kn.suits == nil {
+			continue
+		}
+		next := generic
+		for _, nk := range kernels[i+1:] {
+			if nk.ok {
+				next = nk
+				break
+			}
+		}
+		if !kn.fused || !next.fused {
+			t.Errorf("kernel %s is chosen by shape over %s, but they do not round alike", kn.name, next.name)
+		}
+	}
+}
+
 // maxDiff returns the largest difference between corresponding elements of
 // x and y, NaN if either holds NaN where the other does not.
 func maxDiff(x, y []float32) float64 {

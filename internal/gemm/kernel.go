@@ -22,9 +22,9 @@ type microKernel struct {
 	name   string
 	mr, nr int
 	masked bool
-	// fused kernels round each multiply-add once and scale the sum as
-	// kernelGeneric's doc says with beta·C fused too; all of them give
-	// identical bits, so the driver may choose among them by shape.
+	// fused kernels sum with fused multiply-adds, rounding once per step,
+	// and store fma(beta, C, alpha·sum); they all give identical bits, so
+	// the driver may choose among them by shape.
 	fused bool
 	// suits, if set, tells for which m×n products the driver picks this
 	// kernel over the next ones; the others are left to them.
