@@ -74,7 +74,7 @@ func blockSize(n, max, unit int) int {
 	return (size + unit - 1) / unit * unit
 }
 
-// directRows is the largest number of rows for which a masked kernel reads
+// directRows is the largest number of rows for which a strided kernel reads
 // a row-major op(B) where it lies instead of a packed copy: products of at
 // most one block of rows. Packing costs about as much per element of B as
 // a few rows of multiply-adds, which these products cannot repay, while a
@@ -86,7 +86,7 @@ const directRows = mcMax
 // nonzero.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	kn := pick(m, n)
-	direct := kn.masked && !transB && m <= directRows
+	direct := kn.strided && !transB && m <= directRows
 	kc := blockSize(k, kcMax, 1)
 	mc := blockSize(m, mcMax, kn.mr)
 	nc := blockSize(n, ncMax, kn.nr)
@@ -94,8 +94,11 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	ws := getWorkspace()
 	defer putWorkspace(ws)
 	ws.a = grow(ws.a, mc*kc)
-	if !direct {
+	switch {
+	case !direct:
 		ws.b = grow(ws.b, nc*kc)
+	case !kn.masked:
+		ws.b = grow(ws.b, kn.nr*kc)
 	}
 
 	for jc := 0; jc < n; jc += nc {
@@ -111,6 +114,11 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			step, ld := 1, ldb
 			if direct {
 				bp = b[pc*ldb+jc:]
+				if last := nb - nb%kn.nr; last < nb && !kn.masked {
+					// An unmasked kernel would read past the end
+					// of op(B) in the last panel: it gets a copy.
+					packB(ws.b, kn.nr, false, b, ldb, pc, kb, jc+last, nb-last)
+				}
 			} else {
 				packB(ws.b, kn.nr, transB, b, ldb, pc, kb, jc, nb)
 				bp, step, ld = ws.b, kb, kn.nr
@@ -118,40 +126,45 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
 				packA(ws.a, kn.mr, transA, a, lda, ic, mb, pc, kb)
-				macroKernel(ws, kn, mb, nb, kb, alpha, bp, step, ld, bt, c[ic*ldc+jc:], ldc)
+				macroKernel(ws, kn, mb, nb, kb, alpha, bp, step, ld, direct, bt, c[ic*ldc+jc:], ldc)
 			}
 		}
 	}
 }
 
 // macroKernel computes C = alpha·Ã·B̃ + beta·C for the mb×nb block C, where
-// Ã, in ws.a, holds mb rows of depth kb packed by packA and B̃ holds nb columns whose
-// micro-panel jr starts at bp[jr·step] with rows ldb apart. Each B̃
-// micro-panel is reused against every Ã micro-panel while it is in the
-// first-level cache.
-func macroKernel(ws *workspace, kn *microKernel, mb, nb, kb int, alpha float32, bp []float32, step, ldb int, beta float32, c []float32, ldc int) {
+// Ã, in ws.a, holds mb rows of depth kb packed by packA and B̃ holds nb
+// columns whose micro-panel jr starts at bp[jr·step] with rows ldb apart.
+// When B̃ is op(B) itself (direct) and the kernel is unmasked, a last panel
+// narrower than nr is packed in ws.b instead. Each B̃ micro-panel is reused
+// against every Ã micro-panel while it is in the first-level cache.
+func macroKernel(ws *workspace, kn *microKernel, mb, nb, kb int, alpha float32, bp []float32, step, ldb int, direct bool, beta float32, c []float32, ldc int) {
 	ap := ws.a
 	mr, nr := kn.mr, kn.nr
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
-		bpanel := bp[jr*step:]
+		bpanel, ld := bp[jr*step:], ldb
+		if direct && cols < nr && !kn.masked {
+			bpanel, ld = ws.b, nr
+		}
 		for ir := 0; ir < mb; ir += mr {
 			rows := min(mr, mb-ir)
 			apanel := ap[ir*kb : (ir+mr)*kb]
 			if kn.masked || rows == mr && cols == nr {
-				kn.tile(kb, rows, cols, apanel, bpanel, ldb, c[ir*ldc+jr:], ldc, alpha, beta)
+				kn.tile(kb, rows, cols, apanel, bpanel, ld, c[ir*ldc+jr:], ldc, alpha, beta)
 				continue
 			}
-			edgeTile(ws, kn, rows, cols, kb, apanel, bpanel, c[ir*ldc+jr:], ldc, alpha, beta)
+			edgeTile(ws, kn, rows, cols, kb, apanel, bpanel, ld, c[ir*ldc+jr:], ldc, alpha, beta)
 		}
 	}
 }
 
 // edgeTile computes a rows×cols corner of a tile with an unmasked kernel,
-// whose B̃ is packed. The kernel runs on a full tile copied out of C, so
-// every element of C goes through the same arithmetic whether or not it
-// lies on an edge, and the kernel never touches memory outside C.
-func edgeTile(ws *workspace, kn *microKernel, rows, cols, kb int, ap, bp []float32, c []float32, ldc int, alpha, beta float32) {
+// whose B̃ has all nr columns, with rows ldb apart. The kernel runs on a
+// full tile copied out of C, so every element of C goes through the same
+// arithmetic whether or not it lies on an edge, and the kernel never
+// touches memory outside C.
+func edgeTile(ws *workspace, kn *microKernel, rows, cols, kb int, ap, bp []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
 	nr := kn.nr
 	t := ws.edge[:kn.mr*nr]
 	if beta != 0 {
@@ -159,7 +172,7 @@ func edgeTile(ws *workspace, kn *microKernel, rows, cols, kb int, ap, bp []float
 			copy(t[i*nr:i*nr+cols], c[i*ldc:i*ldc+cols])
 		}
 	}
-	kn.tile(kb, rows, nr, ap, bp, nr, t, nr, alpha, beta)
+	kn.tile(kb, rows, nr, ap, bp, ldb, t, nr, alpha, beta)
 	for i := 0; i < rows; i++ {
 		copy(c[i*ldc:i*ldc+cols], t[i*nr:i*nr+cols])
 	}

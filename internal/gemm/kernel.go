@@ -6,7 +6,8 @@ package gemm
 //
 // where Ã is an mr×k micro-panel of op(A) packed by packA (column p at
 // a[p·mr : p·mr+mr]) and B̃ is a k×nr panel of op(B) whose row p starts at
-// b[p·ldb] (ldb = nr when packB packed it). Each element of C is summed over
+// b[p·ldb] (ldb = nr when packB packed it, and only a strided kernel is
+// given another ldb). Each element of C is summed over
 // p in increasing order and then scaled; beta = 0 writes C without reading
 // it.
 //
@@ -16,12 +17,14 @@ package gemm
 // nr columns of B̃ and writes the whole mr×nr tile; the driver hands it edge
 // tiles through a copy (edgeTile). A masked kernel reads only the first cols
 // columns of each row of B̃ and writes only the wanted rows×cols corner of
-// C, so it works on edge tiles in place and can read B̃ straight out of a
-// row-major op(B).
+// C, so it works on edge tiles in place. A strided kernel can read B̃
+// straight out of a row-major op(B); if it is unmasked, the driver still
+// packs the last panel when op(B) ends inside it.
 type microKernel struct {
-	name   string
-	mr, nr int
-	masked bool
+	name    string
+	mr, nr  int
+	masked  bool
+	strided bool
 	// fused kernels sum with fused multiply-adds, rounding once per step,
 	// and store fma(beta, C, alpha·sum); they all give identical bits, so
 	// the driver may choose among them by shape.

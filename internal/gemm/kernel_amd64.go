@@ -15,18 +15,18 @@ var archKernels = []*microKernel{
 		// independent sums even for a product of one row; but a product
 		// narrower than about one and a half tiles wastes much of its
 		// last one, where the 16×16 kernel wastes less.
-		name: "avx512x4", mr: 4, nr: 64, masked: true, fused: true,
+		name: "avx512x4", mr: 4, nr: 64, masked: true, strided: true, fused: true,
 		ok:    cpu.X86.HasAVX512F,
 		suits: func(m, n int) bool { return m <= 8 || n >= 96 },
 		tile:  tile4x64,
 	},
 	{
-		name: "avx512", mr: 16, nr: 16, masked: true, fused: true,
+		name: "avx512", mr: 16, nr: 16, masked: true, strided: true, fused: true,
 		ok:   cpu.X86.HasAVX512F,
 		tile: tile16x16,
 	},
 	{
-		name: "avx2", mr: 6, nr: 16, fused: true,
+		name: "avx2", mr: 6, nr: 16, strided: true, fused: true,
 		ok:   cpu.X86.HasAVX2 && cpu.X86.HasFMA,
 		tile: tile6x16,
 	},
@@ -78,22 +78,23 @@ func kernel4x64(k, rows int, masks uint64, a, b *float32, ldb int, c *float32, l
 //go:noescape
 func kernel16x16(k, rows, cols int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
-// tile6x16 is the tile function of the AVX2 kernel; B̃ is packed, so ldb
-// is 16 and the whole tile is written.
+// tile6x16 is the tile function of the AVX2 kernel, which reads all 16
+// columns of B̃ and writes the whole tile. The slices are checked here, so
+// the assembly reads and writes only inside them.
 func tile6x16(k, rows, cols int, a, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
 	_ = a[k*6-1]
-	_ = b[k*16-1]
+	_ = b[(k-1)*ldb+15]
 	_ = c[5*ldc+15]
-	kernel6x16(k, rows, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	kernel6x16(k, rows, &a[0], &b[0], ldb, &c[0], ldc, alpha, beta)
 }
 
-// kernel6x16 computes a 6×16 tile with AVX2 and FMA for k ≥ 1 and a packed
-// B̃: the tile is accumulated in twelve YMM registers with fused
-// multiply-adds, then C = alpha·acc + beta·C is formed with one rounding of
-// the product beta·C. Only four rows are summed when rows ≤ 4.
+// kernel6x16 computes a 6×16 tile with AVX2 and FMA for k ≥ 1, with the rows
+// of B̃ ldb apart: the tile is accumulated in twelve YMM registers with
+// fused multiply-adds, then C = alpha·acc + beta·C is formed with one
+// rounding of the product beta·C. Only four rows are summed when rows ≤ 4.
 //
 //go:noescape
-func kernel6x16(k, rows int, a, b, c *float32, ldc int, alpha, beta float32)
+func kernel6x16(k, rows int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
 // transposePanel packs cols ≤ nr rows of length k, ld apart in src, as the
 // first cols columns of the k rows of an nr-wide B micro-panel; see

@@ -3,13 +3,13 @@
 #include "textflag.h"
 
 // STEP accumulates one column of the A micro-panel, found at off(AX),
-// against one row of the B micro-panel at (BX): row i of the tile lives in
-// Y(2i) and Y(2i+1), Y12 and Y13 hold the B row and Y14 and Y15 alternate as
-// the broadcast A element so that consecutive broadcasts do not wait on
-// each other.
-#define STEP(off, boff) \
-	VMOVUPS      boff(BX), Y12;    \
-	VMOVUPS      boff+32(BX), Y13; \
+// against one row of B̃ whose two halves are at b0 and b1: row i of the
+// tile lives in Y(2i) and Y(2i+1), Y12 and Y13 hold the B row and Y14 and
+// Y15 alternate as the broadcast A element so that consecutive broadcasts
+// do not wait on each other.
+#define STEP(off, b0, b1) \
+	VMOVUPS      b0, Y12;          \
+	VMOVUPS      b1, Y13;          \
 	VBROADCASTSS off(AX), Y14;     \
 	VFMADD231PS  Y12, Y14, Y0;     \
 	VFMADD231PS  Y13, Y14, Y1;     \
@@ -30,9 +30,9 @@
 	VFMADD231PS  Y13, Y15, Y11
 
 // STEP4 is STEP for the first four rows of the tile.
-#define STEP4(off, boff) \
-	VMOVUPS      boff(BX), Y12;    \
-	VMOVUPS      boff+32(BX), Y13; \
+#define STEP4(off, b0, b1) \
+	VMOVUPS      b0, Y12;          \
+	VMOVUPS      b1, Y13;          \
 	VBROADCASTSS off(AX), Y14;     \
 	VFMADD231PS  Y12, Y14, Y0;     \
 	VFMADD231PS  Y13, Y14, Y1;     \
@@ -66,14 +66,17 @@
 	VMOVUPS rb, 32(DI);  \
 	ADDQ    DX, DI
 
-// func kernel6x16(k, rows int, a, b, c *float32, ldc int, alpha, beta float32)
-TEXT ·kernel6x16(SB), NOSPLIT, $0-56
+// func kernel6x16(k, rows int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·kernel6x16(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ rows+8(FP), R8
 	MOVQ a+16(FP), AX
 	MOVQ b+24(FP), BX
-	MOVQ c+32(FP), DI
-	MOVQ ldc+40(FP), DX
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R11
+	MOVQ c+40(FP), DI
+	MOVQ ldc+48(FP), DX
 	SHLQ $2, DX
 
 	VXORPS Y0, Y0, Y0
@@ -99,12 +102,12 @@ TEXT ·kernel6x16(SB), NOSPLIT, $0-56
 	JLT  tail4
 
 loop4rows4:
-	STEP4(0, 0)
-	STEP4(24, 64)
-	STEP4(48, 128)
-	STEP4(72, 192)
+	STEP4(0, (BX), 32(BX))
+	STEP4(24, (BX)(R9*1), 32(BX)(R9*1))
+	STEP4(48, (BX)(R9*2), 32(BX)(R9*2))
+	STEP4(72, (BX)(R11*1), 32(BX)(R11*1))
 	ADDQ $96, AX
-	ADDQ $256, BX
+	LEAQ (BX)(R9*4), BX
 	SUBQ $4, CX
 	CMPQ CX, $4
 	JGE  loop4rows4
@@ -114,9 +117,9 @@ tail4:
 	JEQ   store
 
 tail1rows4:
-	STEP4(0, 0)
+	STEP4(0, (BX), 32(BX))
 	ADDQ $24, AX
-	ADDQ $64, BX
+	ADDQ R9, BX
 	DECQ CX
 	JNZ  tail1rows4
 	JMP  store
@@ -126,12 +129,12 @@ rows6:
 	JLT  tail
 
 loop4:
-	STEP(0, 0)
-	STEP(24, 64)
-	STEP(48, 128)
-	STEP(72, 192)
+	STEP(0, (BX), 32(BX))
+	STEP(24, (BX)(R9*1), 32(BX)(R9*1))
+	STEP(48, (BX)(R9*2), 32(BX)(R9*2))
+	STEP(72, (BX)(R11*1), 32(BX)(R11*1))
 	ADDQ $96, AX
-	ADDQ $256, BX
+	LEAQ (BX)(R9*4), BX
 	SUBQ $4, CX
 	CMPQ CX, $4
 	JGE  loop4
@@ -141,18 +144,18 @@ tail:
 	JEQ   store
 
 tail1:
-	STEP(0, 0)
+	STEP(0, (BX), 32(BX))
 	ADDQ $24, AX
-	ADDQ $64, BX
+	ADDQ R9, BX
 	DECQ CX
 	JNZ  tail1
 
 store:
-	VBROADCASTSS alpha+48(FP), Y14
-	MOVL         beta+52(FP), R8
+	VBROADCASTSS alpha+56(FP), Y14
+	MOVL         beta+60(FP), R8
 	TESTL        $0x7fffffff, R8
 	JEQ          storezero
-	VBROADCASTSS beta+52(FP), Y15
+	VBROADCASTSS beta+60(FP), Y15
 	STORE(Y0, Y1)
 	STORE(Y2, Y3)
 	STORE(Y4, Y5)
