@@ -15,12 +15,14 @@
 // computes one mr×nr tile of C at a time. The micro-kernels form a registry
 // (kernel.go): each declares its tile, what the CPU needs to run it and how
 // it treats the edges of C, and the driver picks one by the CPU, found at
-// start-up with golang.org/x/sys/cpu. On amd64 with AVX-512F a 16×16 kernel
-// in assembly masks its edge rows and columns, so products of at most one
-// block of rows read op(B) where it lies instead of packing it; with AVX2
-// and FMA a 6×16 assembly kernel runs on packed panels and on copies of its
+// start-up with golang.org/x/sys/cpu, and by the shape of the product. On
+// amd64 with AVX-512F two assembly kernels, 4×64 for products of few rows
+// or many columns and 16×16 for the others, mask their edge rows and
+// columns; with AVX2 and FMA a 6×16 assembly kernel works on copies of its
 // edge tiles; elsewhere, or when built with the purego tag, a 4×12 kernel in
-// Go runs instead.
+// Go runs instead. The assembly kernels read a row-major op(B) where it
+// lies when the product has at most one block of rows, which could not
+// repay packing it.
 //
 // The kernel is single-threaded (callers parallelise over independent
 // output tiles), allocates nothing in steady state (the pack buffers of a
