@@ -506,11 +506,18 @@ func TestKernelsAgree(t *testing.T) {
 	}
 }
 
-// TestPickByShape checks that a kernel chosen by the shape of the product
-// shares its bits with the kernel chosen otherwise, so that the choice does
-// not show in C.
-func TestPickByShape(t *testing.T) {
+// TestKernelRegistry checks what the driver assumes of the kernels: an
+// unmasked kernel's tile fits edgeTile's copy, and a kernel chosen by the
+// shape of the product shares its bits with the kernel chosen otherwise, so
+// that the choice does not show in C.
+func TestKernelRegistry(t *testing.T) {
+	if kernels[len(kernels)-1] != generic {
+		t.Errorf("the generic kernel is not the last resort")
+	}
 	for i, kn := range kernels {
+		if !kn.masked && kn.mr*kn.nr > maxTile {
+			t.Errorf("kernel %s: %d×%d tile exceeds maxTile = %d", kn.name, kn.mr, kn.nr, maxTile)
+		}
 		if !kn.ok || kn.suits == nil {
 			continue
 		}
