@@ -31,7 +31,8 @@
 // inputs give the same bits on every call, whatever the shape of the
 // surrounding product. The bits do depend on the kernel family: the
 // assembly kernels fuse each multiply-add into one rounding and agree with
-// each other bit for bit, while the Go one rounds twice.
+// each other bit for bit, while the Go one rounds products and sums
+// separately where the compiler does not fuse them (amd64).
 package gemm
 
 import (
