@@ -64,3 +64,39 @@ func NewConvPlan(x, w []int, o ConvOptions) (plan *ConvPlan, err error) {
 	}
 	return &ConvPlan{weightPlan{p}}, nil
 }
+
+// base returns the shared methods of p, nil for a nil plan.
+func (p *ConvPlan) base() *weightPlan {
+	if p == nil {
+		return nil
+	}
+	return &p.weightPlan
+}
+
+// OutShape returns the shape of the plan's output, or nil for a nil or
+// zero plan.
+func (p *ConvPlan) OutShape() []int { return p.base().outShape() }
+
+// Workspace returns the number of float32 values of scratch the plan
+// holds, or 0 for a nil or zero plan.
+func (p *ConvPlan) Workspace() int { return p.base().workspace() }
+
+// MACs returns the multiply-adds of one forward pass as the plan computes
+// them, or 0 for a nil or zero plan. A backward pass computing
+// both the input and the weight gradient does twice as many.
+func (p *ConvPlan) MACs() int { return p.base().macs() }
+
+// Forward computes Conv(x, w, b) into y, a contiguous tensor of
+// shape OutShape. b may be nil. y must not overlap x, w or b in memory
+// (their spans from first to last element), which is an ErrData error. A
+// nil or zero plan gives an error wrapping ErrNilPlan.
+func (p *ConvPlan) Forward(y, x, w, b *Tensor) error { return p.base().forward("conv", y, x, w, b) }
+
+// Backward computes the gradients of Conv for the output gradient gy
+// into gx, gw and gb, contiguous tensors of the shapes of x, w and the
+// bias. Any of them may be nil to skip that gradient. No result may overlap
+// another result or x, w or gy in memory, which is an ErrData error. A nil
+// or zero plan gives an error wrapping ErrNilPlan.
+func (p *ConvPlan) Backward(gx, gw, gb, x, w, gy *Tensor) error {
+	return p.base().backward("conv", gx, gw, gb, x, w, gy)
+}

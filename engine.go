@@ -86,11 +86,14 @@ type engine struct {
 	axes          [][]axisPhase
 	nphase        int  // Π len(axes[a])
 	unfolded      bool // one phase whose taps are the kernel's: weights are used as they are
+	shared        bool // every group has group 0's weights (UnpoolND's ones)
 	dense         bool // one phase covering dst in order: tiles are plain column blocks
 	tiles         int  // tiles per phase, the most over all phases
 	colSize       int  // scratch floats for one im2col tile
 	tapsMax       int  // most taps of any phase, Π over axes
 	tmpTile       int  // most output positions of any tile
+	linesMax      int  // most lines of any tile's walk
+	foldMax       int  // most kernel taps folded into one tap combination
 	macs          int  // multiply-adds of one pass (saturating), also the parallel threshold
 
 	// Scratch, one worker per goroutine, and the shares handed to them.
@@ -116,8 +119,18 @@ type engine struct {
 // the second-level cache.
 const colBudget = 1 << 18
 
-// minTile is the fewest output positions per tile.
+// minTile is the fewest output positions per tile while the tile stays
+// within tileMax floats; beyond that a tile shrinks down to one position.
 const minTile = 64
+
+// tileMax bounds the floats of an im2col tile and of an output tile, unless
+// a single position needs more (at most maxRows).
+const tileMax = 1 << 22
+
+// scratchBudget is the most floats of scratch the workers of one engine
+// hold together, unless one worker needs more: an engine has fewer workers
+// than threads rather than more scratch.
+const scratchBudget = 1 << 26
 
 // axisSpec is the geometry of one spatial axis: kernel k, stride s,
 // dilation d, padding lo before the axis, and stretch u.
@@ -134,6 +147,9 @@ const (
 // newEngine builds the engine of a geometry whose output-side spatial
 // sizes dst have already been validated.
 func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []axisSpec, mode StretchMode) (*engine, error) {
+	if cout > maxRows {
+		return nil, errorf(op, ErrTooLarge, "%d output channels per group, more than %d", cout, maxRows)
+	}
 	e := &engine{
 		batch: batch, groups: groups, cin: cin, cout: cout,
 		src: src, dst: dst, kernel: make([]int, len(specs)), axes: make([][]axisPhase, len(specs)),
@@ -181,6 +197,10 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 		}
 		e.colSize = max(e.colSize, col)
 		e.tmpTile = max(e.tmpTile, tile)
+		// The lines of a walk over tile positions: whole lines of the last
+		// axis plus the two partial ones at the ends.
+		last := e.axes[len(e.axes)-1][sel[len(sel)-1]].count
+		e.linesMax = max(e.linesMax, min(tile, (tile+last-1)/last+1))
 		if w, ok := mul(batch*groups*cout, k*pos); ok {
 			e.macs = min(e.macs+w, math.MaxInt/2)
 		} else {
@@ -191,11 +211,23 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 			e.tiles = max(e.tiles, (pos+tile-1)/tile)
 		}
 	}
+	e.foldMax = 1
+	if !e.unfolded {
+		for _, ps := range e.axes {
+			most := 1
+			for _, p := range ps {
+				for _, f := range p.fold {
+					most = max(most, len(f))
+				}
+			}
+			e.foldMax *= most
+		}
+	}
 	// The forward pass has the most units; more workers than that would
-	// only hold scratch.
+	// only hold scratch, and together they stay within scratchBudget.
 	nw := 1
 	if e.macs >= parallelMACs {
-		nw = min(runtime.GOMAXPROCS(0), e.nphase*groups*batch*e.tiles)
+		nw = min(runtime.GOMAXPROCS(0), e.nphase*groups*batch*e.tiles, max(1, scratchBudget/e.workerScratch()))
 	}
 	e.workers = make([]*worker, nw)
 	e.shares = make([]share, nw)
@@ -204,6 +236,16 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 		e.shares[i] = share{e: e, wk: e.workers[i], pooled: i > 0}
 	}
 	return e, nil
+}
+
+// workerScratch returns the floats of scratch one worker holds, counting
+// an int or a span as the floats it occupies.
+func (e *engine) workerScratch() int {
+	n := e.colSize + e.cout*e.tmpTile + 12*e.linesMax + 2*e.foldMax
+	if !e.unfolded {
+		n += e.cout * e.cin * e.tapsMax
+	}
+	return max(1, n)
 }
 
 // selectPhase decodes phase index r into one phase per axis, last axis
@@ -229,12 +271,19 @@ func (e *engine) phaseSize(sel []int) (taps, pos int) {
 }
 
 // tileFor returns the output positions per tile for a phase with GEMM depth
-// k and pos positions.
+// k and pos positions: about colBudget floats of im2col tile (of output
+// tile for a phase without taps, which still writes its cout rows), at
+// least minTile positions, but never more than tileMax floats of either
+// tile unless one position needs more.
 func (e *engine) tileFor(k, pos int) int {
+	t := max(minTile, colBudget/max(k, 1))
 	if k == 0 {
-		return pos
+		t = max(minTile, colBudget/max(e.cout, 1))
 	}
-	return min(pos, max(minTile, colBudget/k))
+	if rows := max(k, e.cout, 1); rows*t > tileMax {
+		t = max(1, tileMax/rows)
+	}
+	return min(pos, t)
 }
 
 // view is a tensor seen as batch × channels × spatial with its strides.
@@ -273,8 +322,8 @@ func (e *engine) newWorker() *worker {
 	w := &worker{
 		col:   make([]float32, e.colSize),
 		tmp:   make([]float32, e.cout*e.tmpTile),
-		jlist: make([]int, 0, e.kvol),
-		spans: make([]span, 0, e.tmpTile),
+		jlist: make([]int, 0, e.foldMax),
+		spans: make([]span, 0, e.linesMax),
 		sel:   make([]int, nax),
 		tap:   make([]int, nax),
 	}
@@ -290,6 +339,9 @@ func (e *engine) newWorker() *worker {
 // when no folding is needed, otherwise the folded weights in wk.wf.
 func (e *engine) weights(wc []float32, g, r int, wk *worker) []float32 {
 	per := e.cout * e.cin * e.kvol
+	if e.shared {
+		g = 0
+	}
 	if e.unfolded {
 		return wc[g*per : (g+1)*per]
 	}

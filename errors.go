@@ -22,7 +22,8 @@ var (
 	// output.
 	ErrGeometry = errors.New("invalid geometry")
 	// ErrData reports a Data slice too short for the Shape and Strides that
-	// describe it, or negative sizes or strides.
+	// describe it, negative sizes or strides, or a plan's result whose
+	// memory overlaps an operand or another result.
 	ErrData = errors.New("data does not match shape and strides")
 	// ErrTooLarge reports sizes whose products overflow or exceed what the
 	// package will allocate (MaxElements).
@@ -36,12 +37,21 @@ var (
 	// ErrNoSolution reports a shape pair that no stretch, stride and padding
 	// within the solver's limits can connect.
 	ErrNoSolution = errors.New("no solution")
+	// ErrNilPlan reports a method called on a nil plan or on a plan that
+	// was not made by its constructor (the zero value of the plan type).
+	ErrNilPlan = errors.New("nil plan")
 )
 
 // MaxElements is the largest number of elements the package allocates for a
-// single tensor or scratch buffer. Larger requests fail with ErrTooLarge
-// before any allocation.
+// single tensor or scratch buffer, and the most elements a tensor passed to
+// an operator may have. Larger requests fail with ErrTooLarge before any
+// allocation.
 const MaxElements = 1 << 30
+
+// maxRank is the most dimensions a tensor passed to an operator may have:
+// several walks recurse once per dimension, and a goroutine that exhausts
+// its stack cannot recover.
+const maxRank = 64
 
 // opError is an error raised by one operator. Its message reads
 // "aniso: op: detail" and it unwraps to one of the sentinels.

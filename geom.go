@@ -3,6 +3,7 @@ package aniso
 import (
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // checked is signed integer arithmetic that latches overflow, so a geometry
@@ -98,7 +99,7 @@ func resolveConv(op string, nsp int, o ConvOptions) (convGeom, error) {
 	if g.padLo, err = perAxis(op, "PadLo", o.PadLo, nsp, 0); err != nil {
 		return g, err
 	}
-	if o.PadHi == nil {
+	if len(o.PadHi) == 0 {
 		g.padHi = append([]int(nil), g.padLo...)
 	} else if g.padHi, err = perAxis(op, "PadHi", o.PadHi, nsp, 0); err != nil {
 		return g, err
@@ -124,14 +125,17 @@ func resolveConv(op string, nsp int, o ConvOptions) (convGeom, error) {
 }
 
 // checkOperand validates the structure of a tensor an operator reads: not
-// nil, strides matching the shape, no negative sizes, at most MaxElements
-// elements, and rank if rank > 0.
+// nil, at most maxRank dimensions, strides matching the shape, no negative
+// sizes, at most MaxElements elements, and rank if rank > 0.
 func checkOperand(op, name string, t *Tensor, rank int) error {
 	if t == nil {
 		return errorf(op, ErrNilTensor, "%s is nil", name)
 	}
 	if t.Strides != nil && len(t.Strides) != len(t.Shape) {
 		return errorf(op, ErrData, "%s has %d strides for %d dimensions", name, len(t.Strides), len(t.Shape))
+	}
+	if len(t.Shape) > maxRank {
+		return errorf(op, ErrShape, "%s has rank %d, more than %d", name, len(t.Shape), maxRank)
 	}
 	for i, d := range t.Shape {
 		if d < 0 {
@@ -257,6 +261,65 @@ func checkRows(op string, cin int, kernel []int) error {
 	}
 	if !ok || rows > maxRows {
 		return errorf(op, ErrTooLarge, "kernel %v over %d channels per group has more than %d taps", kernel, cin, maxRows)
+	}
+	return nil
+}
+
+// extent is the memory a tensor's elements occupy, from the first byte of
+// its first element to the last byte of its last one; first is nil for a
+// tensor without elements. Pointers rather than addresses are kept, so that
+// the garbage collector sees them until they are compared.
+type extent struct{ first, last unsafe.Pointer }
+
+// extentOf returns the extent of t, which checkTensor has accepted. With
+// non-negative strides the first element is Data[0] and the last one is at
+// Σ (size − 1)·stride.
+func extentOf(t *Tensor) extent {
+	n := t.Size()
+	if n <= 0 {
+		return extent{}
+	}
+	last := n - 1
+	if t.Strides != nil {
+		last = 0
+		for i, d := range t.Shape {
+			last += (d - 1) * t.Strides[i]
+		}
+	}
+	return extent{unsafe.Pointer(unsafe.SliceData(t.Data)), unsafe.Pointer(&t.Data[last])}
+}
+
+// overlaps reports whether a and b share a byte. Strided views of one
+// array whose elements interleave without meeting count as overlapping:
+// the test is on the spans, which costs a few comparisons per pair.
+func (a extent) overlaps(b extent) bool {
+	if a.first == nil || b.first == nil {
+		return false
+	}
+	const w = uintptr(unsafe.Sizeof(float32(0)))
+	return uintptr(a.first) < uintptr(b.last)+w && uintptr(b.first) < uintptr(a.last)+w
+}
+
+// checkDisjoint returns an ErrData error naming the first result (of
+// results, names in resNames) that overlaps an operand (of ops, names in
+// opNames) or an earlier result. Nil tensors are skipped; every tensor has
+// been validated.
+func checkDisjoint(op string, resNames []string, results []*Tensor, opNames []string, ops []*Tensor) error {
+	for i, r := range results {
+		if r == nil {
+			continue
+		}
+		e := extentOf(r)
+		for j, t := range ops {
+			if t != nil && e.overlaps(extentOf(t)) {
+				return errorf(op, ErrData, "result %s overlaps operand %s in memory", resNames[i], opNames[j])
+			}
+		}
+		for j, t := range results[:i] {
+			if t != nil && e.overlaps(extentOf(t)) {
+				return errorf(op, ErrData, "result %s overlaps result %s in memory", resNames[i], resNames[j])
+			}
+		}
 	}
 	return nil
 }

@@ -40,9 +40,14 @@ func New(shape ...int) *Tensor {
 }
 
 // Size returns the number of elements described by the shape, the product
-// of its sizes, or -1 if a size is negative or the product overflows.
+// of its sizes (1 for an empty shape), or -1 if a size is negative or the
+// product overflows an int. A product above MaxElements is returned as it
+// is, although operators reject such a tensor. A nil tensor has size 0.
 func (t *Tensor) Size() int {
-	n, ok := volume(t.Shape)
+	if t == nil {
+		return 0
+	}
+	n, ok := product(t.Shape)
 	if !ok {
 		return -1
 	}
@@ -63,17 +68,32 @@ func rowMajor(shape []int) []int {
 // volume returns the product of sizes and whether it is defined: all sizes
 // non-negative and the product at most MaxElements.
 func volume(shape []int) (int, bool) {
-	n := 1
+	n, ok := product(shape)
+	return n, ok && n <= MaxElements
+}
+
+// product returns the product of sizes and whether it is defined: all sizes
+// non-negative and the product within an int. A zero size makes it zero
+// whatever the other sizes are.
+func product(shape []int) (int, bool) {
+	zero := false
 	for _, d := range shape {
 		if d < 0 {
 			return 0, false
 		}
+		zero = zero || d == 0
+	}
+	if zero {
+		return 0, true
+	}
+	n := 1
+	for _, d := range shape {
 		var ok bool
 		if n, ok = mul(n, d); !ok {
 			return 0, false
 		}
 	}
-	return n, n <= MaxElements
+	return n, true
 }
 
 // mul returns a·b for non-negative a and b and whether it fits in an int.
@@ -199,9 +219,10 @@ func sumStrided(src []float32, shape, strides []int) float64 {
 }
 
 // sumChannels sets gb[c] to the sum of channel c of the N×C×… tensor v
-// of the given shape, over batch and space.
+// of the given shape, over batch and space, for the C channels of shape;
+// gb may be longer.
 func sumChannels(gb []float32, v view, shape []int) {
-	for c := range gb {
+	for c := range shape[1] {
 		var s float64
 		for n := 0; n < shape[0]; n++ {
 			s += sumStrided(v.data[n*v.sn+c*v.sc:], shape[2:], v.sp)
@@ -211,13 +232,14 @@ func sumChannels(gb []float32, v view, shape []int) {
 }
 
 // fillChannels sets every element of channel c of the contiguous N×C×…
-// tensor t to v[c].
+// tensor t to v[c]. Only the elements of t's shape are written, however
+// long t.Data is.
 func fillChannels(t *Tensor, v []float32) {
 	plane := 1
 	for _, d := range t.Shape[2:] {
 		plane *= d
 	}
-	for i := 0; i < len(t.Data); i += plane {
+	for i := 0; i < t.Size(); i += plane {
 		c := (i / plane) % t.Shape[1]
 		row := t.Data[i : i+plane]
 		for j := range row {

@@ -162,6 +162,9 @@ func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 	if err := p.io.result("y", y, p.yShape); err != nil {
 		return err
 	}
+	if err := checkDisjoint(p.io.op, []string{"y"}, []*Tensor{y}, []string{"x", "w", "b"}, []*Tensor{x, w, b}); err != nil {
+		return err
+	}
 	if p.transposed {
 		// The data adjoint accumulates into y.
 		if b != nil {
@@ -193,7 +196,11 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed bool) error {
 	if err := p.io.operand("gy", gy, p.yShape); err != nil {
 		return err
 	}
-	if err := p.io.results([]string{"gx", "gw", "gb"}, []*Tensor{gx, gw, gb}, [][]int{p.xShape, p.wShape, p.bShape}); err != nil {
+	names, results := []string{"gx", "gw", "gb"}, []*Tensor{gx, gw, gb}
+	if err := p.io.results(names, results, [][]int{p.xShape, p.wShape, p.bShape}); err != nil {
+		return err
+	}
+	if err := checkDisjoint(p.io.op, names, results, []string{"x", "w", "gy"}, []*Tensor{x, w, gy}); err != nil {
 		return err
 	}
 	empty := p.xShape[0] == 0
@@ -211,15 +218,16 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed bool) error {
 		}
 	}
 	if gw != nil {
+		gwd := gw.Data[:gw.Size()]
 		if !zeroed {
-			clear(gw.Data[:gw.Size()])
+			clear(gwd)
 		}
 		switch {
 		case empty:
 		case p.transposed:
-			p.e.backwardWeight(gw.Data, gyv, p.io.view(x, 2))
+			p.e.backwardWeight(gwd, gyv, p.io.view(x, 2))
 		default:
-			p.e.backwardWeight(gw.Data, p.io.view(x, 2), gyv)
+			p.e.backwardWeight(gwd, p.io.view(x, 2), gyv)
 		}
 	}
 	if gb != nil {
@@ -252,34 +260,55 @@ func (p *convPlan) runBackward(x, w, gy *Tensor) (gx, gw, gb *Tensor, err error)
 	return gx, gw, gb, nil
 }
 
-// weightPlan holds the methods that ConvPlan, DeconvPlan and
-// StretchConvPlan share.
+// weightPlan holds what ConvPlan, DeconvPlan and StretchConvPlan share.
+// Their methods call these with the operator's name; a nil *weightPlan
+// (from a nil plan) or a nil p (from a zero plan) gives ErrNilPlan or a
+// zero result.
 type weightPlan struct{ p *convPlan }
 
-// OutShape returns the shape of the plan's output.
-func (p weightPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) }
-
-// Workspace returns the number of float32 values of scratch the plan holds.
-func (p weightPlan) Workspace() int { return p.p.e.workspace() }
-
-// MACs returns the multiply-adds of one forward pass as the plan computes
-// them: for StretchConv, those of the folded or thinned phase kernels. A
-// backward pass computing both the input and the weight gradient does
-// twice as many.
-func (p weightPlan) MACs() int { return p.p.e.macs }
-
-// Forward computes the plan's operator of x, w and b into y, a contiguous
-// tensor of shape OutShape. b may be nil. y must not overlap the inputs.
-func (p weightPlan) Forward(y, x, w, b *Tensor) (err error) {
-	defer guard(p.p.io.op, &err)
-	return p.p.forward(y, x, w, b, false)
+// plan returns the validated plan, or an ErrNilPlan error.
+func (w *weightPlan) plan(op string) (*convPlan, error) {
+	if w == nil || w.p == nil {
+		return nil, errorf(op, ErrNilPlan, "the plan is nil or was not made by its constructor")
+	}
+	return w.p, nil
 }
 
-// Backward computes the gradients of the plan's operator for the output
-// gradient gy into gx, gw and gb, contiguous tensors of the shapes of x, w
-// and the bias. Any of them may be nil to skip that gradient. They must
-// not overlap the inputs.
-func (p weightPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
-	defer guard(p.p.io.op, &err)
-	return p.p.backward(gx, gw, gb, x, w, gy, false)
+func (w *weightPlan) outShape() []int {
+	if w == nil || w.p == nil {
+		return nil
+	}
+	return append([]int(nil), w.p.yShape...)
+}
+
+func (w *weightPlan) workspace() int {
+	if w == nil || w.p == nil {
+		return 0
+	}
+	return w.p.e.workspace()
+}
+
+func (w *weightPlan) macs() int {
+	if w == nil || w.p == nil {
+		return 0
+	}
+	return w.p.e.macs
+}
+
+func (w *weightPlan) forward(op string, y, x, wt, b *Tensor) (err error) {
+	defer guard(op, &err)
+	p, err := w.plan(op)
+	if err != nil {
+		return err
+	}
+	return p.forward(y, x, wt, b, false)
+}
+
+func (w *weightPlan) backward(op string, gx, gw, gb, x, wt, gy *Tensor) (err error) {
+	defer guard(op, &err)
+	p, err := w.plan(op)
+	if err != nil {
+		return err
+	}
+	return p.backward(gx, gw, gb, x, wt, gy, false)
 }

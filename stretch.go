@@ -89,6 +89,44 @@ func NewStretchConvPlan(x, w []int, o StretchOptions) (plan *StretchConvPlan, er
 	return &StretchConvPlan{weightPlan{p}}, nil
 }
 
+// base returns the shared methods of p, nil for a nil plan.
+func (p *StretchConvPlan) base() *weightPlan {
+	if p == nil {
+		return nil
+	}
+	return &p.weightPlan
+}
+
+// OutShape returns the shape of the plan's output, or nil for a nil or
+// zero plan.
+func (p *StretchConvPlan) OutShape() []int { return p.base().outShape() }
+
+// Workspace returns the number of float32 values of scratch the plan
+// holds, or 0 for a nil or zero plan.
+func (p *StretchConvPlan) Workspace() int { return p.base().workspace() }
+
+// MACs returns the multiply-adds of one forward pass as the plan computes
+// them: those of the folded or thinned phase kernels, or 0 for a nil or zero plan. A backward pass computing
+// both the input and the weight gradient does twice as many.
+func (p *StretchConvPlan) MACs() int { return p.base().macs() }
+
+// Forward computes StretchConv(x, w, b) into y, a contiguous tensor of
+// shape OutShape. b may be nil. y must not overlap x, w or b in memory
+// (their spans from first to last element), which is an ErrData error. A
+// nil or zero plan gives an error wrapping ErrNilPlan.
+func (p *StretchConvPlan) Forward(y, x, w, b *Tensor) error {
+	return p.base().forward("stretchconv", y, x, w, b)
+}
+
+// Backward computes the gradients of StretchConv for the output gradient gy
+// into gx, gw and gb, contiguous tensors of the shapes of x, w and the
+// bias. Any of them may be nil to skip that gradient. No result may overlap
+// another result or x, w or gy in memory, which is an ErrData error. A nil
+// or zero plan gives an error wrapping ErrNilPlan.
+func (p *StretchConvPlan) Backward(gx, gw, gb, x, w, gy *Tensor) error {
+	return p.base().backward("stretchconv", gx, gw, gb, x, w, gy)
+}
+
 // newStretchPlan validates the options of a StretchConv and the shapes of
 // x and w, and builds its engine.
 func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error) {

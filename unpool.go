@@ -4,10 +4,10 @@ package aniso
 // unpooling_nd.
 type UnpoolOptions struct {
 	Ksize    []int // per spatial axis window size, ≥ 1
-	Stride   []int // ≥ 1; nil means Ksize
-	Pad      []int // cropped from both ends, ≥ 0; nil means 0
+	Stride   []int // ≥ 1; nil or empty means Ksize
+	Pad      []int // cropped from both ends, ≥ 0; nil or empty means 0
 	CoverAll bool  // Chainer's cover_all (Chainer's default is true; ours is the zero value)
-	OutSize  []int // optional explicit output size (Chainer's outsize); positions no window reaches are zero
+	OutSize  []int // optional explicit output size (Chainer's outsize); nil or empty means the computed size; positions no window reaches are zero
 }
 
 // UnpoolND copies every input sample into a k-wide window at stride s along
@@ -76,29 +76,59 @@ func NewUnpoolPlan(x []int, o UnpoolOptions) (plan *UnpoolPlan, err error) {
 	return &UnpoolPlan{p}, nil
 }
 
-// OutShape returns the shape of the plan's output.
-func (p *UnpoolPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) }
+// plan returns the validated plan, or an ErrNilPlan error for a nil or
+// zero plan.
+func (p *UnpoolPlan) plan() (*unpoolPlan, error) {
+	if p == nil || p.p == nil {
+		return nil, errorf("unpool", ErrNilPlan, "the plan is nil or was not made by its constructor")
+	}
+	return p.p, nil
+}
 
-// Workspace returns the number of float32 values of scratch the plan holds.
+// OutShape returns the shape of the plan's output, or nil for a nil or
+// zero plan.
+func (p *UnpoolPlan) OutShape() []int {
+	q, err := p.plan()
+	if err != nil {
+		return nil
+	}
+	return append([]int(nil), q.yShape...)
+}
+
+// Workspace returns the number of float32 values of scratch the plan
+// holds, or 0 for a nil or zero plan.
 func (p *UnpoolPlan) Workspace() int {
-	if p.p.e == nil {
+	q, err := p.plan()
+	if err != nil || q.e == nil {
 		return 0
 	}
-	return p.p.e.workspace() + len(p.p.ones)
+	return q.e.workspace() + len(q.ones)
 }
 
 // Forward computes UnpoolND(x) into y, a contiguous tensor of shape
-// OutShape that must not overlap x.
+// OutShape. y must not overlap x in memory (their spans from first to last
+// element), which is an ErrData error. A nil or zero plan gives an error
+// wrapping ErrNilPlan.
 func (p *UnpoolPlan) Forward(y, x *Tensor) (err error) {
 	defer guard("unpool", &err)
-	return p.p.forward(y, x, false)
+	q, err := p.plan()
+	if err != nil {
+		return err
+	}
+	return q.forward(y, x, false)
 }
 
 // Backward computes the gradient of UnpoolND for the output gradient gy
-// into gx, a contiguous tensor of x's shape that must not overlap gy.
+// into gx, a contiguous tensor of x's shape. gx must not overlap gy in
+// memory, which is an ErrData error. A nil or zero plan gives an error
+// wrapping ErrNilPlan.
 func (p *UnpoolPlan) Backward(gx, gy *Tensor) (err error) {
 	defer guard("unpool", &err)
-	return p.p.backward(gx, gy, false)
+	q, err := p.plan()
+	if err != nil {
+		return err
+	}
+	return q.backward(gx, gy, false)
 }
 
 // unpoolPlan is a validated UnpoolND geometry. e is nil when k = s on
@@ -106,7 +136,7 @@ func (p *UnpoolPlan) Backward(gx, gy *Tensor) (err error) {
 type unpoolPlan struct {
 	e              *engine
 	io             planIO
-	ones           []float32 // the all-ones depthwise kernel of the general path
+	ones           []float32 // the all-ones kernel of one channel, shared by all channels
 	xShape, yShape []int
 	k, s, p        []int
 }
@@ -125,7 +155,7 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 		return nil, err
 	}
 	s := k
-	if o.Stride != nil {
+	if len(o.Stride) != 0 {
 		if s, err = perAxis(op, "Stride", o.Stride, nsp, 1); err != nil {
 			return nil, err
 		}
@@ -134,7 +164,8 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.OutSize != nil && len(o.OutSize) != nsp {
+	explicit := len(o.OutSize) != 0
+	if explicit && len(o.OutSize) != nsp {
 		return nil, errorf(op, ErrOption, "OutSize has %d values for %d spatial axes", len(o.OutSize), nsp)
 	}
 	if err := positive(op, "stride", s); err != nil {
@@ -145,7 +176,7 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 			return nil, errorf(op, ErrOption, "axis %d: pad %d must not be negative", a, v)
 		}
 	}
-	if o.OutSize != nil {
+	if explicit {
 		if err := positive(op, "output size", o.OutSize); err != nil {
 			return nil, err
 		}
@@ -166,7 +197,7 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 		if ck.overflow {
 			return nil, errorf(op, ErrTooLarge, "axis %d: input %d, ksize %d, stride %d and pad %d overflow", a, n, k[a], s[a], pad[a])
 		}
-		if o.OutSize != nil {
+		if explicit {
 			out = o.OutSize[a]
 		}
 		if out < 1 {
@@ -192,7 +223,10 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 	if p.e, err = newEngine(op, x.Shape[0], x.Shape[1], 1, 1, dst, p.xShape[2:], specs, Nearest); err != nil {
 		return nil, err
 	}
-	p.ones = make([]float32, p.e.groups*p.e.kvol)
+	// Every channel has the same kernel: one row of ones serves them all,
+	// so the scratch does not grow with the channel count.
+	p.e.shared = true
+	p.ones = make([]float32, p.e.kvol)
 	for i := range p.ones {
 		p.ones[i] = 1
 	}
@@ -205,6 +239,9 @@ func (p *unpoolPlan) forward(y, x *Tensor, zeroed bool) error {
 		return err
 	}
 	if err := p.io.result("y", y, p.yShape); err != nil {
+		return err
+	}
+	if err := checkDisjoint(p.io.op, []string{"y"}, []*Tensor{y}, []string{"x"}, []*Tensor{x}); err != nil {
 		return err
 	}
 	if !zeroed {
@@ -227,6 +264,9 @@ func (p *unpoolPlan) backward(gx, gy *Tensor, zeroed bool) error {
 		return err
 	}
 	if err := p.io.result("gx", gx, p.xShape); err != nil {
+		return err
+	}
+	if err := checkDisjoint(p.io.op, []string{"gx"}, []*Tensor{gx}, []string{"gy"}, []*Tensor{gy}); err != nil {
 		return err
 	}
 	if !zeroed {
