@@ -1,13 +1,14 @@
 package aniso
 
 // ConvOptions is the geometry of a convolution. Per-axis slices have length
-// zero (the default) or exactly the number of spatial axes; the zero value
-// is a stride-1, unpadded, undilated, ungrouped convolution.
+// zero (the default; nil and empty mean the same) or exactly the number of
+// spatial axes; the zero value is a stride-1, unpadded, undilated,
+// ungrouped convolution.
 type ConvOptions struct {
-	Stride   []int // per spatial axis, ≥ 1; nil means 1
-	PadLo    []int // zeros before each spatial axis; nil means 0; negative crops
-	PadHi    []int // zeros after each spatial axis; nil means equal to PadLo
-	Dilation []int // spacing of the kernel taps, ≥ 1; nil means 1
+	Stride   []int // per spatial axis, ≥ 1; nil or empty means 1
+	PadLo    []int // zeros before each spatial axis; nil or empty means 0; negative crops
+	PadHi    []int // zeros after each spatial axis; nil or empty means equal to PadLo
+	Dilation []int // spacing of the kernel taps, ≥ 1; nil or empty means 1
 	Groups   int   // contiguous channel blocks; 0 or 1 means ungrouped
 }
 

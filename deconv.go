@@ -5,7 +5,8 @@ package aniso
 type DeconvOptions struct {
 	ConvOptions // geometry of the convolution this operator transposes
 	// OutputPadding adds size at the high end of each spatial axis,
-	// 0 ≤ a < max(stride, dilation); nil means 0. It adds no values.
+	// 0 ≤ a < max(stride, dilation); nil or empty means 0. It adds no
+	// values.
 	OutputPadding []int
 }
 

@@ -17,11 +17,15 @@ type GradCheckOptions struct {
 	//	|numeric − analytic| ≤ Atol + Rtol·max(|numeric|, |analytic|);
 	// zero values mean Atol 1e-4 and Rtol 1e-3.
 	Atol, Rtol float64
-	// Trials is the number of random directions per input; 0 means 2.
+	// Trials is the number of random directions per input, at most
+	// 65536; 0 means 2.
 	Trials int
 	// Seed seeds the random directions and output weights.
 	Seed uint64
 }
+
+// maxTrials bounds GradCheckOptions.Trials, which sizes the report.
+const maxTrials = 1 << 16
 
 // GradResult is one directional derivative of a gradient check.
 type GradResult struct {
@@ -44,7 +48,7 @@ type GradReport struct {
 
 // String describes the check and its worst result.
 func (r GradReport) String() string {
-	if r.Worst < 0 {
+	if r.Worst < 0 || r.Worst >= len(r.Results) {
 		return "gradient check: nothing checked"
 	}
 	var b strings.Builder
@@ -75,8 +79,10 @@ func (r GradReport) String() string {
 // count as error. The inputs are not modified.
 //
 // The report lists every directional derivative and the worst one; the
-// error wraps ErrGradient when any fails, or another sentinel when f or
-// grad fail or return tensors of the wrong shape.
+// error wraps ErrGradient when any fails, ErrShape when f returns a nil
+// output or outputs of different shapes, or grad returns the wrong number
+// of gradients or one of the wrong shape, ErrData for tensors whose Data
+// does not cover their shape, or the error f or grad returned.
 func CheckGradient(f func(xs []*Tensor) (*Tensor, error), grad func(xs []*Tensor, gy *Tensor) ([]*Tensor, error), xs []*Tensor, o GradCheckOptions) (rep GradReport, err error) {
 	const op = "gradcheck"
 	defer guard(op, &err)
@@ -100,6 +106,9 @@ func CheckGradient(f func(xs []*Tensor) (*Tensor, error), grad func(xs []*Tensor
 	if !(eps > 0) || math.IsInf(eps, 0) || atol < 0 || rtol < 0 || trials < 0 {
 		return rep, errorf(op, ErrOption, "Eps %g, Atol %g, Rtol %g and Trials %d must not be negative, and Eps must be finite", o.Eps, o.Atol, o.Rtol, o.Trials)
 	}
+	if trials > maxTrials {
+		return rep, errorf(op, ErrOption, "Trials %d is more than %d", trials, maxTrials)
+	}
 	// Work on contiguous copies so that the caller's inputs stay as they are.
 	work := make([]*Tensor, len(xs))
 	for i, x := range xs {
@@ -115,7 +124,7 @@ func CheckGradient(f func(xs []*Tensor) (*Tensor, error), grad func(xs []*Tensor
 	if err != nil {
 		return rep, err
 	}
-	if err := checkData(op, []string{"f's output"}, y); err != nil {
+	if err := checkOutput(op, y); err != nil {
 		return rep, err
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x9e3779b97f4a7c15))
@@ -133,11 +142,11 @@ func CheckGradient(f func(xs []*Tensor) (*Tensor, error), grad func(xs []*Tensor
 		if err != nil {
 			return 0, err
 		}
+		if err := checkOutput(op, y); err != nil {
+			return 0, err
+		}
 		if !sameShape(y.Shape, gy.Shape) {
 			return 0, errorf(op, ErrShape, "f's output changed shape from %v to %v", gy.Shape, y.Shape)
-		}
-		if err := checkData(op, []string{"f's output"}, y); err != nil {
-			return 0, err
 		}
 		return dotStrided(y, gy), nil
 	}
@@ -200,6 +209,16 @@ func CheckGradient(f func(xs []*Tensor) (*Tensor, error), grad func(xs []*Tensor
 		}
 	}
 	return rep, nil
+}
+
+// checkOutput validates an output of f: not nil, and with Data covering
+// its shape. A missing output is an ErrShape error: there is nothing of
+// the shape of the first output to compare.
+func checkOutput(op string, y *Tensor) error {
+	if y == nil {
+		return errorf(op, ErrShape, "f returned a nil output and no error")
+	}
+	return checkData(op, []string{"f's output"}, y)
 }
 
 // fillUniform fills d with values uniform in [−1, 1).

@@ -1,7 +1,7 @@
 package aniso
 
 // ONNXAttrs holds the attributes of an ONNX Conv or ConvTranspose node
-// that decide its geometry. Nil slices take the ONNX defaults.
+// that decide its geometry. Nil or empty slices take the ONNX defaults.
 type ONNXAttrs struct {
 	// AutoPad is "NOTSET" (or empty), "SAME_UPPER", "SAME_LOWER" or
 	// "VALID".
@@ -32,7 +32,7 @@ func ONNXConv(a ONNXAttrs, in, kernel []int) (ConvOptions, error) {
 	if err != nil {
 		return ConvOptions{}, err
 	}
-	if a.OutputPadding != nil || a.OutputShape != nil {
+	if len(a.OutputPadding) != 0 || len(a.OutputShape) != 0 {
 		return ConvOptions{}, errorf(op, ErrOption, "output_padding and output_shape apply to ConvTranspose only")
 	}
 	if g.same {
@@ -70,14 +70,14 @@ func ONNXConvTranspose(a ONNXAttrs, in, kernel []int) (DeconvOptions, error) {
 	if err != nil {
 		return DeconvOptions{}, err
 	}
-	if a.OutputShape != nil && len(a.OutputShape) != len(in) {
+	if len(a.OutputShape) != 0 && len(a.OutputShape) != len(in) {
 		return DeconvOptions{}, errorf(op, ErrOption, "output_shape has %d values for %d spatial axes", len(a.OutputShape), len(in))
 	}
-	if a.OutputShape != nil || g.same {
+	if len(a.OutputShape) != 0 || g.same {
 		for i, n := range in {
 			var ck checked
 			out := ck.mul(n, g.stride[i])
-			if a.OutputShape != nil {
+			if len(a.OutputShape) != 0 {
 				out = a.OutputShape[i]
 			}
 			total := ck.sub(ck.add(ck.add(ck.mul(g.stride[i], n-1), outPad[i]), g.dk[i]), out)

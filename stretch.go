@@ -27,7 +27,7 @@ func (m StretchMode) String() string {
 // the input stretched by an integer factor per axis.
 type StretchOptions struct {
 	ConvOptions       // geometry of the convolution applied to the stretched input
-	Stretch     []int // per spatial axis factor ≥ 1; nil means 1 (plain Conv)
+	Stretch     []int // per spatial axis factor ≥ 1; nil or empty means 1 (plain Conv)
 	Mode        StretchMode
 }
 
