@@ -31,7 +31,9 @@ func planCalls(t *testing.T) []planCall {
 			planCall{name + " forward without bias", []string{"x", "w"}, []string{"y"}, shapes,
 				func(ts map[string]*Tensor) error { return fwd(ts["y"], ts["x"], ts["w"], nil) }},
 			planCall{name + " backward", []string{"x", "w", "gy"}, []string{"gx", "gw", "gb"}, shapes,
-				func(ts map[string]*Tensor) error { return bwd(ts["gx"], ts["gw"], ts["gb"], ts["x"], ts["w"], ts["gy"]) }})
+				func(ts map[string]*Tensor) error {
+					return bwd(ts["gx"], ts["gw"], ts["gb"], ts["x"], ts["w"], ts["gy"])
+				}})
 	}
 	x, w := []int{3, 4, 7, 6}, []int{6, 2, 3, 3}
 	co := ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, Groups: 2}
