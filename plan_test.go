@@ -3,6 +3,7 @@ package aniso
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -177,6 +178,54 @@ func TestPlansOverwriteResults(t *testing.T) {
 	for _, r := range []*Tensor{y, gx, gw, gb} {
 		for _, v := range r.Data {
 			require.False(t, math.IsNaN(float64(v)))
+		}
+	}
+}
+
+// TestNilPlans calls every exported method of every plan type on a nil
+// plan and on a zero plan, with nil tensors and with valid ones: none may
+// panic, errors wrap ErrNilPlan, and the other results are zero.
+func TestNilPlans(t *testing.T) {
+	errType := reflect.TypeFor[error]()
+	plans := []any{
+		(*ConvPlan)(nil), &ConvPlan{},
+		(*DeconvPlan)(nil), &DeconvPlan{},
+		(*StretchConvPlan)(nil), &StretchConvPlan{},
+		(*UnpoolPlan)(nil), &UnpoolPlan{},
+	}
+	for _, p := range plans {
+		v := reflect.ValueOf(p)
+		require.GreaterOrEqual(t, v.NumMethod(), 4, "%T", p)
+		for i := range v.NumMethod() {
+			m, name := v.Method(i), v.Type().Method(i).Name
+			for _, valid := range []bool{false, true} {
+				args := make([]reflect.Value, m.Type().NumIn())
+				for j := range args {
+					args[j] = reflect.Zero(m.Type().In(j))
+					if valid && m.Type().In(j) == reflect.TypeFor[*Tensor]() {
+						args[j] = reflect.ValueOf(New(1, 1, 1))
+					}
+				}
+				var out []reflect.Value
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							t.Fatalf("%T.%s panicked: %v", p, name, r)
+						}
+					}()
+					out = m.Call(args)
+				}()
+				for _, o := range out {
+					switch {
+					case o.Type() == errType:
+						err, _ := o.Interface().(error)
+						require.ErrorIs(t, err, ErrNilPlan, "%T.%s", p, name)
+						require.Contains(t, err.Error(), "the plan is nil or was not made by its constructor")
+					default:
+						require.True(t, o.IsZero(), "%T.%s returned %v, want the zero value", p, name, o)
+					}
+				}
+			}
 		}
 	}
 }
