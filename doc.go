@@ -69,6 +69,11 @@
 // Every error names the operator, the tensor or axis and the numbers
 // involved, and wraps one of the sentinels (ErrNilTensor, ErrShape,
 // ErrOption, ErrGeometry, ErrData, ErrTooLarge, ErrGradient, ErrNoSolution,
-// ErrInternal), for use with errors.Is. No input makes an exported function
-// panic.
+// ErrNilPlan, ErrInternal), for use with errors.Is. No input makes an
+// exported function or method panic, not even a nil or zero plan, and no
+// geometry whose tensors fit within MaxElements makes the package allocate
+// more than a bounded scratch beside them: it runs or fails with
+// ErrTooLarge. Operators read and write only the elements that a tensor's
+// shape and strides address, however long its Data is, and a plan rejects
+// a result whose memory overlaps an operand or another result.
 package aniso

@@ -34,21 +34,16 @@ func (t onnxTensor) tensor() *Tensor {
 	return x
 }
 
-// onnxCases loads every case of op from the folder ANISO_ONNX_CASES names.
-// Without the folder the test is skipped, except under CI where it fails.
+// onnxDir holds the ONNX backend node test cases for the operators here,
+// converted to JSON (see its README.md for their origin and license).
+var onnxDir = filepath.Join("testdata", "onnx")
+
+// onnxCases loads every case of op from onnxDir.
 func onnxCases(t *testing.T, op string) []onnxCase {
 	t.Helper()
-	dir := os.Getenv("ANISO_ONNX_CASES")
-	if dir == "" {
-		dir = filepath.Join("..", "shared", "testdata", "onnx")
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil || len(files) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no ONNX cases in %q (set ANISO_ONNX_CASES)", dir)
-		}
-		t.Skipf("no ONNX cases in %q (set ANISO_ONNX_CASES)", dir)
-	}
+	files, err := filepath.Glob(filepath.Join(onnxDir, "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files, "no ONNX cases in %s", onnxDir)
 	var cases []onnxCase
 	for _, f := range files {
 		b, err := os.ReadFile(f)

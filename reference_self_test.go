@@ -1052,16 +1052,7 @@ func refOnnxRun(t *testing.T, c *refOnnxCase) {
 }
 
 func TestRefONNX(t *testing.T) {
-	dir := os.Getenv("ANISO_ONNX_CASES")
-	if dir == "" {
-		dir = filepath.FromSlash("../shared/testdata/onnx")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("ONNX cases: %v", err)
-		}
-		t.Skipf("ONNX cases not available: %v", err)
-	}
+	dir := onnxDir
 	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -48,6 +48,21 @@ type StretchOptions struct {
 // ≥ 1, and a stretch so far beyond the stride and the output that the phase
 // tables would exceed 2^20 phases (or phase taps per axis) is rejected with
 // ErrTooLarge.
+//
+// Doing less work has a price at float32's extremes; elsewhere the result
+// agrees with stretch-then-convolve to rounding. Nearest sums the weights of
+// the taps that read the same sample in float32 before multiplying, so for
+// an output whose folded taps have weights w₁, …, wₘ (m ≥ 2):
+//
+//   - if w₁ + … + wₘ overflows float32 the result is ±Inf (NaN for x = 0),
+//     although the products x·wⱼ and their sum may be finite;
+//   - if the sample x is ±Inf and the wⱼ have opposite signs but a nonzero
+//     sum, the result is ±Inf where the chain adds Inf − Inf = NaN.
+//
+// The input gradient folds the same weights and meets the same two cases
+// with an infinite output gradient. Zeros never multiplies the inserted
+// zeros, so a weight of ±Inf or NaN on a dropped tap leaves the output
+// finite where the chain computes 0·Inf = NaN.
 func StretchConv(x, w, b *Tensor, o StretchOptions) (y *Tensor, err error) {
 	defer guard("stretchconv", &err)
 	p, err := newStretchPlan("stretchconv", x, w, o)
