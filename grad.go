@@ -106,6 +106,9 @@ func CheckGradient(f func(xs []*Tensor) (*Tensor, error), grad func(xs []*Tensor
 	if !(eps > 0) || math.IsInf(eps, 0) || atol < 0 || rtol < 0 || trials < 0 {
 		return rep, errorf(op, ErrOption, "Eps %g, Atol %g, Rtol %g and Trials %d must not be negative, and Eps must be finite", o.Eps, o.Atol, o.Rtol, o.Trials)
 	}
+	if math.IsNaN(atol) || math.IsNaN(rtol) {
+		return rep, errorf(op, ErrOption, "Atol %g and Rtol %g must be numbers", o.Atol, o.Rtol)
+	}
 	if trials > maxTrials {
 		return rep, errorf(op, ErrOption, "Trials %d is more than %d", trials, maxTrials)
 	}

@@ -99,8 +99,10 @@ func TestCheckGradientMisuse(t *testing.T) {
 	rep, err := CheckGradient(id, func([]*Tensor, *Tensor) ([]*Tensor, error) { return []*Tensor{nil}, nil }, []*Tensor{x}, GradCheckOptions{})
 	require.NoError(t, err)
 	require.Equal(t, "gradient check: nothing checked", rep.String())
-	_, err = CheckGradient(id, idGrad, []*Tensor{x}, GradCheckOptions{Trials: maxTrials + 1})
-	require.ErrorIs(t, err, ErrOption)
+	for _, o := range []GradCheckOptions{{Trials: maxTrials + 1}, {Atol: math.NaN()}, {Rtol: math.NaN()}, {Eps: math.NaN()}} {
+		_, err = CheckGradient(id, idGrad, []*Tensor{x}, o)
+		require.ErrorIs(t, err, ErrOption, "%+v", o)
+	}
 	// Zero and out-of-range reports describe themselves without panicking.
 	require.Equal(t, "gradient check: nothing checked", GradReport{}.String())
 	require.Equal(t, "gradient check: nothing checked", GradReport{Worst: 3, Results: make([]GradResult, 2)}.String())
