@@ -223,6 +223,11 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 			e.foldMax *= most
 		}
 	}
+	if batch == 0 {
+		// Nothing will run: the worker needs no scratch, however many
+		// channels the empty tensors have.
+		e.colSize, e.tmpTile, e.linesMax, e.foldMax = 0, 0, 0, 0
+	}
 	// The forward pass has the most units; more workers than that would
 	// only hold scratch, and together they stay within scratchBudget.
 	nw := 1
@@ -309,7 +314,7 @@ func (v view) rowsContiguous(dst []int) bool {
 
 // worker is the scratch of one goroutine.
 type worker struct {
-	col, tmp, wf []float32
+	col, tmp, wf []float32 // wf is made on first use, see folded
 	jlist        []int
 	spans        []span // the lines of one im2col row
 	sel, tap     []int
@@ -326,9 +331,6 @@ func (e *engine) newWorker() *worker {
 		spans: make([]span, 0, e.linesMax),
 		sel:   make([]int, nax),
 		tap:   make([]int, nax),
-	}
-	if !e.unfolded {
-		w.wf = make([]float32, e.cout*e.cin*e.tapsMax)
 	}
 	w.lines.init(nax)
 	return w
@@ -348,7 +350,7 @@ func (e *engine) weights(wc []float32, g, r int, wk *worker) []float32 {
 	taps, _ := e.phaseSize(wk.sel)
 	n := e.cout * e.cin * taps
 	if key := 1 + r*e.groups + g; wk.wfKey != key {
-		wf := wk.wf[:n]
+		wf := e.folded(wk)[:n]
 		for t := 0; t < taps; t++ {
 			js := e.foldList(t, wk)
 			for oc := 0; oc < e.cout*e.cin; oc++ {
@@ -363,6 +365,16 @@ func (e *engine) weights(wc []float32, g, r int, wk *worker) []float32 {
 		wk.wfKey = key
 	}
 	return wk.wf[:n]
+}
+
+// folded returns wk's buffer for the folded weights of one phase and
+// group, made on first use: it is as large as the weights of a group, so
+// it is allocated only once weights of that size have been passed.
+func (e *engine) folded(wk *worker) []float32 {
+	if wk.wf == nil {
+		wk.wf = make([]float32, e.cout*e.cin*e.tapsMax)
+	}
+	return wk.wf
 }
 
 // unfold adds the folded weight gradient gwf of phase wk.sel and group g

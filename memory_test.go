@@ -73,6 +73,10 @@ var memoryCases = []struct {
 		_, err := NewDeconvPlan([]int{1, 1, 64}, []int{1, 1 << 24, 1}, DeconvOptions{})
 		return err
 	}},
+	{"folded weights of 2^29 weights, plan only", func() error {
+		_, err := NewStretchConvPlan([]int{1, 1 << 14, 4}, []int{1 << 14, 1 << 14, 2}, StretchOptions{Stretch: []int{2}})
+		return err
+	}},
 	{"fold lists of a large kernel", func() error {
 		_, err := NewStretchConvPlan([]int{1, 1, 1 << 11, 1 << 11}, []int{1, 1, 1 << 11, 1 << 11}, StretchOptions{Stretch: []int{2, 2}})
 		return err
