@@ -149,13 +149,16 @@ func classified(err error) bool {
 	return false
 }
 
-// wildInt draws from a mix of small, boundary and absurd values.
+// wildInt draws from a mix of small, boundary and absurd values. The
+// absurd ones are far enough above MaxElements that no small stride brings
+// an output back within it: this test is about panics, and a valid output
+// of 2^30 elements would take seconds.
 func wildInt(rng *rand.Rand) int {
 	switch rng.IntN(10) {
 	case 0:
 		return -rng.IntN(4)
 	case 1:
-		return []int{math.MaxInt, math.MinInt, math.MaxInt / 3, 1 << 40, 1 << 31, 2 * MaxElements}[rng.IntN(6)]
+		return []int{math.MaxInt, math.MinInt, math.MaxInt / 3, 1 << 40, 1 << 35, 8 * MaxElements}[rng.IntN(6)]
 	default:
 		return rng.IntN(6)
 	}
@@ -247,6 +250,28 @@ func TestNoPanic(t *testing.T) {
 				_, err := SolveStretch(wildInts(rng, nsp), wildInts(rng, nsp), wildInts(rng, nsp), so.Mode)
 				return err
 			},
+			func() error {
+				p, err := NewConvPlan(shapeOf(x), shapeOf(w), co)
+				return wildPlanCalls(p, err, x, w, b, gy, wildTensor(rng, rank))
+			},
+			func() error {
+				p, err := NewDeconvPlan(shapeOf(x), shapeOf(w), do)
+				return wildPlanCalls(p, err, x, w, b, gy, wildTensor(rng, rank))
+			},
+			func() error {
+				p, err := NewStretchConvPlan(shapeOf(x), shapeOf(w), so)
+				return wildPlanCalls(p, err, x, w, b, gy, wildTensor(rng, rank))
+			},
+			func() error {
+				p, err := NewUnpoolPlan(shapeOf(x), uo)
+				if err != nil {
+					return err
+				}
+				if err := p.Forward(wildTensor(rng, rank), x); err != nil {
+					return err
+				}
+				return p.Backward(wildTensor(rng, rank), gy)
+			},
 		}
 		for j, call := range calls {
 			func() {
@@ -261,4 +286,28 @@ func TestNoPanic(t *testing.T) {
 			}()
 		}
 	}
+}
+
+// weightPlanner is what ConvPlan, DeconvPlan and StretchConvPlan offer.
+type weightPlanner interface {
+	OutShape() []int
+	Forward(y, x, w, b *Tensor) error
+	Backward(gx, gw, gb, x, w, gy *Tensor) error
+}
+
+// wildPlanCalls runs Forward and Backward of a plan made from wild shapes on
+// wild tensors, some of them results of the right shape; r is a wild
+// result.
+func wildPlanCalls[P weightPlanner](p P, err error, x, w, b, gy, r *Tensor) error {
+	if err != nil {
+		return err
+	}
+	y := New(p.OutShape()...)
+	if err := p.Forward(y, x, w, b); err != nil {
+		return err
+	}
+	if err := p.Forward(r, x, w, b); err != nil {
+		return err
+	}
+	return p.Backward(r, nil, New(1), x, w, gy)
 }
