@@ -314,7 +314,7 @@ func (v view) rowsContiguous(dst []int) bool {
 
 // worker is the scratch of one goroutine.
 type worker struct {
-	col, tmp, wf []float32 // wf is made on first use, see folded
+	col, tmp, wf []float32 // wf is made on first use, see makeFolded
 	jlist        []int
 	spans        []span // the lines of one im2col row
 	sel, tap     []int
@@ -350,7 +350,7 @@ func (e *engine) weights(wc []float32, g, r int, wk *worker) []float32 {
 	taps, _ := e.phaseSize(wk.sel)
 	n := e.cout * e.cin * taps
 	if key := 1 + r*e.groups + g; wk.wfKey != key {
-		wf := e.folded(wk)[:n]
+		wf := wk.wf[:n]
 		for t := 0; t < taps; t++ {
 			js := e.foldList(t, wk)
 			for oc := 0; oc < e.cout*e.cin; oc++ {
@@ -367,14 +367,19 @@ func (e *engine) weights(wc []float32, g, r int, wk *worker) []float32 {
 	return wk.wf[:n]
 }
 
-// folded returns wk's buffer for the folded weights of one phase and
-// group, made on first use: it is as large as the weights of a group, so
-// it is allocated only once weights of that size have been passed.
-func (e *engine) folded(wk *worker) []float32 {
-	if wk.wf == nil {
+// makeFolded gives every worker its buffer for the folded weights of one
+// phase and group, if the engine folds and they have none yet. The buffers
+// are as large as a group's weights, so they are made when weights of that
+// size are first passed rather than with the engine; all at once, before
+// the workers start, so that later calls allocate nothing whichever
+// workers run.
+func (e *engine) makeFolded() {
+	if e.unfolded || e.workers[0].wf != nil {
+		return
+	}
+	for _, wk := range e.workers {
 		wk.wf = make([]float32, e.cout*e.cin*e.tapsMax)
 	}
-	return wk.wf
 }
 
 // unfold adds the folded weight gradient gwf of phase wk.sel and group g

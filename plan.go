@@ -176,6 +176,7 @@ func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 	if p.yShape[0] == 0 {
 		return nil
 	}
+	p.e.makeFolded()
 	if p.transposed {
 		p.e.backwardData(p.io.view(y, 0), p.io.view(x, 1), p.io.weights(w))
 		return nil
@@ -204,6 +205,9 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed bool) error {
 		return err
 	}
 	empty := p.xShape[0] == 0
+	if !empty {
+		p.e.makeFolded()
+	}
 	gyv := p.io.view(gy, 0)
 	if gx != nil {
 		switch {

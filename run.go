@@ -303,7 +303,7 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 		gwf := target[g*per : (g+1)*per]
 		if !e.unfolded {
 			wk.wfKey = 0
-			gwf = e.folded(wk)[:e.cout*k]
+			gwf = wk.wf[:e.cout*k]
 			clear(gwf)
 		}
 		for q := q0; q < q1; q++ {
