@@ -60,6 +60,26 @@ func planCalls(t *testing.T) []planCall {
 			planCall{name + " backward", []string{"gy"}, []string{"gx"}, shapes,
 				func(ts map[string]*Tensor) error { return up.Backward(ts["gx"], ts["gy"]) }})
 	}
+	sh, err := NewPixelShufflePlan([]int{2, 12, 3, 4}, []int{2, 3})
+	require.NoError(t, err)
+	un, err := NewPixelUnshufflePlan([]int{2, 2, 6, 12}, []int{2, 3})
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name string
+		x, y []int
+		fwd  func(y, x *Tensor) error
+		bwd  func(gx, gy *Tensor) error
+	}{
+		{"pixelshuffle", []int{2, 12, 3, 4}, sh.OutShape(), sh.Forward, sh.Backward},
+		{"pixelunshuffle", []int{2, 2, 6, 12}, un.OutShape(), un.Forward, un.Backward},
+	} {
+		shapes := map[string][]int{"x": c.x, "y": c.y, "gy": c.y, "gx": c.x}
+		calls = append(calls,
+			planCall{c.name + " forward", []string{"x"}, []string{"y"}, shapes,
+				func(ts map[string]*Tensor) error { return c.fwd(ts["y"], ts["x"]) }},
+			planCall{c.name + " backward", []string{"gy"}, []string{"gx"}, shapes,
+				func(ts map[string]*Tensor) error { return c.bwd(ts["gx"], ts["gy"]) }})
+	}
 	return calls
 }
 

@@ -76,21 +76,36 @@ func NewPixelShufflePlan(x, factors []int) (plan *PixelShufflePlan, err error) {
 }
 
 // OutShape returns the shape of the plan's output,
-// N×C×(r1·D1)×…×(rn·Dn).
-func (p *PixelShufflePlan) OutShape() []int { return append([]int(nil), p.p.wide...) }
+// N×C×(r1·D1)×…×(rn·Dn), or nil for a nil or zero plan.
+func (p *PixelShufflePlan) OutShape() []int {
+	if p == nil || p.p == nil {
+		return nil
+	}
+	return append([]int(nil), p.p.wide...)
+}
 
 // Forward computes PixelShuffle(x) into y, a contiguous tensor of shape
-// OutShape that must not overlap x.
+// OutShape that must not overlap x in memory (ErrData). A nil or zero plan
+// gives an error wrapping ErrNilPlan.
 func (p *PixelShufflePlan) Forward(y, x *Tensor) (err error) {
-	defer guard(p.p.io.op, &err)
+	const op = "pixelshuffle"
+	defer guard(op, &err)
+	if p == nil || p.p == nil {
+		return nilPlan(op)
+	}
 	return p.p.run(y, x, "y", "x", true)
 }
 
 // Backward computes the gradient of PixelShuffle for the output gradient
 // gy, which is PixelUnshuffle(gy), into gx, a contiguous tensor of the
-// input's shape that must not overlap gy.
+// input's shape that must not overlap gy in memory (ErrData). A nil or
+// zero plan gives an error wrapping ErrNilPlan.
 func (p *PixelShufflePlan) Backward(gx, gy *Tensor) (err error) {
-	defer guard(p.p.io.op, &err)
+	const op = "pixelshuffle"
+	defer guard(op, &err)
+	if p == nil || p.p == nil {
+		return nilPlan(op)
+	}
 	return p.p.run(gx, gy, "gx", "gy", false)
 }
 
@@ -111,21 +126,37 @@ func NewPixelUnshufflePlan(x, factors []int) (plan *PixelUnshufflePlan, err erro
 	return &PixelUnshufflePlan{p}, nil
 }
 
-// OutShape returns the shape of the plan's output, N×(C·R)×D1×…×Dn.
-func (p *PixelUnshufflePlan) OutShape() []int { return append([]int(nil), p.p.deep...) }
+// OutShape returns the shape of the plan's output, N×(C·R)×D1×…×Dn, or
+// nil for a nil or zero plan.
+func (p *PixelUnshufflePlan) OutShape() []int {
+	if p == nil || p.p == nil {
+		return nil
+	}
+	return append([]int(nil), p.p.deep...)
+}
 
 // Forward computes PixelUnshuffle(x) into y, a contiguous tensor of shape
-// OutShape that must not overlap x.
+// OutShape that must not overlap x in memory (ErrData). A nil or zero plan
+// gives an error wrapping ErrNilPlan.
 func (p *PixelUnshufflePlan) Forward(y, x *Tensor) (err error) {
-	defer guard(p.p.io.op, &err)
+	const op = "pixelunshuffle"
+	defer guard(op, &err)
+	if p == nil || p.p == nil {
+		return nilPlan(op)
+	}
 	return p.p.run(y, x, "y", "x", false)
 }
 
 // Backward computes the gradient of PixelUnshuffle for the output
 // gradient gy, which is PixelShuffle(gy), into gx, a contiguous tensor of
-// the input's shape that must not overlap gy.
+// the input's shape that must not overlap gy in memory (ErrData). A nil or
+// zero plan gives an error wrapping ErrNilPlan.
 func (p *PixelUnshufflePlan) Backward(gx, gy *Tensor) (err error) {
-	defer guard(p.p.io.op, &err)
+	const op = "pixelunshuffle"
+	defer guard(op, &err)
+	if p == nil || p.p == nil {
+		return nilPlan(op)
+	}
 	return p.p.run(gx, gy, "gx", "gy", true)
 }
 
@@ -210,6 +241,9 @@ func (p *shufflePlan) run(dst, src *Tensor, dstName, srcName string, toWide bool
 		return err
 	}
 	if err := p.io.result(dstName, dst, dstShape); err != nil {
+		return err
+	}
+	if err := checkDisjoint(p.io.op, []string{dstName}, []*Tensor{dst}, []string{srcName}, []*Tensor{src}); err != nil {
 		return err
 	}
 	if toWide {

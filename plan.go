@@ -270,10 +270,15 @@ func (p *convPlan) runBackward(x, w, gy *Tensor) (gx, gw, gb *Tensor, err error)
 // zero result.
 type weightPlan struct{ p *convPlan }
 
+// nilPlan returns the error of a method called on a nil or zero plan.
+func nilPlan(op string) error {
+	return errorf(op, ErrNilPlan, "the plan is nil or was not made by its constructor")
+}
+
 // plan returns the validated plan, or an ErrNilPlan error.
 func (w *weightPlan) plan(op string) (*convPlan, error) {
 	if w == nil || w.p == nil {
-		return nil, errorf(op, ErrNilPlan, "the plan is nil or was not made by its constructor")
+		return nil, nilPlan(op)
 	}
 	return w.p, nil
 }

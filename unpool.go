@@ -80,7 +80,7 @@ func NewUnpoolPlan(x []int, o UnpoolOptions) (plan *UnpoolPlan, err error) {
 // zero plan.
 func (p *UnpoolPlan) plan() (*unpoolPlan, error) {
 	if p == nil || p.p == nil {
-		return nil, errorf("unpool", ErrNilPlan, "the plan is nil or was not made by its constructor")
+		return nil, nilPlan("unpool")
 	}
 	return p.p, nil
 }
