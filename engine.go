@@ -138,10 +138,11 @@ type axisSpec struct{ k, s, d, lo, u int }
 
 // Limits on the phase tables, which grow with the stretch factor: a
 // stretch far beyond the output length would otherwise make one phase per
-// output.
+// output. A phase costs about 200 bytes of tables and a tap about 100, so
+// the tables stay within a few tens of MiB whatever the geometry.
 const (
-	maxAxisTaps = 1 << 20 // phases times kernel taps of one axis
-	maxPhases   = 1 << 20 // phases of the whole tensor
+	maxAxisTaps = 1 << 18 // phases times kernel taps of one axis
+	maxPhases   = 1 << 16 // phases of the whole tensor
 )
 
 // newEngine builds the engine of a geometry whose output-side spatial
@@ -158,7 +159,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 	for a, sp := range specs {
 		nph := min(sp.u/gcd(sp.s, sp.u), dst[a])
 		if taps, ok := mul(nph, sp.k); !ok || taps > maxAxisTaps || e.nphase*nph > maxPhases {
-			return nil, errorf(op, ErrTooLarge, "axis %d: stretch %d with stride %d gives %d output phases of up to %d taps, too many", a, sp.u, sp.s, nph, sp.k)
+			return nil, errorf(op, ErrTooLarge, "axis %d: kernel %d with stretch %d and stride %d gives %d output phases of up to %d taps, more than %d phase taps per axis or %d phases in all", a, sp.k, sp.u, sp.s, nph, sp.k, maxAxisTaps, maxPhases)
 		}
 		e.nphase *= nph
 		e.kernel[a] = sp.k

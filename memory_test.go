@@ -20,7 +20,7 @@ const memoryChildEnv = "ANISO_MEMORY_CHILD"
 const memoryLimit = 3 << 30
 
 // allocLimit is the most a memory case may allocate.
-const allocLimit = 512 << 20
+const allocLimit = 256 << 20
 
 // memoryCases are geometries whose tensors are within MaxElements (or
 // empty) but whose scratch once was not: each must fail with ErrTooLarge or
@@ -75,6 +75,14 @@ var memoryCases = []struct {
 	}},
 	{"folded weights of 2^29 weights, plan only", func() error {
 		_, err := NewStretchConvPlan([]int{1, 1 << 14, 4}, []int{1 << 14, 1 << 14, 2}, StretchOptions{Stretch: []int{2}})
+		return err
+	}},
+	{"phase tables of one sample stretched 2^20 times", func() error {
+		_, err := NewStretchConvPlan([]int{1, 1, 1}, []int{1, 1, 1}, StretchOptions{Stretch: []int{1 << 20}})
+		return err
+	}},
+	{"2^16 phases over three axes", func() error {
+		_, err := NewStretchConvPlan([]int{1, 1, 1, 1, 1}, []int{1, 1, 1, 1, 1}, StretchOptions{Stretch: []int{1 << 6, 1 << 5, 1 << 5}})
 		return err
 	}},
 	{"fold lists of a large kernel", func() error {

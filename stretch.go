@@ -46,8 +46,8 @@ type StretchOptions struct {
 // inserted zeros dropped (Zeros). No buffer of the stretched size is
 // allocated. Shapes and errors are as for Conv; Stretch must hold factors
 // ≥ 1, and a stretch so far beyond the stride and the output that the phase
-// tables would exceed 2^20 phases (or phase taps per axis) is rejected with
-// ErrTooLarge.
+// tables would exceed 2^16 phases (or 2^18 phase taps per axis) is rejected
+// with ErrTooLarge.
 //
 // Doing less work has a price at float32's extremes; elsewhere the result
 // agrees with stretch-then-convolve to rounding. Nearest sums the weights of
