@@ -275,14 +275,21 @@ type extent struct{ first, last unsafe.Pointer }
 // non-negative strides the first element is Data[0] and the last one is at
 // Σ (size − 1)·stride.
 func extentOf(t *Tensor) extent {
-	n := t.Size()
-	if n <= 0 {
-		return extent{}
-	}
-	last := n - 1
-	if t.Strides != nil {
-		last = 0
+	last := 0
+	if t.Strides == nil {
+		n := 1
+		for _, d := range t.Shape {
+			n *= d
+		}
+		if n == 0 {
+			return extent{}
+		}
+		last = n - 1
+	} else {
 		for i, d := range t.Shape {
+			if d == 0 {
+				return extent{}
+			}
 			last += (d - 1) * t.Strides[i]
 		}
 	}
@@ -303,23 +310,32 @@ func (a extent) overlaps(b extent) bool {
 // checkDisjoint returns an ErrData error naming the first result (of
 // results, names in resNames) that overlaps an operand (of ops, names in
 // opNames) or an earlier result. Nil tensors are skipped; every tensor has
-// been validated.
+// been validated. Each extent is computed once, on the stack.
 func checkDisjoint(op string, resNames []string, results []*Tensor, opNames []string, ops []*Tensor) error {
+	var buf [8]extent
+	ext := buf[:0]
+	for _, t := range ops {
+		var e extent
+		if t != nil {
+			e = extentOf(t)
+		}
+		ext = append(ext, e)
+	}
 	for i, r := range results {
 		if r == nil {
+			ext = append(ext, extent{})
 			continue
 		}
 		e := extentOf(r)
-		for j, t := range ops {
-			if t != nil && e.overlaps(extentOf(t)) {
-				return errorf(op, ErrData, "result %s overlaps operand %s in memory", resNames[i], opNames[j])
+		for j, o := range ext {
+			if e.overlaps(o) {
+				if j < len(ops) {
+					return errorf(op, ErrData, "result %s overlaps operand %s in memory", resNames[i], opNames[j])
+				}
+				return errorf(op, ErrData, "result %s overlaps result %s in memory", resNames[i], resNames[j-len(ops)])
 			}
 		}
-		for j, t := range results[:i] {
-			if t != nil && e.overlaps(extentOf(t)) {
-				return errorf(op, ErrData, "result %s overlaps result %s in memory", resNames[i], resNames[j])
-			}
-		}
+		ext = append(ext, e)
 	}
 	return nil
 }
