@@ -10,6 +10,9 @@ import (
 // Operators read tensors through their strides, so views with gaps between
 // elements, broadcast (zero) strides and permuted axes all work without a
 // copy. Operators never modify their inputs and return new contiguous tensors.
+// They take tensors of at most 64 dimensions and MaxElements elements, and
+// read and write only the elements that Shape and Strides address: Data may
+// be longer, a window of a larger buffer.
 type Tensor struct {
 	// Data holds the elements. Element (i0, i1, …, ik) is
 	//	Data[i0·Strides[0] + i1·Strides[1] + … + ik·Strides[k]]
