@@ -83,15 +83,17 @@ func (p *ConvPlan) OutShape() []int { return p.base().outShape() }
 func (p *ConvPlan) Workspace() int { return p.base().workspace() }
 
 // MACs returns the multiply-adds of one forward pass as the plan computes
-// them, or 0 for a nil or zero plan. A backward pass computing
-// both the input and the weight gradient does twice as many.
+// them, or 0 for a nil or zero plan. A backward pass computing both
+// the input and the weight gradient does twice as many.
 func (p *ConvPlan) MACs() int { return p.base().macs() }
 
-// Forward computes Conv(x, w, b) into y, a contiguous tensor of
-// shape OutShape. b may be nil. y must not overlap x, w or b in memory
-// (their spans from first to last element), which is an ErrData error. A
-// nil or zero plan gives an error wrapping ErrNilPlan.
-func (p *ConvPlan) Forward(y, x, w, b *Tensor) error { return p.base().forward("conv", y, x, w, b) }
+// Forward computes Conv(x, w, b) into y, a contiguous tensor of shape
+// OutShape. b may be nil. y must not overlap x, w or b in memory (their
+// spans from first to last element), which is an ErrData error. A nil or
+// zero plan gives an error wrapping ErrNilPlan.
+func (p *ConvPlan) Forward(y, x, w, b *Tensor) error {
+	return p.base().forward("conv", y, x, w, b)
+}
 
 // Backward computes the gradients of Conv for the output gradient gy
 // into gx, gw and gb, contiguous tensors of the shapes of x, w and the

@@ -82,15 +82,17 @@ func (p *DeconvPlan) OutShape() []int { return p.base().outShape() }
 func (p *DeconvPlan) Workspace() int { return p.base().workspace() }
 
 // MACs returns the multiply-adds of one forward pass as the plan computes
-// them, or 0 for a nil or zero plan. A backward pass computing
-// both the input and the weight gradient does twice as many.
+// them, or 0 for a nil or zero plan. A backward pass computing both
+// the input and the weight gradient does twice as many.
 func (p *DeconvPlan) MACs() int { return p.base().macs() }
 
-// Forward computes Deconv(x, w, b) into y, a contiguous tensor of
-// shape OutShape. b may be nil. y must not overlap x, w or b in memory
-// (their spans from first to last element), which is an ErrData error. A
-// nil or zero plan gives an error wrapping ErrNilPlan.
-func (p *DeconvPlan) Forward(y, x, w, b *Tensor) error { return p.base().forward("deconv", y, x, w, b) }
+// Forward computes Deconv(x, w, b) into y, a contiguous tensor of shape
+// OutShape. b may be nil. y must not overlap x, w or b in memory (their
+// spans from first to last element), which is an ErrData error. A nil or
+// zero plan gives an error wrapping ErrNilPlan.
+func (p *DeconvPlan) Forward(y, x, w, b *Tensor) error {
+	return p.base().forward("deconv", y, x, w, b)
+}
 
 // Backward computes the gradients of Deconv for the output gradient gy
 // into gx, gw and gb, contiguous tensors of the shapes of x, w and the

@@ -121,14 +121,15 @@ func (p *StretchConvPlan) OutShape() []int { return p.base().outShape() }
 func (p *StretchConvPlan) Workspace() int { return p.base().workspace() }
 
 // MACs returns the multiply-adds of one forward pass as the plan computes
-// them: those of the folded or thinned phase kernels, or 0 for a nil or zero plan. A backward pass computing
-// both the input and the weight gradient does twice as many.
+// them: those of the folded or thinned
+// phase kernels, or 0 for a nil or zero plan. A backward pass computing both
+// the input and the weight gradient does twice as many.
 func (p *StretchConvPlan) MACs() int { return p.base().macs() }
 
-// Forward computes StretchConv(x, w, b) into y, a contiguous tensor of
-// shape OutShape. b may be nil. y must not overlap x, w or b in memory
-// (their spans from first to last element), which is an ErrData error. A
-// nil or zero plan gives an error wrapping ErrNilPlan.
+// Forward computes StretchConv(x, w, b) into y, a contiguous tensor of shape
+// OutShape. b may be nil. y must not overlap x, w or b in memory (their
+// spans from first to last element), which is an ErrData error. A nil or
+// zero plan gives an error wrapping ErrNilPlan.
 func (p *StretchConvPlan) Forward(y, x, w, b *Tensor) error {
 	return p.base().forward("stretchconv", y, x, w, b)
 }
