@@ -99,9 +99,6 @@ func TestMemoryBounded(t *testing.T) {
 		runMemoryCases(t)
 		return
 	}
-	if testing.Short() {
-		t.Skip("spawns a child process")
-	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestMemoryBounded$", "-test.v", "-test.count=1")
 	cmd.Env = append(os.Environ(), memoryChildEnv+"=1")
 	out, err := cmd.CombinedOutput()
