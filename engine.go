@@ -123,8 +123,8 @@ const colBudget = 1 << 18
 // within tileMax floats; beyond that a tile shrinks down to one position.
 const minTile = 64
 
-// tileMax bounds the floats of an im2col tile and of an output tile, unless
-// a single position needs more (at most maxRows).
+// tileMax bounds the floats of an im2col tile and of an output tile: 16 MiB
+// each, whatever the geometry.
 const tileMax = 1 << 22
 
 // scratchBudget is the most floats of scratch the workers of one engine
@@ -280,7 +280,7 @@ func (e *engine) phaseSize(sel []int) (taps, pos int) {
 // k and pos positions: about colBudget floats of im2col tile (of output
 // tile for a phase without taps, which still writes its cout rows), at
 // least minTile positions, but never more than tileMax floats of either
-// tile unless one position needs more.
+// tile (maxRows keeps one position within it).
 func (e *engine) tileFor(k, pos int) int {
 	t := max(minTile, colBudget/max(k, 1))
 	if k == 0 {

@@ -246,9 +246,9 @@ func pads(lo, hi int) string {
 }
 
 // maxRows bounds the im2col rows, input channels per group times kernel
-// taps, so that a tile of minTile output positions stays within
-// MaxElements.
-const maxRows = MaxElements / minTile
+// taps, and the output rows, output channels per group, so that a tile of
+// one output position stays within tileMax floats.
+const maxRows = tileMax
 
 // checkRows validates the im2col rows of a kernel over cin channels per
 // group before any per-tap tables are built.
@@ -260,7 +260,7 @@ func checkRows(op string, cin int, kernel []int) error {
 		}
 	}
 	if !ok || rows > maxRows {
-		return errorf(op, ErrTooLarge, "kernel %v over %d channels per group has more than %d taps", kernel, cin, maxRows)
+		return errorf(op, ErrTooLarge, "kernel %v over %d channels per group: channels times taps is more than %d", kernel, cin, maxRows)
 	}
 	return nil
 }

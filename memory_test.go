@@ -57,16 +57,28 @@ var memoryCases = []struct {
 		_, err := NewConvPlan([]int{0, 1, 64}, []int{1 << 30, 1, 1}, ConvOptions{})
 		return err
 	}},
+	{"output tile of 2^22 channels", func() error {
+		_, err := NewConvPlan([]int{1, 1, 64}, []int{1 << 22, 1, 1}, ConvOptions{})
+		return err
+	}},
 	{"output tile of 2^24 channels", func() error {
 		_, err := NewConvPlan([]int{1, 1, 64}, []int{1 << 24, 1, 1}, ConvOptions{})
 		return err
 	}},
-	{"conv empty batch, 2^24 channels", func() error {
-		_, err := Conv(&Tensor{Shape: []int{0, 1, 64}}, &Tensor{Data: make([]float32, 1), Shape: []int{1 << 24, 1, 1}, Strides: []int{0, 0, 0}}, nil, ConvOptions{})
+	{"conv empty batch, 2^22 channels", func() error {
+		_, err := Conv(&Tensor{Shape: []int{0, 1, 64}}, &Tensor{Data: make([]float32, 1), Shape: []int{1 << 22, 1, 1}, Strides: []int{0, 0, 0}}, nil, ConvOptions{})
+		return err
+	}},
+	{"im2col tile of a 2^22-tap kernel", func() error {
+		_, err := NewConvPlan([]int{1, 1, 1 << 11, 1<<11 + 63}, []int{1, 1, 1 << 11, 1 << 11}, ConvOptions{})
 		return err
 	}},
 	{"im2col tile of a 2^24-tap kernel", func() error {
 		_, err := NewConvPlan([]int{1, 1, 1 << 12, 1<<12 + 63}, []int{1, 1, 1 << 12, 1 << 12}, ConvOptions{})
+		return err
+	}},
+	{"im2col tile of 2^22 channels", func() error {
+		_, err := NewDeconvPlan([]int{1, 1, 64}, []int{1, 1 << 22, 1}, DeconvOptions{})
 		return err
 	}},
 	{"im2col tile of 2^24 channels", func() error {
