@@ -138,7 +138,7 @@ func TestBadInput(t *testing.T) {
 }
 
 // sentinels lists every error class the package may return.
-var sentinels = []error{ErrNilTensor, ErrShape, ErrOption, ErrGeometry, ErrData, ErrTooLarge, ErrGradient, ErrNoSolution}
+var sentinels = []error{ErrNilTensor, ErrShape, ErrOption, ErrGeometry, ErrData, ErrTooLarge, ErrGradient, ErrNoSolution, ErrNilPlan}
 
 func classified(err error) bool {
 	for _, s := range sentinels {
