@@ -55,6 +55,9 @@
 // threads. Plans (ConvPlan, DeconvPlan, StretchConvPlan, UnpoolPlan,
 // PixelShufflePlan, PixelUnshufflePlan) own their scratch and allocate
 // nothing after their first call.
+// SetMaxThreads bounds the goroutines of every call, and a plan's
+// SetThreads those of that plan, for programs that share the processors
+// with other work.
 //
 // Every matrix product goes through one seam that looks at gonum's blas32
 // at call time: with gonum's default implementation the package multiplies

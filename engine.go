@@ -94,6 +94,7 @@ type engine struct {
 	macs          int  // multiply-adds of one pass (saturating), also the parallel threshold
 
 	// Scratch, one worker per goroutine, and the shares handed to them.
+	threads int // most goroutines per call set by the plan, 0 for no bound of its own
 	workers []*worker
 	shares  []share
 	partial []float32 // partial sums of the backward reductions, made on first use

@@ -301,3 +301,36 @@ func ExamplePixelUnshufflePlan() {
 	// Output:
 	// [1 6 2 2]
 }
+
+func ExampleSetMaxThreads() {
+	// A server that runs several requests at once keeps each call to two
+	// goroutines; the results do not depend on the bound.
+	previous := aniso.SetMaxThreads(2)
+	defer aniso.SetMaxThreads(previous)
+	x, w := aniso.New(1, 1, 4), aniso.New(1, 1, 2)
+	copy(x.Data, []float32{1, 2, 3, 4})
+	copy(w.Data, []float32{1, 1})
+	y, err := aniso.Conv(x, w, nil, aniso.ConvOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(y.Data)
+	// Output:
+	// [3 5 7]
+}
+
+func ExampleConvPlan_SetThreads() {
+	plan, err := aniso.NewConvPlan([]int{8, 16, 64, 64}, []int{16, 16, 3, 3}, aniso.ConvOptions{PadLo: []int{1, 1}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// This plan's calls run on the calling goroutine alone.
+	plan.SetThreads(1)
+	x, w := aniso.New(8, 16, 64, 64), aniso.New(16, 16, 3, 3)
+	y := aniso.New(plan.OutShape()...)
+	fmt.Println(plan.Forward(y, x, w, nil), y.Shape)
+	// Output:
+	// <nil> [8 16 64 64]
+}

@@ -268,6 +268,14 @@ func (p weightPlan) Workspace() int { return p.p.e.workspace() }
 // twice as many.
 func (p weightPlan) MACs() int { return p.p.e.macs }
 
+// SetThreads bounds the goroutines each later call of the plan uses, the
+// calling goroutine included, to n; n ≤ 0 removes the plan's own bound. A
+// call uses at most the smallest of n, the bound of SetMaxThreads and
+// GOMAXPROCS, and never more goroutines than the plan was built for
+// (GOMAXPROCS at NewConvPlan and the like, fewer for small geometries).
+// Results do not depend on the bound.
+func (p weightPlan) SetThreads(n int) { p.p.e.threads = max(n, 0) }
+
 // Forward computes the plan's operator of x, w and b into y, a contiguous
 // tensor of shape OutShape. b may be nil. y must not overlap the inputs.
 func (p weightPlan) Forward(y, x, w, b *Tensor) (err error) {

@@ -58,8 +58,36 @@ const (
 	opBackwardWeight
 )
 
+// maxThreads is the bound set by SetMaxThreads, 0 for none.
+var maxThreads atomic.Int64
+
+// SetMaxThreads bounds the goroutines that one call of an operator or a
+// plan uses, the calling goroutine included, to n, and returns the previous
+// bound. n ≤ 0 removes the bound (the default): a call then uses up to
+// GOMAXPROCS goroutines. The bound applies to calls that start after it is
+// set; calls running at the same time each have their own goroutines. A
+// server that runs several requests at once can set it to keep one
+// request's convolution from occupying every processor. Results do not
+// depend on the bound. SetMaxThreads is safe for concurrent use.
+func SetMaxThreads(n int) (previous int) {
+	return int(maxThreads.Swap(int64(max(n, 0))))
+}
+
+// threadLimit returns the most goroutines a call of e may use: GOMAXPROCS,
+// bounded by SetMaxThreads and by the plan's own bound.
+func (e *engine) threadLimit() int {
+	n := runtime.GOMAXPROCS(0)
+	if m := int(maxThreads.Load()); m > 0 {
+		n = min(n, m)
+	}
+	if e.threads > 0 {
+		n = min(n, e.threads)
+	}
+	return n
+}
+
 // run performs the operation set up in e for units [0, units), spread over
-// at most GOMAXPROCS goroutines when the call does enough work. Units write
+// at most threadLimit goroutines when the call does enough work. Units write
 // disjoint memory, so results do not depend on the number of goroutines. A
 // panic in any unit is re-raised on the calling goroutine once every share
 // has finished.
@@ -70,7 +98,7 @@ func (e *engine) run(op, units int) {
 	for _, wk := range e.workers {
 		wk.wfKey = 0
 	}
-	n := min(runtime.GOMAXPROCS(0), units, len(e.workers))
+	n := min(e.threadLimit(), units, len(e.workers))
 	if n > 1 {
 		growPool(n - 1)
 		e.wg.Add(n - 1)

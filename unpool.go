@@ -87,6 +87,15 @@ func (p *UnpoolPlan) Workspace() int {
 	return p.p.e.workspace() + len(p.p.ones)
 }
 
+// SetThreads bounds the goroutines each later call of the plan uses, as
+// ConvPlan.SetThreads does. Plans with ksize equal to the stride copy on
+// the calling goroutine alone.
+func (p *UnpoolPlan) SetThreads(n int) {
+	if p.p.e != nil {
+		p.p.e.threads = max(n, 0)
+	}
+}
+
 // Forward computes UnpoolND(x) into y, a contiguous tensor of shape
 // OutShape that must not overlap x.
 func (p *UnpoolPlan) Forward(y, x *Tensor) (err error) {
