@@ -22,6 +22,9 @@
 //     blocks moved into space by a factor per axis and back; each is the
 //     other's inverse, adjoint and backward pass.
 //   - SolveStretch: the StretchConv options that map one shape to another.
+//     They record the output size in StretchOptions.OutSize, so a kernel
+//     other than the one they were solved for is an error, not a silently
+//     different shape.
 //   - ONNXConv and ONNXConvTranspose: ONNX auto_pad, pads and output_shape
 //     turned into the options above.
 //   - CheckGradient: random-direction central differences in float64

@@ -133,6 +133,22 @@ func ExampleSolveStretch() {
 	//   axis 2: stretch 1, stride 1, pad 1/1
 }
 
+func ExampleStretchOptions_outSize() {
+	// Options solved for a 4×4 kernel carry the output size they were
+	// solved for, so a 3×3 kernel is an error rather than a 50×201 output.
+	o, err := aniso.SolveStretch([]int{100, 100}, []int{50, 200}, []int{4, 4}, aniso.Nearest)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("OutSize", o.OutSize)
+	_, err = aniso.NewStretchConvPlan([]int{8, 1, 100, 100}, []int{1, 1, 3, 3}, o)
+	fmt.Println(err)
+	// Output:
+	// OutSize [50 200]
+	// aniso: stretchconv: axis 1: input 100, stretch 2, kernel 3, stride 1 and pad 1+2 give output size 201, but OutSize is 200
+}
+
 func ExampleCheckGradient() {
 	x := aniso.New(1, 2, 5, 5)
 	w := aniso.New(3, 2, 3, 3)

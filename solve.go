@@ -54,8 +54,9 @@ const solveMaxFactor = 8
 // u = s = 1 and the padding alone makes out, which works for out ≤ k.
 //
 // The returned options hold Stretch, Stride, PadLo and PadHi of length
-// len(in), even where a factor is 1, a nil Dilation, Groups 0 and the given
-// mode. Errors wrap ErrOption for an unknown mode; ErrShape for an empty in,
+// len(in), even where a factor is 1, a nil Dilation, Groups 0, the given
+// mode and OutSize, a copy of out: used with a kernel of another size, the
+// options then fail with ErrGeometry instead of giving another shape. Errors wrap ErrOption for an unknown mode; ErrShape for an empty in,
 // lengths of out or kernel that differ from it, or a size below 1;
 // ErrTooLarge for a size above MaxElements; and ErrNoSolution, naming the
 // axis and its sizes, for an axis no pair solves.
@@ -95,6 +96,7 @@ func SolveStretch(in, out, kernel []int, mode StretchMode) (StretchOptions, erro
 		},
 		Stretch: make([]int, len(in)),
 		Mode:    mode,
+		OutSize: append([]int(nil), out...),
 	}
 	for i := range in {
 		a, ok := solveAxis(in[i], out[i], kernel[i], mode)

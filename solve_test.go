@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // solveTestRequired reports whether SolveStretch must solve the axis n → out:
@@ -436,4 +438,41 @@ func TestSolveStretchLarge(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestStretchOutSize checks that solved options carry the wanted output
+// size and that a kernel other than the one solved for is an error naming
+// the axis and both sizes, not another shape.
+func TestStretchOutSize(t *testing.T) {
+	o, err := SolveStretch([]int{100, 100}, []int{50, 200}, []int{4, 4}, Nearest)
+	require.NoError(t, err)
+	require.Equal(t, []int{50, 200}, o.OutSize)
+	x := New(2, 1, 100, 100)
+	p, err := NewStretchConvPlan(x.Shape, []int{3, 1, 4, 4}, o)
+	require.NoError(t, err)
+	require.Equal(t, []int{2, 3, 50, 200}, p.OutShape())
+
+	_, err = StretchConv(x, New(1, 1, 3, 3), nil, o)
+	require.ErrorIs(t, err, ErrGeometry)
+	require.ErrorContains(t, err, "stretchconv: axis 1: input 100, stretch 2, kernel 3, stride 1 and pad 1+2 give output size 201, but OutSize is 200")
+	_, err = NewStretchConvPlan(x.Shape, []int{1, 1, 5, 4}, o)
+	require.ErrorIs(t, err, ErrGeometry)
+	require.ErrorContains(t, err, "axis 0:")
+	require.ErrorContains(t, err, "output size 49, but OutSize is 50")
+
+	// Another input size is caught the same way.
+	_, err = StretchConv(New(1, 1, 100, 50), New(1, 1, 4, 4), nil, o)
+	require.ErrorIs(t, err, ErrGeometry)
+	require.ErrorContains(t, err, "output size 100, but OutSize is 200")
+
+	o.OutSize = []int{50}
+	_, err = StretchConv(x, New(1, 1, 4, 4), nil, o)
+	require.ErrorIs(t, err, ErrOption)
+	require.ErrorContains(t, err, "OutSize has 1 values for 2 spatial axes")
+
+	// An empty OutSize is the same as none.
+	o.OutSize = []int{}
+	y, err := StretchConv(x, New(1, 1, 3, 3), nil, o)
+	require.NoError(t, err)
+	require.Equal(t, []int{2, 1, 50, 201}, y.Shape)
 }

@@ -29,6 +29,13 @@ type StretchOptions struct {
 	ConvOptions       // geometry of the convolution applied to the stretched input
 	Stretch     []int // per spatial axis factor ≥ 1; nil means 1 (plain Conv)
 	Mode        StretchMode
+	// OutSize, when not empty, is the spatial output size the options are
+	// meant to give, one value per spatial axis. It does not change the
+	// geometry: a plan or call whose input and kernel give another size
+	// fails with ErrGeometry, so options solved for one kernel cannot
+	// silently produce another shape with a different kernel. SolveStretch
+	// fills it.
+	OutSize []int
 }
 
 // StretchConv returns Conv(stretch(x), w, b) without building the stretched
@@ -107,6 +114,9 @@ func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error
 	if err := positive(op, "stretch", u); err != nil {
 		return nil, err
 	}
+	if len(o.OutSize) != 0 && len(o.OutSize) != nsp {
+		return nil, errorf(op, ErrOption, "OutSize has %d values for %d spatial axes", len(o.OutSize), nsp)
+	}
 	if o.Mode != Nearest && o.Mode != Zeros {
 		return nil, errorf(op, ErrOption, "unknown Mode %d", int(o.Mode))
 	}
@@ -154,6 +164,12 @@ func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error
 		}
 		dst[a] = (span-dk)/s + 1
 		specs[a] = axisSpec{k: k, s: s, d: d, lo: lo, u: u[a]}
+	}
+	for a, want := range o.OutSize {
+		if dst[a] != want {
+			return nil, errorf(op, ErrGeometry, "axis %d: input %d, stretch %d, kernel %d, stride %d and pad %s give output size %d, but OutSize is %d",
+				a, src[a], u[a], kernel[a], g.stride[a], pads(g.padLo[a], g.padHi[a]), dst[a], want)
+		}
 	}
 	return newConvPlan(op, x, w, outC, g.groups, dst, specs, o.Mode, false)
 }
