@@ -68,7 +68,7 @@ func NewDeconvPlan(x, w []int, o DeconvOptions) (plan *DeconvPlan, err error) {
 // w, and builds the engine of the convolution that Deconv transposes: its
 // gathered side is Deconv's output and its output side Deconv's input.
 func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*convPlan, error) {
-	nsp, err := checkInput(op, "x", x)
+	nsp, err := checkInput(op, "x", x, convHints(o.ConvOptions, axisHint{"OutputPadding", len(o.OutputPadding)})...)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*convPlan, error) 
 			return nil, errorf(op, ErrOption, "axis %d: output padding %d is outside [0, %d), max(stride %d, dilation %d)", a, v, m, g.stride[a], g.dilation[a])
 		}
 	}
-	if err := checkKernel(op, w, nsp+2); err != nil {
+	if err := checkKernel(op, w, nsp+2, "C×(O/G)×k1×…×kn"); err != nil {
 		return nil, err
 	}
 	c := x.Shape[1]

@@ -76,5 +76,7 @@
 // involved, and wraps one of the sentinels (ErrNilTensor, ErrShape,
 // ErrOption, ErrGeometry, ErrData, ErrTooLarge, ErrGradient, ErrNoSolution,
 // ErrInternal), for use with errors.Is. No input makes an exported function
-// panic.
+// panic. An input whose rank does not fit the options is reported in terms
+// of the input ("x has rank 3; inputs are N×C×D1×…×Dn with 2 spatial axes
+// here"), the usual sign of a missing batch axis.
 package aniso

@@ -99,7 +99,7 @@ func NewStretchConvPlan(x, w []int, o StretchOptions) (plan *StretchConvPlan, er
 // newStretchPlan validates the options of a StretchConv and the shapes of
 // x and w, and builds its engine.
 func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error) {
-	nsp, err := checkInput(op, "x", x)
+	nsp, err := checkInput(op, "x", x, convHints(o.ConvOptions, axisHint{"Stretch", len(o.Stretch)}, axisHint{"OutSize", len(o.OutSize)})...)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error
 	if o.Mode != Nearest && o.Mode != Zeros {
 		return nil, errorf(op, ErrOption, "unknown Mode %d", int(o.Mode))
 	}
-	if err := checkKernel(op, w, nsp+2); err != nil {
+	if err := checkKernel(op, w, nsp+2, "O×(C/G)×k1×…×kn"); err != nil {
 		return nil, err
 	}
 	c, outC := x.Shape[1], w.Shape[0]
