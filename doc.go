@@ -58,6 +58,9 @@
 // threads. Plans (ConvPlan, DeconvPlan, StretchConvPlan, UnpoolPlan,
 // PixelShufflePlan, PixelUnshufflePlan) own their scratch and allocate
 // nothing after their first call.
+// A plan accepts inputs of any batch up to the one it was made for, with
+// results of that batch, so the short last batch of an epoch needs no plan
+// of its own.
 // SetMaxThreads bounds the goroutines of every call, and a plan's
 // SetThreads those of that plan, for programs that share the processors
 // with other work.

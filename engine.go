@@ -78,7 +78,7 @@ func axisPhases(out, k, s, d, lo, u int, mode StretchMode) []axisPhase {
 // tensors as arguments and keep them only for the duration of the call, so
 // an engine serves one call at a time.
 type engine struct {
-	batch, groups int
+	batch, groups int   // batch: the one planned, then that of the current call, never more
 	cin, cout     int   // channels per group on the gathered and output sides
 	src, dst      []int // spatial sizes of the gathered and output sides
 	kernel        []int

@@ -198,8 +198,13 @@ func ExampleStretchConvPlan() {
 		}
 	}
 	fmt.Println(plan.OutShape())
+	// The last, short batch of an epoch runs on the same plan.
+	xs := aniso.New(2, 8, 100, 100)
+	ys := aniso.New(2, 8, 50, 200)
+	fmt.Println(plan.Forward(ys, xs, w, b))
 	// Output:
 	// [4 8 50 200]
+	// <nil>
 }
 
 func ExampleONNXConvTranspose() {

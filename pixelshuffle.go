@@ -80,7 +80,8 @@ func NewPixelShufflePlan(x, factors []int) (plan *PixelShufflePlan, err error) {
 func (p *PixelShufflePlan) OutShape() []int { return append([]int(nil), p.p.wide...) }
 
 // Forward computes PixelShuffle(x) into y, a contiguous tensor of shape
-// OutShape that must not overlap x.
+// OutShape but with x's batch, which may be any up to the plan's. y must
+// not overlap x.
 func (p *PixelShufflePlan) Forward(y, x *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.run(y, x, "y", "x", true)
@@ -88,7 +89,8 @@ func (p *PixelShufflePlan) Forward(y, x *Tensor) (err error) {
 
 // Backward computes the gradient of PixelShuffle for the output gradient
 // gy, which is PixelUnshuffle(gy), into gx, a contiguous tensor of the
-// input's shape that must not overlap gy.
+// input's shape but with gy's batch, which may be any up to the plan's. gx
+// must not overlap gy.
 func (p *PixelShufflePlan) Backward(gx, gy *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.run(gx, gy, "gx", "gy", false)
@@ -115,7 +117,8 @@ func NewPixelUnshufflePlan(x, factors []int) (plan *PixelUnshufflePlan, err erro
 func (p *PixelUnshufflePlan) OutShape() []int { return append([]int(nil), p.p.deep...) }
 
 // Forward computes PixelUnshuffle(x) into y, a contiguous tensor of shape
-// OutShape that must not overlap x.
+// OutShape but with x's batch, which may be any up to the plan's. y must
+// not overlap x.
 func (p *PixelUnshufflePlan) Forward(y, x *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.run(y, x, "y", "x", false)
@@ -123,7 +126,8 @@ func (p *PixelUnshufflePlan) Forward(y, x *Tensor) (err error) {
 
 // Backward computes the gradient of PixelUnshuffle for the output
 // gradient gy, which is PixelShuffle(gy), into gx, a contiguous tensor of
-// the input's shape that must not overlap gy.
+// the input's shape but with gy's batch, which may be any up to the plan's.
+// gx must not overlap gy.
 func (p *PixelUnshufflePlan) Backward(gx, gy *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.run(gx, gy, "gx", "gy", true)
@@ -206,29 +210,30 @@ func (p *shufflePlan) run(dst, src *Tensor, dstName, srcName string, toWide bool
 	if !toWide {
 		srcShape, dstShape = dstShape, srcShape
 	}
-	if err := p.io.operand(srcName, src, srcShape); err != nil {
+	n, err := p.io.input(srcName, src, srcShape)
+	if err != nil {
 		return err
 	}
-	if err := p.io.result(dstName, dst, dstShape); err != nil {
+	if err := p.io.result(dstName, dst, dstShape, n); err != nil {
 		return err
 	}
 	if toWide {
-		p.move(p.io.view(dst, 0), p.io.view(src, 1), true)
+		p.move(p.io.view(dst, 0), p.io.view(src, 1), n, true)
 	} else {
-		p.move(p.io.view(src, 0), p.io.view(dst, 1), false)
+		p.move(p.io.view(src, 0), p.io.view(dst, 1), n, false)
 	}
 	return nil
 }
 
 // move copies every phase of every channel between the views: phase q of
 // wide channel c, the samples at d·r + i, is deep channel c·R + q, where q
-// is the index i read with the last axis fastest.
-func (p *shufflePlan) move(wide, deep view, toWide bool) {
+// is the index i read with the last axis fastest, for a batch of nb.
+func (p *shufflePlan) move(wide, deep view, nb int, toWide bool) {
 	for a, r := range p.r {
 		p.st[a] = r * wide.sp[a]
 	}
 	space := p.deep[2:]
-	for n := 0; n < p.wide[0]; n++ {
+	for n := 0; n < nb; n++ {
 		for c := 0; c < p.wide[1]; c++ {
 			for q := range p.phases {
 				off, rest := 0, q

@@ -68,9 +68,44 @@ func (io *planIO) operand(name string, t *Tensor, shape []int) error {
 	return checkTensor(io.op, name, t)
 }
 
-// result validates a tensor a plan writes: as operand, and contiguous.
-func (io *planIO) result(name string, t *Tensor, shape []int) error {
-	if err := io.operand(name, t, shape); err != nil {
+// input validates the tensor that sets a call's batch, x or, for an
+// unpooling's gradient, gy: as operand, but with any batch up to the
+// planned one, which it returns.
+func (io *planIO) input(name string, t *Tensor, shape []int) (int, error) {
+	if t == nil {
+		return 0, errorf(io.op, ErrNilTensor, "%s is nil", name)
+	}
+	if len(t.Shape) != len(shape) {
+		if name == "x" {
+			return 0, errorf(io.op, ErrShape, "x has rank %d; inputs are N×C×D1×…×Dn with %d spatial axes here", len(t.Shape), len(shape)-2)
+		}
+		return 0, errorf(io.op, ErrShape, "%s has rank %d, want %d", name, len(t.Shape), len(shape))
+	}
+	if !sameShape(t.Shape[1:], shape[1:]) {
+		return 0, errorf(io.op, ErrShape, "%s has shape %v, want %v with a batch of at most %d", name, t.Shape, shape, shape[0])
+	}
+	if t.Shape[0] > shape[0] {
+		return 0, errorf(io.op, ErrShape, "%s has batch %d, more than the %d the plan was made for", name, t.Shape[0], shape[0])
+	}
+	return t.Shape[0], checkTensor(io.op, name, t)
+}
+
+// batched validates a tensor of a call with batch n: as operand, with the
+// plan's shape but batch n.
+func (io *planIO) batched(name string, t *Tensor, shape []int, n int) error {
+	if t == nil {
+		return errorf(io.op, ErrNilTensor, "%s is nil", name)
+	}
+	if len(t.Shape) != len(shape) || t.Shape[0] != n || !sameShape(t.Shape[1:], shape[1:]) {
+		want := append([]int{n}, shape[1:]...)
+		return errorf(io.op, ErrShape, "%s has shape %v, want %v", name, t.Shape, want)
+	}
+	return checkTensor(io.op, name, t)
+}
+
+// result validates a tensor a plan writes: as batched, and contiguous.
+func (io *planIO) result(name string, t *Tensor, shape []int, n int) error {
+	if err := io.batched(name, t, shape, n); err != nil {
 		return err
 	}
 	if !t.contiguous() {
@@ -79,14 +114,18 @@ func (io *planIO) result(name string, t *Tensor, shape []int) error {
 	return nil
 }
 
-// results validates the optional results of a backward pass; nil ones are
-// skipped.
-func (io *planIO) results(names []string, ts []*Tensor, shapes [][]int) error {
+// results validates the optional results of a backward pass, the first of
+// which has batch n; nil ones are skipped.
+func (io *planIO) results(names []string, ts []*Tensor, shapes [][]int, n int) error {
 	for i, t := range ts {
 		if t == nil {
 			continue
 		}
-		if err := io.result(names[i], t, shapes[i]); err != nil {
+		nt := shapes[i][0]
+		if i == 0 {
+			nt = n
+		}
+		if err := io.result(names[i], t, shapes[i], nt); err != nil {
 			return err
 		}
 	}
@@ -148,7 +187,8 @@ func newConvPlan(op string, x, w *Tensor, outC, groups int, out []int, specs []a
 }
 
 func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
-	if err := p.io.operand("x", x, p.xShape); err != nil {
+	n, err := p.io.input("x", x, p.xShape)
+	if err != nil {
 		return err
 	}
 	if err := p.io.operand("w", w, p.wShape); err != nil {
@@ -159,7 +199,7 @@ func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 			return err
 		}
 	}
-	if err := p.io.result("y", y, p.yShape); err != nil {
+	if err := p.io.result("y", y, p.yShape, n); err != nil {
 		return err
 	}
 	if p.transposed {
@@ -170,9 +210,10 @@ func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 			clear(y.Data[:y.Size()])
 		}
 	}
-	if p.yShape[0] == 0 {
+	if n == 0 {
 		return nil
 	}
+	p.e.batch = n
 	if p.transposed {
 		p.e.backwardData(p.io.view(y, 0), p.io.view(x, 1), p.io.weights(w))
 		return nil
@@ -184,23 +225,24 @@ func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 // backward runs the backward pass into gx, gw and gb; zeroed says that
 // they hold zeros already.
 func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed bool) error {
-	if err := p.io.operand("x", x, p.xShape); err != nil {
+	n, err := p.io.input("x", x, p.xShape)
+	if err != nil {
 		return err
 	}
 	if err := p.io.operand("w", w, p.wShape); err != nil {
 		return err
 	}
-	if err := p.io.operand("gy", gy, p.yShape); err != nil {
+	if err := p.io.batched("gy", gy, p.yShape, n); err != nil {
 		return err
 	}
-	if err := p.io.results([]string{"gx", "gw", "gb"}, []*Tensor{gx, gw, gb}, [][]int{p.xShape, p.wShape, p.bShape}); err != nil {
+	if err := p.io.results([]string{"gx", "gw", "gb"}, []*Tensor{gx, gw, gb}, [][]int{p.xShape, p.wShape, p.bShape}, n); err != nil {
 		return err
 	}
-	empty := p.xShape[0] == 0
+	p.e.batch = n
 	gyv := p.io.view(gy, 0)
 	if gx != nil {
 		switch {
-		case empty:
+		case n == 0:
 		case p.transposed:
 			p.e.forward(p.io.view(gx, 1), gyv, p.io.weights(w), nil)
 		default:
@@ -215,7 +257,7 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed bool) error {
 			clear(gw.Data[:gw.Size()])
 		}
 		switch {
-		case empty:
+		case n == 0:
 		case p.transposed:
 			p.e.backwardWeight(gw.Data, gyv, p.io.view(x, 2))
 		default:
@@ -223,7 +265,7 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed bool) error {
 		}
 	}
 	if gb != nil {
-		sumChannels(gb.Data, gyv, p.yShape)
+		sumChannels(gb.Data, gyv, gy.Shape)
 	}
 	return nil
 }
@@ -256,7 +298,8 @@ func (p *convPlan) runBackward(x, w, gy *Tensor) (gx, gw, gb *Tensor, err error)
 // StretchConvPlan share.
 type weightPlan struct{ p *convPlan }
 
-// OutShape returns the shape of the plan's output.
+// OutShape returns the shape of the plan's output for the batch it was
+// made for; a call with a smaller batch has an output of that batch.
 func (p weightPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) }
 
 // Workspace returns the number of float32 values of scratch the plan holds.
@@ -277,7 +320,10 @@ func (p weightPlan) MACs() int { return p.p.e.macs }
 func (p weightPlan) SetThreads(n int) { p.p.e.threads = max(n, 0) }
 
 // Forward computes the plan's operator of x, w and b into y, a contiguous
-// tensor of shape OutShape. b may be nil. y must not overlap the inputs.
+// tensor of shape OutShape but with x's batch. b may be nil. y must not
+// overlap the inputs. x may have any batch up to the plan's, so that a
+// short last batch of an epoch runs on the same plan; a batch of 0 does
+// nothing.
 func (p weightPlan) Forward(y, x, w, b *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.forward(y, x, w, b, false)
@@ -286,7 +332,8 @@ func (p weightPlan) Forward(y, x, w, b *Tensor) (err error) {
 // Backward computes the gradients of the plan's operator for the output
 // gradient gy into gx, gw and gb, contiguous tensors of the shapes of x, w
 // and the bias. Any of them may be nil to skip that gradient. They must
-// not overlap the inputs.
+// not overlap the inputs. As for Forward, x may have any batch up to the
+// plan's; gy and gx then have that batch too.
 func (p weightPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.backward(gx, gw, gb, x, w, gy, false)

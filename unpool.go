@@ -76,7 +76,8 @@ func NewUnpoolPlan(x []int, o UnpoolOptions) (plan *UnpoolPlan, err error) {
 	return &UnpoolPlan{p}, nil
 }
 
-// OutShape returns the shape of the plan's output.
+// OutShape returns the shape of the plan's output for the batch it was
+// made for; a call with a smaller batch has an output of that batch.
 func (p *UnpoolPlan) OutShape() []int { return append([]int(nil), p.p.yShape...) }
 
 // Workspace returns the number of float32 values of scratch the plan holds.
@@ -97,14 +98,16 @@ func (p *UnpoolPlan) SetThreads(n int) {
 }
 
 // Forward computes UnpoolND(x) into y, a contiguous tensor of shape
-// OutShape that must not overlap x.
+// OutShape but with x's batch, which may be any up to the plan's. y must
+// not overlap x.
 func (p *UnpoolPlan) Forward(y, x *Tensor) (err error) {
 	defer guard("unpool", &err)
 	return p.p.forward(y, x, false)
 }
 
 // Backward computes the gradient of UnpoolND for the output gradient gy
-// into gx, a contiguous tensor of x's shape that must not overlap gy.
+// into gx, a contiguous tensor of x's shape but with gy's batch, which may
+// be any up to the plan's. gx must not overlap gy.
 func (p *UnpoolPlan) Backward(gx, gy *Tensor) (err error) {
 	defer guard("unpool", &err)
 	return p.p.backward(gx, gy, false)
@@ -210,20 +213,22 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 
 // forward runs UnpoolND into y; zeroed says that y holds zeros already.
 func (p *unpoolPlan) forward(y, x *Tensor, zeroed bool) error {
-	if err := p.io.operand("x", x, p.xShape); err != nil {
+	n, err := p.io.input("x", x, p.xShape)
+	if err != nil {
 		return err
 	}
-	if err := p.io.result("y", y, p.yShape); err != nil {
+	if err := p.io.result("y", y, p.yShape, n); err != nil {
 		return err
 	}
 	if !zeroed {
 		clear(y.Data[:y.Size()])
 	}
 	switch {
-	case p.yShape[0] == 0:
+	case n == 0:
 	case p.e == nil:
-		p.repeat(p.io.view(y, 0), p.io.view(x, 1))
+		p.repeat(p.io.view(y, 0), p.io.view(x, 1), n)
 	default:
+		p.e.batch = n
 		p.e.backwardData(p.io.view(y, 0), p.io.view(x, 1), p.ones)
 	}
 	return nil
@@ -232,29 +237,31 @@ func (p *unpoolPlan) forward(y, x *Tensor, zeroed bool) error {
 // backward runs the gradient into gx; zeroed says that gx holds zeros
 // already.
 func (p *unpoolPlan) backward(gx, gy *Tensor, zeroed bool) error {
-	if err := p.io.operand("gy", gy, p.yShape); err != nil {
+	n, err := p.io.input("gy", gy, p.yShape)
+	if err != nil {
 		return err
 	}
-	if err := p.io.result("gx", gx, p.xShape); err != nil {
+	if err := p.io.result("gx", gx, p.xShape, n); err != nil {
 		return err
 	}
 	if !zeroed {
 		clear(gx.Data[:gx.Size()])
 	}
 	switch {
-	case p.yShape[0] == 0:
+	case n == 0:
 	case p.e == nil:
-		p.windowSum(p.io.view(gx, 0), p.io.view(gy, 1))
+		p.windowSum(p.io.view(gx, 0), p.io.view(gy, 1), n)
 	default:
+		p.e.batch = n
 		p.e.forward(p.io.view(gx, 0), p.io.view(gy, 1), p.ones, nil)
 	}
 	return nil
 }
 
 // repeat is the direct forward path for k = s: y[o] = x[⌊(o + p)/s⌋]
-// where that sample exists.
-func (p *unpoolPlan) repeat(y, x view) {
-	for n := 0; n < p.yShape[0]; n++ {
+// where that sample exists, for a batch of nb.
+func (p *unpoolPlan) repeat(y, x view, nb int) {
+	for n := 0; n < nb; n++ {
 		for c := 0; c < p.yShape[1]; c++ {
 			p.repeatAxis(y.data[n*y.sn+c*y.sc:], x.data[n*x.sn+c*x.sc:], y.sp, x.sp, 0)
 		}
@@ -278,9 +285,10 @@ func (p *unpoolPlan) repeatAxis(dst, src []float32, ds, ss []int, a int) {
 }
 
 // windowSum is the direct backward path for k = s: gx[i] is the sum of gy
-// over the window [i·s − p, i·s − p + s), which never overlap.
-func (p *unpoolPlan) windowSum(gx, gy view) {
-	for n := 0; n < p.xShape[0]; n++ {
+// over the window [i·s − p, i·s − p + s), which never overlap, for a batch
+// of nb.
+func (p *unpoolPlan) windowSum(gx, gy view, nb int) {
+	for n := 0; n < nb; n++ {
 		for c := 0; c < p.xShape[1]; c++ {
 			p.windowAxis(gx.data[n*gx.sn+c*gx.sc:], gy.data[n*gy.sn+c*gy.sc:], gx.sp, gy.sp, 0)
 		}
