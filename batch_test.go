@@ -16,6 +16,7 @@ type testPlan struct {
 	out      []int // OutShape
 	forward  func(y, x, w, b *Tensor) error
 	backward func(gx, gw, gb, x, w, gy *Tensor) error
+	add      func(gx, gw, gb, x, w, gy *Tensor) error // BackwardAdd, nil for unpooling
 	once     func(x, w, b *Tensor) (*Tensor, error)
 	onceBack func(x, w, gy *Tensor) (gx, gw, gb *Tensor, err error)
 }
@@ -31,21 +32,21 @@ func testPlans(t *testing.T, n int) []testPlan {
 	var ps []testPlan
 	cp, err := NewConvPlan(x, w, co)
 	require.NoError(t, err)
-	ps = append(ps, testPlan{"conv", x, w, cp.OutShape(), cp.Forward, cp.Backward,
+	ps = append(ps, testPlan{"conv", x, w, cp.OutShape(), cp.Forward, cp.Backward, cp.BackwardAdd,
 		func(x, w, b *Tensor) (*Tensor, error) { return Conv(x, w, b, co) },
 		func(x, w, gy *Tensor) (*Tensor, *Tensor, *Tensor, error) { return ConvBackward(x, w, gy, co) }})
 	for _, mode := range []StretchMode{Nearest, Zeros} {
 		so := StretchOptions{ConvOptions: co, Stretch: []int{1, 3}, Mode: mode}
 		sp, err := NewStretchConvPlan(x, w, so)
 		require.NoError(t, err)
-		ps = append(ps, testPlan{"stretch " + mode.String(), x, w, sp.OutShape(), sp.Forward, sp.Backward,
+		ps = append(ps, testPlan{"stretch " + mode.String(), x, w, sp.OutShape(), sp.Forward, sp.Backward, sp.BackwardAdd,
 			func(x, w, b *Tensor) (*Tensor, error) { return StretchConv(x, w, b, so) },
 			func(x, w, gy *Tensor) (*Tensor, *Tensor, *Tensor, error) { return StretchConvBackward(x, w, gy, so) }})
 	}
 	do := DeconvOptions{ConvOptions: co, OutputPadding: []int{1, 0}}
 	dp, err := NewDeconvPlan(x, w, do)
 	require.NoError(t, err)
-	ps = append(ps, testPlan{"deconv", x, w, dp.OutShape(), dp.Forward, dp.Backward,
+	ps = append(ps, testPlan{"deconv", x, w, dp.OutShape(), dp.Forward, dp.Backward, dp.BackwardAdd,
 		func(x, w, b *Tensor) (*Tensor, error) { return Deconv(x, w, b, do) },
 		func(x, w, gy *Tensor) (*Tensor, *Tensor, *Tensor, error) { return DeconvBackward(x, w, gy, do) }})
 	for _, uo := range []UnpoolOptions{{Ksize: []int{2, 3}}, {Ksize: []int{3, 2}, Stride: []int{2, 2}, Pad: []int{1, 0}}} {
@@ -53,7 +54,7 @@ func testPlans(t *testing.T, n int) []testPlan {
 		require.NoError(t, err)
 		ps = append(ps, testPlan{"unpool", x, nil, up.OutShape(),
 			func(y, x, _, _ *Tensor) error { return up.Forward(y, x) },
-			func(gx, _, _, _, _, gy *Tensor) error { return up.Backward(gx, gy) },
+			func(gx, _, _, _, _, gy *Tensor) error { return up.Backward(gx, gy) }, nil,
 			func(x, _, _ *Tensor) (*Tensor, error) { return UnpoolND(x, uo) },
 			func(x, _, gy *Tensor) (*Tensor, *Tensor, *Tensor, error) {
 				gx, err := UnpoolNDBackward(x, gy, uo)
@@ -65,7 +66,7 @@ func testPlans(t *testing.T, n int) []testPlan {
 	require.NoError(t, err)
 	ps = append(ps, testPlan{"pixelshuffle", x, nil, pp.OutShape(),
 		func(y, x, _, _ *Tensor) error { return pp.Forward(y, x) },
-		func(gx, _, _, _, _, gy *Tensor) error { return pp.Backward(gx, gy) },
+		func(gx, _, _, _, _, gy *Tensor) error { return pp.Backward(gx, gy) }, nil,
 		func(x, _, _ *Tensor) (*Tensor, error) { return PixelShuffle(x, r) },
 		func(_, _, gy *Tensor) (*Tensor, *Tensor, *Tensor, error) {
 			gx, err := PixelUnshuffle(gy, r)
@@ -75,7 +76,7 @@ func testPlans(t *testing.T, n int) []testPlan {
 	require.NoError(t, err)
 	ps = append(ps, testPlan{"pixelunshuffle", x, nil, pu.OutShape(),
 		func(y, x, _, _ *Tensor) error { return pu.Forward(y, x) },
-		func(gx, _, _, _, _, gy *Tensor) error { return pu.Backward(gx, gy) },
+		func(gx, _, _, _, _, gy *Tensor) error { return pu.Backward(gx, gy) }, nil,
 		func(x, _, _ *Tensor) (*Tensor, error) { return PixelUnshuffle(x, r) },
 		func(_, _, gy *Tensor) (*Tensor, *Tensor, *Tensor, error) {
 			gx, err := PixelShuffle(gy, r)

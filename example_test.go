@@ -355,3 +355,39 @@ func ExampleConvPlan_SetThreads() {
 	// Output:
 	// <nil> [8 16 64 64]
 }
+
+func ExampleConvPlan_BackwardAdd() {
+	// Two samples, each on its own, accumulate the same weight gradient as
+	// one batch of both.
+	plan, err := aniso.NewConvPlan([]int{2, 1, 4}, []int{1, 1, 2}, aniso.ConvOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	x, w := aniso.New(2, 1, 4), aniso.New(1, 1, 2)
+	copy(x.Data, []float32{1, 2, 3, 4, 5, 6, 7, 8})
+	gy := aniso.New(2, 1, 3)
+	for i := range gy.Data {
+		gy.Data[i] = 1
+	}
+	gw, gb := aniso.New(1, 1, 2), aniso.New(1)
+	if err := plan.Backward(nil, gw, gb, x, w, gy); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("batch:  ", gw.Data, gb.Data)
+
+	acc, accb := aniso.New(1, 1, 2), aniso.New(1)
+	for n := 0; n < 2; n++ {
+		xn := &aniso.Tensor{Data: x.Data[4*n : 4*n+4], Shape: []int{1, 1, 4}}
+		gyn := &aniso.Tensor{Data: gy.Data[3*n : 3*n+3], Shape: []int{1, 1, 3}}
+		if err := plan.BackwardAdd(nil, acc, accb, xn, w, gyn); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	fmt.Println("summed: ", acc.Data, accb.Data)
+	// Output:
+	// batch:   [24 30] [6]
+	// summed:  [24 30] [6]
+}

@@ -198,15 +198,19 @@ func sumStrided(src []float32, shape, strides []int) float64 {
 	return s
 }
 
-// sumChannels sets gb[c] to the sum of channel c of the N×C×… tensor v
-// of the given shape, over batch and space.
-func sumChannels(gb []float32, v view, shape []int) {
+// sumChannels sets gb[c], or adds to it if add is set, the sum of channel c
+// of the N×C×… tensor v of the given shape, over batch and space.
+func sumChannels(gb []float32, v view, shape []int, add bool) {
 	for c := range gb {
 		var s float64
 		for n := 0; n < shape[0]; n++ {
 			s += sumStrided(v.data[n*v.sn+c*v.sc:], shape[2:], v.sp)
 		}
-		gb[c] = float32(s)
+		if add {
+			gb[c] += float32(s)
+		} else {
+			gb[c] = float32(s)
+		}
 	}
 }
 

@@ -223,8 +223,9 @@ func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 }
 
 // backward runs the backward pass into gx, gw and gb; zeroed says that
-// they hold zeros already.
-func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed bool) error {
+// they hold zeros already, add that the weight and bias gradients are to
+// be added onto gw and gb.
+func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed, add bool) error {
 	n, err := p.io.input("x", x, p.xShape)
 	if err != nil {
 		return err
@@ -253,9 +254,11 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed bool) error {
 		}
 	}
 	if gw != nil {
-		if !zeroed {
+		if !zeroed && !add {
 			clear(gw.Data[:gw.Size()])
 		}
+		// The engine adds the weight gradient onto gw: its GEMM runs with
+		// β = 1 on it.
 		switch {
 		case n == 0:
 		case p.transposed:
@@ -264,8 +267,8 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed bool) error {
 			p.e.backwardWeight(gw.Data, p.io.view(x, 2), gyv)
 		}
 	}
-	if gb != nil {
-		sumChannels(gb.Data, gyv, gy.Shape)
+	if gb != nil && !(add && n == 0) {
+		sumChannels(gb.Data, gyv, gy.Shape, add)
 	}
 	return nil
 }
@@ -288,7 +291,7 @@ func (p *convPlan) runBackward(x, w, gy *Tensor) (gx, gw, gb *Tensor, err error)
 		return nil, nil, nil, err
 	}
 	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.bShape...)
-	if err := p.backward(gx, gw, gb, x, w, gy, true); err != nil {
+	if err := p.backward(gx, gw, gb, x, w, gy, true, false); err != nil {
 		return nil, nil, nil, err
 	}
 	return gx, gw, gb, nil
@@ -336,5 +339,21 @@ func (p weightPlan) Forward(y, x, w, b *Tensor) (err error) {
 // plan's; gy and gx then have that batch too.
 func (p weightPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
-	return p.p.backward(gx, gw, gb, x, w, gy, false)
+	return p.p.backward(gx, gw, gb, x, w, gy, false, false)
+}
+
+// BackwardAdd is Backward with the weight and bias gradients added to gw
+// and gb instead of written over them, for gradients accumulated over
+// several batches or over several uses of one layer:
+//
+//	gw += ∂⟨y, gy⟩/∂w,   gb += ∂⟨y, gy⟩/∂b
+//
+// gx is still overwritten. The addition costs no extra pass: the weight
+// gradient's GEMM runs with β = 1 on gw itself. The sums are rounded in an
+// order fixed by the geometry, so the result does not depend on the number
+// of threads, but it may differ in the last bits from adding Backward's gw
+// afterwards. gw and gb are left as they are for a batch of 0.
+func (p weightPlan) BackwardAdd(gx, gw, gb, x, w, gy *Tensor) (err error) {
+	defer guard(p.p.io.op, &err)
+	return p.p.backward(gx, gw, gb, x, w, gy, false, true)
 }

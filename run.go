@@ -299,8 +299,8 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 	}
 }
 
-// backwardWeight computes gw = Σ gy·im2col(x)ᵀ, unfolded onto the kernel
-// taps, into gw, a zeroed contiguous tensor in the weights' layout. Units
+// backwardWeight adds Σ gy·im2col(x)ᵀ, unfolded onto the kernel taps, to
+// gw, a contiguous tensor in the weights' layout. Units
 // are groups, each split into blocks of (batch, tile) pairs.
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	e.out, e.in, e.gw = gy, x, gw
