@@ -68,7 +68,7 @@ func NewDeconvPlan(x, w []int, o DeconvOptions) (plan *DeconvPlan, err error) {
 // w, and builds the engine of the convolution that Deconv transposes: its
 // gathered side is Deconv's output and its output side Deconv's input.
 func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*convPlan, error) {
-	nsp, err := checkInput(op, "x", x, convHints(o.ConvOptions, axisHint{"OutputPadding", len(o.OutputPadding)})...)
+	nsp, err := checkInput(op, "x", x, w, convHints(o.ConvOptions, axisHint{"OutputPadding", len(o.OutputPadding)})...)
 	if err != nil {
 		return nil, err
 	}

@@ -163,12 +163,16 @@ func convHints(o ConvOptions, more ...axisHint) []axisHint {
 // every spatial size ≥ 1, and returns n. When the set option slices of
 // hints agree on a number of spatial axes, a rank of x that does not fit it
 // is reported in terms of x, before the options are looked at one by one:
-// the usual cause is a missing batch or channel axis.
-func checkInput(op, name string, x *Tensor, hints ...axisHint) (int, error) {
+// the usual cause is a missing batch or channel axis. A kernel w (nil for
+// none) of x's rank sides with x, and the options are reported instead,
+// unless they have one value per dimension of x, the sign of options made
+// for x's full shape.
+func checkInput(op, name string, x, w *Tensor, hints ...axisHint) (int, error) {
 	if err := checkOperand(op, name, x, 0); err != nil {
 		return 0, err
 	}
-	if n, by := impliedAxes(hints); n > 0 && len(x.Shape) != n+2 {
+	n, by := impliedAxes(hints)
+	if n > 0 && len(x.Shape) != n+2 && (w == nil || len(w.Shape) != len(x.Shape) || n == len(x.Shape)) {
 		return 0, rankError(op, name, len(x.Shape), n, by)
 	}
 	if len(x.Shape) < 3 {
@@ -219,7 +223,7 @@ func checkKernel(op string, w *Tensor, rank int, layout string) error {
 		return err
 	}
 	if len(w.Shape) != rank {
-		return errorf(op, ErrShape, "w has rank %d and x has rank %d; x is N×C×D1×…×Dn and w is %s with the same n", len(w.Shape), rank, layout)
+		return errorf(op, ErrShape, "w has rank %d, want %d as x has: x is N×C×D1×…×Dn and w is %s with the same n", len(w.Shape), rank, layout)
 	}
 	for i, d := range w.Shape {
 		if d < 1 {

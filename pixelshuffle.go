@@ -146,7 +146,7 @@ type shufflePlan struct {
 // newShufflePlan validates a shuffle (unshuffle false: x is the deep side)
 // or an unshuffle (x is the wide side) of x by factors.
 func newShufflePlan(op string, x *Tensor, factors []int, unshuffle bool) (*shufflePlan, error) {
-	nsp, err := checkInput(op, "x", x)
+	nsp, err := checkInput(op, "x", x, nil)
 	if err != nil {
 		return nil, err
 	}

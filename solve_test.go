@@ -532,5 +532,5 @@ func TestRankErrors(t *testing.T) {
 	// Without options, the kernel and x disagree.
 	_, err = Conv(x, New(1, 1, 4, 4), nil, ConvOptions{})
 	require.ErrorIs(t, err, ErrShape)
-	require.ErrorContains(t, err, "w has rank 4 and x has rank 3; x is N×C×D1×…×Dn and w is O×(C/G)×k1×…×kn with the same n")
+	require.ErrorContains(t, err, "w has rank 4, want 3 as x has: x is N×C×D1×…×Dn and w is O×(C/G)×k1×…×kn with the same n")
 }

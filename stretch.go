@@ -99,7 +99,7 @@ func NewStretchConvPlan(x, w []int, o StretchOptions) (plan *StretchConvPlan, er
 // newStretchPlan validates the options of a StretchConv and the shapes of
 // x and w, and builds its engine.
 func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error) {
-	nsp, err := checkInput(op, "x", x, convHints(o.ConvOptions, axisHint{"Stretch", len(o.Stretch)}, axisHint{"OutSize", len(o.OutSize)})...)
+	nsp, err := checkInput(op, "x", x, w, convHints(o.ConvOptions, axisHint{"Stretch", len(o.Stretch)}, axisHint{"OutSize", len(o.OutSize)})...)
 	if err != nil {
 		return nil, err
 	}

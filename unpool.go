@@ -125,7 +125,7 @@ type unpoolPlan struct {
 
 func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 	const op = "unpool"
-	nsp, err := checkInput(op, "x", x, axisHint{"Ksize", len(o.Ksize)}, axisHint{"Stride", len(o.Stride)}, axisHint{"Pad", len(o.Pad)}, axisHint{"OutSize", len(o.OutSize)})
+	nsp, err := checkInput(op, "x", x, nil, axisHint{"Ksize", len(o.Ksize)}, axisHint{"Stride", len(o.Stride)}, axisHint{"Pad", len(o.Pad)}, axisHint{"OutSize", len(o.OutSize)})
 	if err != nil {
 		return nil, err
 	}
