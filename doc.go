@@ -7,7 +7,10 @@
 //
 // All operators take N×C×D1×…×Dn float32 tensors with any number n ≥ 1 of
 // spatial axes, read their inputs through arbitrary strides, never modify
-// them, and return new contiguous tensors.
+// them, and return new contiguous tensors. Plans write their results
+// through strides too, into any layout that does not overlap itself: with
+// Tensor.Permute, channels-last (NHWC) data goes in and comes out without
+// a copy.
 //
 //   - Conv and ConvBackward: convolution (cross-correlation) with per-axis
 //     stride, dilation, asymmetric and negative padding, groups and bias.

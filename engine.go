@@ -81,6 +81,7 @@ type engine struct {
 	batch, groups int   // batch: the one planned, then that of the current call, never more
 	cin, cout     int   // channels per group on the gathered and output sides
 	src, dst      []int // spatial sizes of the gathered and output sides
+	srcStrides    []int // row-major strides of src, for the partial sums of backwardData
 	kernel        []int
 	kvol          int // Π kernel
 	axes          [][]axisPhase
@@ -137,7 +138,7 @@ const (
 func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []axisSpec, mode StretchMode) (*engine, error) {
 	e := &engine{
 		batch: batch, groups: groups, cin: cin, cout: cout,
-		src: src, dst: dst, kernel: make([]int, len(specs)), axes: make([][]axisPhase, len(specs)),
+		src: src, dst: dst, srcStrides: rowMajor(src), kernel: make([]int, len(specs)), axes: make([][]axisPhase, len(specs)),
 		kvol: 1, nphase: 1, unfolded: true, dense: true,
 	}
 	for a, sp := range specs {

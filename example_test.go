@@ -391,3 +391,41 @@ func ExampleConvPlan_BackwardAdd() {
 	// batch:   [24 30] [6]
 	// summed:  [24 30] [6]
 }
+
+func ExampleTensor_Permute() {
+	// Channels-last (N×H×W×C) data in and out, without a copy: Permute
+	// gives the N×C×H×W views the operators take, and the plan writes its
+	// result straight into the channels-last buffer.
+	const n, h, wd, c = 1, 2, 3, 2
+	xNHWC := aniso.New(n, h, wd, c)
+	for i := range xNHWC.Data {
+		xNHWC.Data[i] = float32(i)
+	}
+	x := xNHWC.Permute(0, 3, 1, 2)
+	fmt.Println("x view:", x.Shape, x.Strides)
+
+	// A 1×1 convolution that swaps the two channels and adds 100 to the
+	// second.
+	w := aniso.New(2, 2, 1, 1)
+	copy(w.Data, []float32{0, 1, 1, 0})
+	b := aniso.New(2)
+	b.Data[1] = 100
+	plan, err := aniso.NewConvPlan(x.Shape, w.Shape, aniso.ConvOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	yNHWC := aniso.New(n, h, wd, 2)
+	if err := plan.Forward(yNHWC.Permute(0, 3, 1, 2), x, w, b); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("x NHWC:", xNHWC.Data)
+	fmt.Println("y NHWC:", yNHWC.Data)
+	fmt.Println("not a permutation:", xNHWC.Permute(0, 1, 1, 2) == nil)
+	// Output:
+	// x view: [1 2 2 3] [12 1 6 2]
+	// x NHWC: [0 1 2 3 4 5 6 7 8 9 10 11]
+	// y NHWC: [1 100 3 102 5 104 7 106 9 108 11 110]
+	// not a permutation: true
+}

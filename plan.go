@@ -7,6 +7,7 @@ type planIO struct {
 	op         string
 	strides    [4][]int
 	wbuf, bbuf []float32
+	gwbuf      []float32 // a strided weight gradient, packed
 }
 
 func newPlanIO(op string, rank int) planIO {
@@ -103,13 +104,14 @@ func (io *planIO) batched(name string, t *Tensor, shape []int, n int) error {
 	return checkTensor(io.op, name, t)
 }
 
-// result validates a tensor a plan writes: as batched, and contiguous.
+// result validates a tensor a plan writes: as batched, and not
+// overlapping itself, so that no element is written twice.
 func (io *planIO) result(name string, t *Tensor, shape []int, n int) error {
 	if err := io.batched(name, t, shape, n); err != nil {
 		return err
 	}
-	if !t.contiguous() {
-		return errorf(io.op, ErrData, "%s must be contiguous, has strides %v for shape %v", name, t.Strides, t.Shape)
+	if t.Strides != nil && selfOverlaps(t.Shape, t.Strides) {
+		return errorf(io.op, ErrData, "%s overlaps itself: strides %v for shape %v address some elements twice", name, t.Strides, t.Shape)
 	}
 	return nil
 }
@@ -205,9 +207,9 @@ func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 	if p.transposed {
 		// The data adjoint accumulates into y.
 		if b != nil {
-			fillChannels(y, p.io.bias(b))
+			fillChannels(p.io.view(y, 0), y.Shape, p.io.bias(b))
 		} else if !zeroed {
-			clear(y.Data[:y.Size()])
+			clearTensor(y)
 		}
 	}
 	if n == 0 {
@@ -248,27 +250,41 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed, add bool) erro
 			p.e.forward(p.io.view(gx, 1), gyv, p.io.weights(w), nil)
 		default:
 			if !zeroed {
-				clear(gx.Data[:gx.Size()])
+				clearTensor(gx)
 			}
 			p.e.backwardData(p.io.view(gx, 1), gyv, p.io.weights(w))
 		}
 	}
-	if gw != nil {
-		if !zeroed && !add {
-			clear(gw.Data[:gw.Size()])
+	if gw != nil && !(add && n == 0) {
+		// The engine adds the weight gradient onto a contiguous gw: its
+		// GEMM runs with β = 1 on it. A strided gw is packed first.
+		gwd := gw.Data[:gw.Size()]
+		strided := !gw.contiguous()
+		switch {
+		case strided && add:
+			gwd = packedInto(&p.io.gwbuf, gw)
+		case strided:
+			if len(p.io.gwbuf) < gw.Size() {
+				p.io.gwbuf = make([]float32, gw.Size())
+			}
+			gwd = p.io.gwbuf[:gw.Size()]
+			clear(gwd)
+		case !zeroed && !add:
+			clear(gwd)
 		}
-		// The engine adds the weight gradient onto gw: its GEMM runs with
-		// β = 1 on it.
 		switch {
 		case n == 0:
 		case p.transposed:
-			p.e.backwardWeight(gw.Data, gyv, p.io.view(x, 2))
+			p.e.backwardWeight(gwd, gyv, p.io.view(x, 2))
 		default:
-			p.e.backwardWeight(gw.Data, p.io.view(x, 2), gyv)
+			p.e.backwardWeight(gwd, p.io.view(x, 2), gyv)
+		}
+		if strided {
+			scatterStrided(gw.Data, gw.Shape, gw.Strides, gwd)
 		}
 	}
 	if gb != nil && !(add && n == 0) {
-		sumChannels(gb.Data, gyv, gy.Shape, add)
+		sumChannels(gb.Data, gb.strides1(), gyv, gy.Shape, add)
 	}
 	return nil
 }
@@ -322,21 +338,27 @@ func (p weightPlan) MACs() int { return p.p.e.macs }
 // Results do not depend on the bound.
 func (p weightPlan) SetThreads(n int) { p.p.e.threads = max(n, 0) }
 
-// Forward computes the plan's operator of x, w and b into y, a contiguous
-// tensor of shape OutShape but with x's batch. b may be nil. y must not
-// overlap the inputs. x may have any batch up to the plan's, so that a
-// short last batch of an epoch runs on the same plan; a batch of 0 does
-// nothing.
+// Forward computes the plan's operator of x, w and b into y, a tensor of
+// shape OutShape but with x's batch. b may be nil. x may have any batch up
+// to the plan's, so that a short last batch of an epoch runs on the same
+// plan; a batch of 0 does nothing.
+//
+// y may have any layout that does not overlap itself, for example a
+// channels-last view made with Permute or a view with gaps: the plan writes
+// every element of y and nothing between them. An overlapping y is an
+// ErrData error. y must not overlap the inputs.
 func (p weightPlan) Forward(y, x, w, b *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.forward(y, x, w, b, false)
 }
 
 // Backward computes the gradients of the plan's operator for the output
-// gradient gy into gx, gw and gb, contiguous tensors of the shapes of x, w
-// and the bias. Any of them may be nil to skip that gradient. They must
-// not overlap the inputs. As for Forward, x may have any batch up to the
-// plan's; gy and gx then have that batch too.
+// gradient gy into gx, gw and gb, tensors of the shapes of x, w and the
+// bias. Any of them may be nil to skip that gradient. As for Forward, x may
+// have any batch up to the plan's, and gy and gx then have that batch too;
+// the results may have any layout that does not overlap itself, and must
+// not overlap the inputs or each other. A strided gw is computed in the
+// plan's scratch and copied in.
 func (p weightPlan) Backward(gx, gw, gb, x, w, gy *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.backward(gx, gw, gb, x, w, gy, false, false)

@@ -97,17 +97,18 @@ func (p *UnpoolPlan) SetThreads(n int) {
 	}
 }
 
-// Forward computes UnpoolND(x) into y, a contiguous tensor of shape
-// OutShape but with x's batch, which may be any up to the plan's. y must
-// not overlap x.
+// Forward computes UnpoolND(x) into y, a tensor of shape OutShape but with
+// x's batch, which may be any up to the plan's. y may have any layout that
+// does not overlap itself (see ConvPlan.Forward) and must not overlap x.
 func (p *UnpoolPlan) Forward(y, x *Tensor) (err error) {
 	defer guard("unpool", &err)
 	return p.p.forward(y, x, false)
 }
 
 // Backward computes the gradient of UnpoolND for the output gradient gy
-// into gx, a contiguous tensor of x's shape but with gy's batch, which may
-// be any up to the plan's. gx must not overlap gy.
+// into gx, a tensor of x's shape but with gy's batch, which may be any up
+// to the plan's. gx may have any layout that does not overlap itself and
+// must not overlap gy.
 func (p *UnpoolPlan) Backward(gx, gy *Tensor) (err error) {
 	defer guard("unpool", &err)
 	return p.p.backward(gx, gy, false)
@@ -221,7 +222,7 @@ func (p *unpoolPlan) forward(y, x *Tensor, zeroed bool) error {
 		return err
 	}
 	if !zeroed {
-		clear(y.Data[:y.Size()])
+		clearTensor(y)
 	}
 	switch {
 	case n == 0:
@@ -245,7 +246,7 @@ func (p *unpoolPlan) backward(gx, gy *Tensor, zeroed bool) error {
 		return err
 	}
 	if !zeroed {
-		clear(gx.Data[:gx.Size()])
+		clearTensor(gx)
 	}
 	switch {
 	case n == 0:
