@@ -31,7 +31,9 @@
 //   - ONNXConv and ONNXConvTranspose: ONNX auto_pad, pads and output_shape
 //     turned into the options above.
 //   - CheckGradient: random-direction central differences in float64
-//     against any backward function, for checking custom layers.
+//     against any backward function, for checking custom layers; it
+//     detects differences that cross a kink (a ReLU, say) and retries
+//     them, so the defaults suit piecewise linear float32 blocks too.
 //
 // # Geometry
 //

@@ -429,3 +429,52 @@ func ExampleTensor_Permute() {
 	// y NHWC: [1 100 3 102 5 104 7 106 9 108 11 110]
 	// not a permutation: true
 }
+
+func ExampleCheckGradient_relu() {
+	// A convolution followed by a ReLU is linear only piece by piece: the
+	// differences along most random directions cross a kink. CheckGradient
+	// notices those directions (Retries) and checks others, sparser and
+	// with shorter steps, instead.
+	x, w := aniso.New(2, 3, 12, 12), aniso.New(4, 3, 3, 3)
+	for i := range x.Data {
+		x.Data[i] = float32((i*37)%23)/11 - 1
+	}
+	for i := range w.Data {
+		w.Data[i] = float32((i*13)%17)/8 - 1
+	}
+	relu := func(z *aniso.Tensor) {
+		for i, v := range z.Data {
+			z.Data[i] = max(v, 0)
+		}
+	}
+	f := func(xs []*aniso.Tensor) (*aniso.Tensor, error) {
+		z, err := aniso.Conv(xs[0], xs[1], nil, aniso.ConvOptions{})
+		if err != nil {
+			return nil, err
+		}
+		relu(z)
+		return z, nil
+	}
+	grad := func(xs []*aniso.Tensor, gy *aniso.Tensor) ([]*aniso.Tensor, error) {
+		z, err := aniso.Conv(xs[0], xs[1], nil, aniso.ConvOptions{})
+		if err != nil {
+			return nil, err
+		}
+		gz := aniso.New(gy.Shape...)
+		for i, v := range z.Data {
+			if v > 0 {
+				gz.Data[i] = gy.Data[i]
+			}
+		}
+		gx, gw, _, err := aniso.ConvBackward(xs[0], xs[1], gz, aniso.ConvOptions{})
+		return []*aniso.Tensor{gx, gw}, err
+	}
+	rep, err := aniso.CheckGradient(f, grad, []*aniso.Tensor{x, w}, aniso.GradCheckOptions{Seed: 1})
+	retries := 0
+	for _, r := range rep.Results {
+		retries += r.Retries
+	}
+	fmt.Println(err, len(rep.Results), retries > 0)
+	// Output:
+	// <nil> 4 true
+}
