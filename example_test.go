@@ -478,3 +478,18 @@ func ExampleCheckGradient_relu() {
 	// Output:
 	// <nil> 4 true
 }
+
+func ExampleUnpoolPlan_SetThreads() {
+	plan, err := aniso.NewUnpoolPlan([]int{1, 1, 3}, aniso.UnpoolOptions{Ksize: []int{3}, Stride: []int{2}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	plan.SetThreads(1)
+	x := aniso.New(1, 1, 3)
+	copy(x.Data, []float32{1, 2, 3})
+	y := aniso.New(plan.OutShape()...)
+	fmt.Println(plan.Forward(y, x), y.Data)
+	// Output:
+	// <nil> [1 1 3 2 5 3 3]
+}
