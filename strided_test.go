@@ -75,68 +75,68 @@ func requireStrided(t *testing.T, what string, got, want *Tensor) {
 }
 
 // TestPlansStridedResults runs every plan method with results laid out
-// channels-last, with and without gaps, and compares them with contiguous
-// results; the gaps hold NaN and must stay untouched.
+// channels-last, with and without gaps, on a batch smaller than the
+// planned one, and compares them with contiguous results; the gaps hold
+// NaN and must stay untouched.
 func TestPlansStridedResults(t *testing.T) {
 	rng := rand.New(rand.NewPCG(77, 1))
 	for _, p := range testPlans(t, 4) {
-		for _, n := range []int{4, 3} {
-			x := randTensor(rng, withBatch(p.x, n)...)
-			gy := randTensor(rng, withBatch(p.out, n)...)
-			var w, b *Tensor
-			nb := 0
-			if p.w != nil {
-				nb = p.out[1]
-				w, b = randTensor(rng, p.w...), randTensor(rng, nb)
+		n := 3 // smaller than planned
+		x := randTensor(rng, withBatch(p.x, n)...)
+		gy := randTensor(rng, withBatch(p.out, n)...)
+		var w, b *Tensor
+		nb := 0
+		if p.w != nil {
+			nb = p.out[1]
+			w, b = randTensor(rng, p.w...), randTensor(rng, nb)
+		}
+		yShape := withBatch(p.out, n)
+		for _, gaps := range []bool{false, true} {
+			what := func(s string) string {
+				return p.name + " " + s + map[bool]string{false: " channels-last", true: " with gaps"}[gaps]
 			}
-			yShape := withBatch(p.out, n)
-			for _, gaps := range []bool{false, true} {
-				what := func(s string) string {
-					return p.name + " " + s + map[bool]string{false: " channels-last", true: " with gaps"}[gaps]
-				}
-				for _, bias := range []*Tensor{b, nil} {
-					want := New(yShape...)
-					require.NoError(t, p.forward(want, x, w, bias))
-					y := stridedResult(yShape, channelsLast(len(yShape)), gaps)
-					require.NoError(t, p.forward(y, x, w, bias))
-					requireStrided(t, what("y"), y, want)
-				}
+			for _, bias := range []*Tensor{b, nil} {
+				want := New(yShape...)
+				require.NoError(t, p.forward(want, x, w, bias))
+				y := stridedResult(yShape, channelsLast(len(yShape)), gaps)
+				require.NoError(t, p.forward(y, x, w, bias))
+				requireStrided(t, what("y"), y, want)
+			}
 
-				wx := New(x.Shape...)
-				var ww, wb *Tensor
-				if w != nil {
-					ww, wb = New(w.Shape...), New(nb)
-				}
-				require.NoError(t, p.backward(wx, ww, wb, x, w, gy))
-				gx := stridedResult(x.Shape, channelsLast(len(x.Shape)), gaps)
-				var gw, gb *Tensor
-				if w != nil {
-					gw = stridedResult(w.Shape, channelsLast(len(w.Shape)), gaps)
-					gb = stridedResult([]int{nb}, []int{0}, gaps)
-				}
-				require.NoError(t, p.backward(gx, gw, gb, x, w, gy))
-				requireStrided(t, what("gx"), gx, wx)
-				if w == nil {
-					continue
-				}
-				requireStrided(t, what("gw"), gw, ww)
-				requireStrided(t, what("gb"), gb, wb)
-
-				// BackwardAdd onto strided gradients that hold values.
-				gw0, gb0 := randTensor(rng, w.Shape...), randTensor(rng, nb)
-				cw := &Tensor{Data: append([]float32(nil), gw0.Data...), Shape: w.Shape}
-				cb := &Tensor{Data: append([]float32(nil), gb0.Data...), Shape: []int{nb}}
-				require.NoError(t, p.add(nil, cw, cb, x, w, gy))
+			wx := New(x.Shape...)
+			var ww, wb *Tensor
+			if w != nil {
+				ww, wb = New(w.Shape...), New(nb)
+			}
+			require.NoError(t, p.backward(wx, ww, wb, x, w, gy))
+			gx := stridedResult(x.Shape, channelsLast(len(x.Shape)), gaps)
+			var gw, gb *Tensor
+			if w != nil {
 				gw = stridedResult(w.Shape, channelsLast(len(w.Shape)), gaps)
 				gb = stridedResult([]int{nb}, []int{0}, gaps)
-				scatterStrided(gw.Data, gw.Shape, gw.Strides, gw0.Data)
-				scatterStrided(gb.Data, gb.Shape, gb.Strides, gb0.Data)
-				gx = stridedResult(x.Shape, channelsLast(len(x.Shape)), gaps)
-				require.NoError(t, p.add(gx, gw, gb, x, w, gy))
-				requireStrided(t, what("added gx"), gx, wx)
-				requireStrided(t, what("added gw"), gw, cw)
-				requireStrided(t, what("added gb"), gb, cb)
 			}
+			require.NoError(t, p.backward(gx, gw, gb, x, w, gy))
+			requireStrided(t, what("gx"), gx, wx)
+			if w == nil {
+				continue
+			}
+			requireStrided(t, what("gw"), gw, ww)
+			requireStrided(t, what("gb"), gb, wb)
+
+			// BackwardAdd onto strided gradients that hold values.
+			gw0, gb0 := randTensor(rng, w.Shape...), randTensor(rng, nb)
+			cw := &Tensor{Data: append([]float32(nil), gw0.Data...), Shape: w.Shape}
+			cb := &Tensor{Data: append([]float32(nil), gb0.Data...), Shape: []int{nb}}
+			require.NoError(t, p.add(nil, cw, cb, x, w, gy))
+			gw = stridedResult(w.Shape, channelsLast(len(w.Shape)), gaps)
+			gb = stridedResult([]int{nb}, []int{0}, gaps)
+			scatterStrided(gw.Data, gw.Shape, gw.Strides, gw0.Data)
+			scatterStrided(gb.Data, gb.Shape, gb.Strides, gb0.Data)
+			gx = stridedResult(x.Shape, channelsLast(len(x.Shape)), gaps)
+			require.NoError(t, p.add(gx, gw, gb, x, w, gy))
+			requireStrided(t, what("added gx"), gx, wx)
+			requireStrided(t, what("added gw"), gw, cw)
+			requireStrided(t, what("added gb"), gb, cb)
 		}
 	}
 }
@@ -179,7 +179,7 @@ func TestOverlappingResults(t *testing.T) {
 // gradient included.
 func TestStridedResultAllocations(t *testing.T) {
 	rng := rand.New(rand.NewPCG(78, 1))
-	for _, p := range testPlans(t, 8) {
+	for _, p := range testPlans(t, 4) {
 		x := randTensor(rng, p.x...)
 		gy := randTensor(rng, p.out...)
 		y := stridedResult(p.out, channelsLast(len(p.out)), true)
@@ -199,7 +199,7 @@ func TestStridedResultAllocations(t *testing.T) {
 		}
 		for _, f := range fs {
 			require.NoError(t, f())
-			allocs := testing.AllocsPerRun(5, func() {
+			allocs := testing.AllocsPerRun(3, func() {
 				if err := f(); err != nil {
 					t.Fatal(err)
 				}
