@@ -79,18 +79,19 @@ func NewPixelShufflePlan(x, factors []int) (plan *PixelShufflePlan, err error) {
 // N×C×(r1·D1)×…×(rn·Dn).
 func (p *PixelShufflePlan) OutShape() []int { return append([]int(nil), p.p.wide...) }
 
-// Forward computes PixelShuffle(x) into y, a contiguous tensor of shape
-// OutShape but with x's batch, which may be any up to the plan's. y must
-// not overlap x.
+// Forward computes PixelShuffle(x) into y, a tensor of shape OutShape but
+// with x's batch, which may be any up to the plan's. y may have any layout
+// that does not overlap itself (see ConvPlan.Forward) and must not overlap
+// x.
 func (p *PixelShufflePlan) Forward(y, x *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.run(y, x, "y", "x", true)
 }
 
 // Backward computes the gradient of PixelShuffle for the output gradient
-// gy, which is PixelUnshuffle(gy), into gx, a contiguous tensor of the
-// input's shape but with gy's batch, which may be any up to the plan's. gx
-// must not overlap gy.
+// gy, which is PixelUnshuffle(gy), into gx, a tensor of the input's shape
+// but with gy's batch, which may be any up to the plan's. gx may have any
+// layout that does not overlap itself and must not overlap gy.
 func (p *PixelShufflePlan) Backward(gx, gy *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.run(gx, gy, "gx", "gy", false)
@@ -116,18 +117,19 @@ func NewPixelUnshufflePlan(x, factors []int) (plan *PixelUnshufflePlan, err erro
 // OutShape returns the shape of the plan's output, N×(C·R)×D1×…×Dn.
 func (p *PixelUnshufflePlan) OutShape() []int { return append([]int(nil), p.p.deep...) }
 
-// Forward computes PixelUnshuffle(x) into y, a contiguous tensor of shape
-// OutShape but with x's batch, which may be any up to the plan's. y must
-// not overlap x.
+// Forward computes PixelUnshuffle(x) into y, a tensor of shape OutShape
+// but with x's batch, which may be any up to the plan's. y may have any
+// layout that does not overlap itself (see ConvPlan.Forward) and must not
+// overlap x.
 func (p *PixelUnshufflePlan) Forward(y, x *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.run(y, x, "y", "x", false)
 }
 
 // Backward computes the gradient of PixelUnshuffle for the output
-// gradient gy, which is PixelShuffle(gy), into gx, a contiguous tensor of
-// the input's shape but with gy's batch, which may be any up to the plan's.
-// gx must not overlap gy.
+// gradient gy, which is PixelShuffle(gy), into gx, a tensor of the input's
+// shape but with gy's batch, which may be any up to the plan's. gx may have
+// any layout that does not overlap itself and must not overlap gy.
 func (p *PixelUnshufflePlan) Backward(gx, gy *Tensor) (err error) {
 	defer guard(p.p.io.op, &err)
 	return p.p.run(gx, gy, "gx", "gy", true)
