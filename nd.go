@@ -323,8 +323,7 @@ func selfOverlaps(shape, strides []int) bool {
 
 // Permute returns a view of t with its axes reordered: axis i of the view
 // is axis axes[i] of t, with t's size and stride. The view shares t's Data,
-// so writing through one changes the other; it allocates only its Shape
-// and Strides. For an N×H×W×C (channels-last) tensor t,
+// so writing through one changes the other; no element is copied. For an N×H×W×C (channels-last) tensor t,
 //
 //	t.Permute(0, 3, 1, 2)
 //
