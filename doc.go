@@ -63,14 +63,14 @@
 // threads. Plans (ConvPlan, DeconvPlan, StretchConvPlan, UnpoolPlan,
 // PixelShufflePlan, PixelUnshufflePlan) own their scratch and allocate
 // nothing after their first call.
+//
 // A plan accepts inputs of any batch up to the one it was made for, with
 // results of that batch, so the short last batch of an epoch needs no plan
 // of its own. BackwardAdd adds the weight and bias gradients to what gw and
 // gb hold, for gradients accumulated over batches or over several uses of
-// a layer, without an extra pass.
-// SetMaxThreads bounds the goroutines of every call, and a plan's
-// SetThreads those of that plan, for programs that share the processors
-// with other work.
+// a layer, without an extra pass. SetMaxThreads bounds the goroutines of
+// every call, and a plan's SetThreads those of that plan, for programs that
+// share the processors with other work.
 //
 // Every matrix product goes through one seam that looks at gonum's blas32
 // at call time: with gonum's default implementation the package multiplies
