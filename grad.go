@@ -109,8 +109,11 @@ const (
 // The rounding noise σ of ⟨f, gy⟩ is measured along gradNoiseSamples
 // directions, steps of gradNoiseStep·Eps from x. A numeric derivative
 // may then be off by gradNoiseAllow·σ/ε, about 8 of its standard
-// deviations, and a step is trusted when the third differences stay within
-// gradKinkShare of the tolerance they are compared with.
+// deviations, and a direction is trusted when the third differences stay
+// within 2ε times gradKinkShare of Atol + Rtol·scale plus that allowance:
+// a kink that passes moves the derivative by less than the tolerance, and
+// noise alone (third differences of deviation √20·σ) passes but for about
+// one direction in a hundred.
 const (
 	gradNoiseSamples = 4
 	gradNoiseStep    = 1e-3
@@ -138,16 +141,19 @@ const (
 //	r(m) = ⟨f(x + mεv), gy⟩ − ⟨f(x), gy⟩ − ⟨grad_i, mεv⟩,   m = −2, …, 2,
 //
 // have third differences of order ε³ wherever f is smooth, whatever grad
-// returns, and of 0 where f is linear. A kink between x − εv and x + εv that moves the numeric derivative by e
-// gives a third difference of r of at least 2ε·e, so a direction whose
-// third differences exceed half the tolerance (times 2ε) is rejected and
-// replaced by a new one with a quarter of the nonzero components and a
-// step √2 smaller, which meets fewer kinks, up to 12 directions. The test
-// does not depend on the gradient, so it hides no error of the gradient.
-// Before its trials, CheckGradient measures the rounding noise σ of the
-// objective from r at 0.001ε and 0.002ε along 4 directions, where neither
-// kinks nor errors of grad show, and allows 6σ/ε of error for it. A trial costs 4 evaluations of f, and 4 more per retry;
-// the noise, 8 per input.
+// returns, and of 0 where f is linear. A kink between x − εv and x + εv
+// that moves the numeric derivative by e gives a third difference of r of
+// at least 2ε·e. So a direction whose third differences exceed 2ε times
+// half of Atol + Rtol·max(|numeric|, |analytic|), plus the noise
+// allowance below, is rejected and replaced by a new one with a quarter
+// of the nonzero components and a step √2 smaller, which meets fewer
+// kinks, up to 12 directions; strong curvature is retried the same way.
+// The test does not depend on the gradient, so it hides no error of the
+// gradient. Before its trials, CheckGradient measures the rounding noise σ
+// of the objective from r at 0.001ε and 0.002ε along 4 directions, where
+// neither kinks nor errors of grad show, and allows 6σ/ε of error for it.
+// A trial costs 4 evaluations of f, and 4 more per retry; the noise, 8 per
+// input.
 //
 // The report lists every directional derivative and the worst one; the
 // error wraps ErrGradient when any fails, or another sentinel when f or
@@ -349,8 +355,8 @@ func (d *difference) trial(rng *rand.Rand, eps, atol, rtol float64) (GradResult,
 		if scale > 0 {
 			r.RelErr = r.AbsErr / scale
 		}
-		tol := atol + rtol*scale + gradNoiseAllow*d.noise/h
-		r.Pass = r.AbsErr <= tol
+		base, allow := atol+rtol*scale, gradNoiseAllow*d.noise/h
+		r.Pass = r.AbsErr <= base+allow
 		// The residuals of the analytic model are linear in m where f is
 		// smooth, whether the gradient is right or wrong. A kink between
 		// x − hv and x + hv that moves the numeric derivative by e makes
@@ -360,7 +366,7 @@ func (d *difference) trial(rng *rand.Rand, eps, atol, rtol float64) (GradResult,
 			res[m] = fs[m] - d.f0 - lin[m]
 		}
 		third := math.Max(math.Abs(res[3]-3*res[2]+3*res[1]-res[0]), math.Abs(res[4]-3*res[3]+3*res[2]-res[1]))
-		if third <= gradKinkShare*2*h*tol {
+		if third <= 2*h*(gradKinkShare*base+allow) {
 			return r, nil
 		}
 		r.Retries++
