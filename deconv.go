@@ -1,12 +1,28 @@
 package aniso
 
 // DeconvOptions is the geometry of a transposed convolution: the
-// ConvOptions of the convolution it transposes, plus output padding.
+// ConvOptions of the convolution it transposes, plus output padding or a
+// wanted output size.
 type DeconvOptions struct {
 	ConvOptions // geometry of the convolution this operator transposes
 	// OutputPadding adds size at the high end of each spatial axis,
 	// 0 ≤ a < max(stride, dilation); nil means 0. It adds no values.
 	OutputPadding []int
+	// OutSize, if not empty, gives the spatial output sizes wanted, one
+	// per spatial axis, as Chainer's outsize and PyTorch's output_size.
+	// Conv maps up to s input sizes to one output size, so the geometry
+	// alone cannot tell which of them Deconv should restore. With the
+	// default size of an axis
+	//
+	//	def = s(D − 1) + dk − lo − hi,   dk = d(k − 1) + 1,
+	//
+	// a size out from def to def + max(s, d) − 1 is output padding
+	// out − def, and a size from def − (s − 1) to def − 1 crops def − out
+	// more outputs at the high end, as PadHi = hi + def − out would (as
+	// Chainer's deconvolution_nd does). Any other size is an error
+	// wrapping ErrOption. OutputPadding may be given as well only if it
+	// agrees: def + OutputPadding must equal OutSize on every axis.
+	OutSize []int
 }
 
 // Deconv returns the transposed convolution of x with w plus the bias b,
@@ -22,7 +38,8 @@ type DeconvOptions struct {
 //
 //	s(D − 1) + dk − lo − hi + a,   dk = d(k − 1) + 1,
 //
-// which must be at least 1. The result is a new contiguous N×O×… tensor.
+// unless o.OutSize gives it, and must be at least 1. The result is a new
+// contiguous N×O×… tensor.
 // Errors wrap ErrNilTensor, ErrShape, ErrOption, ErrGeometry, ErrData or
 // ErrTooLarge.
 func Deconv(x, w, b *Tensor, o DeconvOptions) (y *Tensor, err error) {
@@ -80,6 +97,11 @@ func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*convPlan, error) 
 	if err != nil {
 		return nil, err
 	}
+	// An empty OutSize, like a nil one, keeps the default sizes.
+	wanted := len(o.OutSize) > 0
+	if wanted && len(o.OutSize) != nsp {
+		return nil, errorf(op, ErrOption, "OutSize has %d values for %d spatial axes", len(o.OutSize), nsp)
+	}
 	for a, v := range outPad {
 		if m := max(g.stride[a], g.dilation[a]); v < 0 || v >= m {
 			return nil, errorf(op, ErrOption, "axis %d: output padding %d is outside [0, %d), max(stride %d, dilation %d)", a, v, m, g.stride[a], g.dilation[a])
@@ -110,11 +132,32 @@ func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*convPlan, error) 
 		var ck checked
 		n, k, s, d, lo, hi := src[a], kernel[a], g.stride[a], g.dilation[a], g.padLo[a], g.padHi[a]
 		full := ck.add(ck.mul(s, n-1), ck.add(ck.mul(d, k-1), 1))
-		out := ck.add(ck.sub(ck.sub(full, lo), hi), outPad[a])
-		kept := ck.add(ck.add(out, min(lo, 0)), min(hi, 0))
+		def := ck.sub(ck.sub(full, lo), hi)
+		out := ck.add(def, outPad[a])
+		lowest, highest := ck.sub(def, s-1), ck.add(def, max(s, d)-1)
 		if ck.overflow {
 			return nil, errorf(op, ErrTooLarge, "axis %d: input %d, stride %d, kernel %d, dilation %d and pad %s overflow", a, n, s, k, d, pads(lo, hi))
 		}
+		if wanted {
+			want := o.OutSize[a]
+			lowest = max(lowest, 1)
+			if highest < lowest {
+				return nil, errorf(op, ErrGeometry, "axis %d: pad %s crops the full output %d to nothing", a, pads(lo, hi), full)
+			}
+			if want < lowest || want > highest {
+				return nil, errorf(op, ErrOption, "axis %d: output size %d is outside [%d, %d]: the default %d, cropped by up to stride %d − 1 or padded by up to max(stride, dilation %d) − 1", a, want, lowest, highest, def, s, d)
+			}
+			if len(o.OutputPadding) > 0 && want != out {
+				return nil, errorf(op, ErrOption, "axis %d: OutSize %d and OutputPadding %d disagree: the default %d plus the output padding is %d", a, want, outPad[a], def, out)
+			}
+			if want < def {
+				// The outputs cropped at the high end count as padding
+				// there for the check below.
+				hi += def - want
+			}
+			out = want
+		}
+		kept := out + min(lo, 0) + min(hi, 0)
 		if out < 1 {
 			return nil, errorf(op, ErrGeometry, "axis %d: pad %s crops the full output %d to nothing", a, pads(lo, hi), full)
 		}

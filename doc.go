@@ -15,7 +15,8 @@
 //   - Conv and ConvBackward: convolution (cross-correlation) with per-axis
 //     stride, dilation, asymmetric and negative padding, groups and bias.
 //   - Deconv and DeconvBackward: the transposed convolution, the adjoint of
-//     Conv with the same geometry, with output padding.
+//     Conv with the same geometry, with output padding or a wanted output
+//     size (OutSize).
 //   - UnpoolND and UnpoolNDBackward: Chainer's unpooling_nd (ksize, stride,
 //     pad, cover_all, explicit output size) for any n.
 //   - StretchConv and StretchConvBackward: a convolution of the input

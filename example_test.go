@@ -493,3 +493,24 @@ func ExampleUnpoolPlan_SetThreads() {
 	// Output:
 	// <nil> [1 1 3 2 5 3 3]
 }
+
+func ExampleDeconvOptions_outSize() {
+	// A Conv with kernel 3, stride 2 and pad 1 maps inputs of length 7
+	// and 8 both to length 4, so the Deconv back gives 7 by default;
+	// OutSize asks for 8 (output padding 1), or 6 (one output cropped).
+	g := aniso.ConvOptions{Stride: []int{2}, PadLo: []int{1}}
+	y, w := aniso.New(1, 1, 4), aniso.New(1, 1, 3)
+	for _, size := range [][]int{nil, {8}, {6}, {9}} {
+		x, err := aniso.Deconv(y, w, nil, aniso.DeconvOptions{ConvOptions: g, OutSize: size})
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(x.Shape)
+	}
+	// Output:
+	// [1 1 7]
+	// [1 1 8]
+	// [1 1 6]
+	// aniso: deconv: axis 0: output size 9 is outside [6, 8]: the default 7, cropped by up to stride 2 − 1 or padded by up to max(stride, dilation 1) − 1
+}
