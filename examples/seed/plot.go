@@ -32,8 +32,8 @@ func chart(file, title string, rs []result) error {
 	spread := make(plotter.Values, len(rs))
 	for i, r := range rs {
 		names[i] = r.Name
-		fwd[i] = r.Forward.Seconds() * 1e3
-		tot[i] = r.Total.Seconds() * 1e3
+		fwd[i] = r.median(forward).Seconds() * 1e3
+		tot[i] = r.median(total).Seconds() * 1e3
 		mem[i] = float64(r.Bytes) / 1e6
 		flow[i] = r.Flow
 		spread[i] = r.Spread
@@ -81,7 +81,7 @@ func chart(file, title string, rs []result) error {
 		return nil
 	}
 
-	pt := panel("time (median)", "ms", slices.Max(tot))
+	pt := panel(fmt.Sprintf("time (median of %d repetitions)", len(rs[0].Forward)), "ms", slices.Max(tot))
 	pt.Legend.Top, pt.Legend.Left = true, true
 	if err := bars(pt, fwd, blue, -w/2, "%.3g", "forward"); err != nil {
 		return err
