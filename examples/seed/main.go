@@ -204,18 +204,18 @@ type measurement struct {
 	decided bool          // every reported comparison was decided at stopLevel
 }
 
-// summary says how the times were taken.
+// summary says how the times were taken and how the verdict reads them.
 func (m measurement) summary(cfg config) string {
 	s := fmt.Sprintf("Times are medians and, in brackets, interquartile ranges of %d repetitions, the methods interleaved in each; ", m.reps)
 	switch {
 	case cfg.budget <= 0:
-		s += fmt.Sprintf("measuring stopped after the %d asked for", cfg.minReps)
+		s += fmt.Sprintf("measuring stopped after the %d asked for.", cfg.minReps)
 	case m.decided:
-		s += fmt.Sprintf("measuring stopped after %.1f s, once every comparison below was decided at %.0f%%", m.elapsed.Seconds(), 100*stopLevel)
+		s += fmt.Sprintf("measuring stopped after %.1f s, once every comparison below was decided at %.0f%%.", m.elapsed.Seconds(), 100*stopLevel)
 	default:
-		s += fmt.Sprintf("measuring stopped when the budget of %v was spent, with comparisons still undecided", cfg.budget)
+		s += fmt.Sprintf("measuring stopped when the budget of %.0f s was spent, before every comparison below was decided at %.0f%%.", cfg.budget.Seconds(), 100*stopLevel)
 	}
-	return s + "."
+	return s + fmt.Sprintf(" A ratio of times below is the median over the repetitions of the ratio within each, which can differ from the ratio of the medians, with a %.0f%% bootstrap interval; where the interval holds 1 the methods are tied within the noise.", 100*level)
 }
 
 // measure builds every method for in → out and measures it. Gradient
