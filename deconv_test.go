@@ -205,3 +205,42 @@ func TestDeconvOutSizeErrors(t *testing.T) {
 		require.Equal(t, []int{1, 1, 8, 9}, y.Shape)
 	}
 }
+
+// TestDeconvOutSizeNoPanic throws wild geometries with wild OutSize at
+// Deconv, DeconvBackward and NewDeconvPlan: each returns a result or an
+// error of a known class, and never panics.
+func TestDeconvOutSizeNoPanic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(42, 1))
+	for i := range 2000 {
+		nsp := 1 + rng.IntN(3)
+		x, w, b, gy := wildTensor(rng, nsp+2), wildTensor(rng, nsp+2), wildTensor(rng, 1), wildTensor(rng, nsp+2)
+		o := DeconvOptions{
+			ConvOptions:   ConvOptions{Stride: wildInts(rng, nsp), PadLo: wildInts(rng, nsp), PadHi: wildInts(rng, nsp), Dilation: wildInts(rng, nsp)},
+			OutputPadding: wildInts(rng, nsp),
+			OutSize:       wildInts(rng, nsp),
+		}
+		calls := []func() error{
+			func() error { _, err := Deconv(x, w, b, o); return err },
+			func() error { _, _, _, err := DeconvBackward(x, w, gy, o); return err },
+			func() error {
+				if x == nil || w == nil {
+					return nil
+				}
+				_, err := NewDeconvPlan(x.Shape, w.Shape, o)
+				return err
+			},
+		}
+		for j, call := range calls {
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Fatalf("case %d call %d panicked: %v", i, j, r)
+					}
+				}()
+				if err := call(); err != nil && !classified(err) {
+					t.Fatalf("case %d call %d: unclassified error %v", i, j, err)
+				}
+			}()
+		}
+	}
+}
