@@ -4,14 +4,23 @@
 // It builds every method of the internal methods package for one mapping,
 // by default (8, 32, 100, 100) → (8, 32, 50, 200), checks that each lands
 // on the requested shape, and prints one table: parameters, multiply-adds,
-// median time per forward and per forward+backward, bytes allocated per
-// forward+backward, the gradient flow ‖dx‖/‖dy‖ at He initialisation, and
-// the checkerboard a constant input leaves. The verdict below the table is
+// time per forward and per forward+backward (median and interquartile
+// range), bytes allocated per forward+backward, the gradient flow
+// ‖dx‖/‖dy‖ at He initialisation, and the checkerboard a constant input
+// leaves, with a legend of the columns. The verdict below the table is
 // computed from those numbers.
+//
+// On a shared machine one method's time varies from run to run by more
+// than the methods differ, so every time comparison in the verdict is the
+// ratio of the methods' times within each repetition, with a bootstrap
+// interval: a method is named faster only when the interval excludes 1,
+// and otherwise the methods are called tied within the noise. It repeats
+// the measurements, at least -reps times, until every comparison is
+// decided or -budget is spent.
 //
 // Usage:
 //
-//	go run ./examples/seed [-shape N,C,D1,…] [-out E1,…] [-channels C] [-reps R] [-seeds S] [-plot FILE.png] [-markdown] [-steps]
+//	go run ./examples/seed [-shape N,C,D1,…] [-out E1,…] [-channels C] [-reps R] [-budget 20s] [-seeds S] [-plot FILE.png] [-markdown] [-steps]
 package main
 
 import (
