@@ -270,7 +270,7 @@ func measure(in, out []int, cfg config, progress io.Writer) (measurement, error)
 		if err == nil {
 			_, _, err = m.Backward(acts, gy)
 		}
-		d := time.Since(t0)
+		d := elapsed(t0)
 		runtime.ReadMemStats(&after)
 		return d, after.TotalAlloc - before.TotalAlloc, err
 	}
@@ -290,7 +290,7 @@ func measure(in, out []int, cfg config, progress io.Writer) (measurement, error)
 			if _, err := ms[i].Forward(x); err != nil {
 				return res, err
 			}
-			rs[i].Forward = append(rs[i].Forward, time.Since(t0))
+			rs[i].Forward = append(rs[i].Forward, elapsed(t0))
 			d, b, err := fwdBwd(ms[i])
 			if err != nil {
 				return res, err
@@ -316,6 +316,10 @@ func measure(in, out []int, cfg config, progress io.Writer) (measurement, error)
 	res.results, res.eqs = rs, eqs
 	return res, nil
 }
+
+// elapsed returns the time since t0, at least 1 ns, so that a clock too
+// coarse for a tiny problem cannot give the ratios a zero to divide by.
+func elapsed(t0 time.Time) time.Duration { return max(time.Since(t0), 1) }
 
 // properties measures the gradient flow and the phase spread of every
 // method of rs on one sample of the batch, and compares every two-step
@@ -446,8 +450,8 @@ func (r result) median(p pass) time.Duration {
 func ratio(a, b result, p pass, level float64) methods.Ratio {
 	r, err := methods.PairedRatio(seconds(b.times(p)), seconds(a.times(p)), level, bootSeed)
 	if err != nil {
-		// Every method has a positive time in every repetition, so only
-		// a program error gets here.
+		// Every method has a positive time (see elapsed) in every
+		// repetition, so only a program error gets here.
 		panic(err)
 	}
 	return r
