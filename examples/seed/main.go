@@ -20,7 +20,7 @@
 //
 // Usage:
 //
-//	go run ./examples/seed [-shape N,C,D1,…] [-out E1,…] [-channels C] [-reps R] [-budget 20s] [-seeds S] [-plot FILE.png] [-markdown] [-steps]
+//	go run ./examples/seed [-shape N,C,D1,…] [-out E1,…] [-channels C] [-reps R] [-budget 20s] [-compare A,B] [-seeds S] [-plot FILE.png] [-markdown] [-steps]
 package main
 
 import (
@@ -88,6 +88,7 @@ type config struct {
 	minReps int           // repetitions at least
 	budget  time.Duration // measuring stops once this much time is spent; 0 stops at minReps
 	seeds   int           // initialisations for gradient flow and phase spread
+	pairs   [][2]string   // further pairs of methods whose times to compare
 }
 
 // maxReps bounds the repetitions of a tiny problem with a large budget.
@@ -105,6 +106,15 @@ func main() {
 		markdown  = flag.Bool("markdown", false, "print the table as Markdown")
 		steps     = flag.Bool("steps", false, "list the operators of every method before the table")
 	)
+	var pairs [][2]string
+	flag.Func("compare", "also compare the times of two methods, `A,B` (repeatable)", func(s string) error {
+		a, b, ok := strings.Cut(s, ",")
+		if !ok || a == b || !slices.Contains(methods.Names, a) || !slices.Contains(methods.Names, b) {
+			return fmt.Errorf("want two different methods of %s, separated by a comma", strings.Join(methods.Names, ", "))
+		}
+		pairs = append(pairs, [2]string{a, b})
+		return nil
+	})
 	flag.Parse()
 	in, out, err := shapes(*shapeFlag, *outFlag, *channels)
 	if err == nil && (*reps < 1 || *nseeds < 1 || *budget < 0) {
@@ -114,7 +124,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		os.Exit(2)
 	}
-	cfg := config{minReps: *reps, budget: *budget, seeds: *nseeds}
+	cfg := config{minReps: *reps, budget: *budget, seeds: *nseeds, pairs: pairs}
 	mt, err := measure(in, out, cfg, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "seed:", err)
@@ -148,7 +158,7 @@ func main() {
 		fmt.Println(line)
 	}
 	fmt.Println()
-	for _, line := range verdict(rs, mt.eqs) {
+	for _, line := range append(verdict(rs, mt.eqs), versus(rs, pairs)...) {
 		fmt.Println(line)
 	}
 	if *plotFile != "" {
@@ -305,7 +315,7 @@ func measure(in, out []int, cfg config, progress io.Writer) (measurement, error)
 		if cfg.budget <= 0 {
 			break
 		}
-		if res.decided = undecided(rs, eqs, stopLevel) == 0; res.decided || res.elapsed >= cfg.budget {
+		if res.decided = undecided(rs, eqs, cfg.pairs, stopLevel) == 0; res.decided || res.elapsed >= cfg.budget {
 			break
 		}
 	}
@@ -473,9 +483,10 @@ type comparison struct {
 
 // comparisons returns the timing comparisons the verdict reports, at the
 // given level: in each pass the fastest method against every method tied
-// with it, the next one after those, and the slowest; and every chain
-// against the one-step operator it computes the same function as.
-func comparisons(rs []result, eqs []equivalence, level float64) []comparison {
+// with it, the next one after those, and the slowest; every chain against
+// the one-step operator it computes the same function as; and the pairs
+// asked for.
+func comparisons(rs []result, eqs []equivalence, pairs [][2]string, level float64) []comparison {
 	var cs []comparison
 	if len(rs) < 2 {
 		return nil
@@ -499,14 +510,21 @@ func comparisons(rs []result, eqs []equivalence, level float64) []comparison {
 			cs = append(cs, comparison{forward, f, c}, comparison{total, f, c})
 		}
 	}
+	for _, pr := range pairs {
+		a, ok1 := find(rs, pr[0])
+		b, ok2 := find(rs, pr[1])
+		if ok1 && ok2 {
+			cs = append(cs, comparison{forward, a, b}, comparison{total, a, b})
+		}
+	}
 	return cs
 }
 
 // undecided counts the comparisons of rs whose interval at the given
 // level includes 1.
-func undecided(rs []result, eqs []equivalence, level float64) int {
+func undecided(rs []result, eqs []equivalence, pairs [][2]string, level float64) int {
 	n := 0
-	for _, c := range comparisons(rs, eqs, level) {
+	for _, c := range comparisons(rs, eqs, pairs, level) {
 		if !ratio(c.a, c.b, c.p, level).Decided() {
 			n++
 		}
@@ -743,6 +761,21 @@ func verdict(rs []result, eqs []equivalence) []string {
 	return v
 }
 
+// versus compares the times of each pair of methods asked for: how the
+// first compares with the second.
+func versus(rs []result, pairs [][2]string) []string {
+	var v []string
+	for _, pr := range pairs {
+		a, ok1 := find(rs, pr[0])
+		b, ok2 := find(rs, pr[1])
+		if ok1 && ok2 {
+			v = append(v, fmt.Sprintf("%s against %s: %s and %s.", a.Name, b.Name,
+				speed(ratio(a, b, forward, level), forward), speed(ratio(a, b, total, level), total)))
+		}
+	}
+	return v
+}
+
 // fastest states which method is fastest in pass p: the one with the
 // lowest median time, how much longer the next one takes, or which ones
 // are tied with it within the noise, and how much faster it is than the
@@ -783,8 +816,8 @@ func span(r methods.Ratio) string {
 	return fmt.Sprintf("%.0f%% interval %.2f–%.2f", 100*r.Level, r.Lo, r.Hi)
 }
 
-// speed says how the fused operator compares with a chain in pass p, from
-// the ratio of the chain's time to the fused operator's.
+// speed says how one method compares with another in pass p, from the
+// ratio of the other's time to its own.
 func speed(r methods.Ratio, p pass) string {
 	switch {
 	case r.Lo > 1:

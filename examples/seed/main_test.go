@@ -79,7 +79,7 @@ func TestMeasure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mt.reps < 3 || !mt.decided && mt.elapsed < 50*time.Millisecond || mt.decided && undecided(mt.results, mt.eqs, stopLevel) != 0 {
+	if mt.reps < 3 || !mt.decided && mt.elapsed < 50*time.Millisecond || mt.decided && undecided(mt.results, mt.eqs, nil, stopLevel) != 0 {
 		t.Errorf("stopped after %d repetitions, %v, decided %v", mt.reps, mt.elapsed, mt.decided)
 	}
 }
@@ -223,22 +223,41 @@ func TestVerdictTimes(t *testing.T) {
 	contains(t, verdict(rs, eqs), "the fused operator is as fast forward within the noise (1.02×, 95% interval 0.",
 		"and 1.20× slower forward+backward (95% interval 1.1")
 
-	// Every comparison the verdict makes is one measuring waits for.
+	// Every comparison the verdict makes, and every pair asked for, is
+	// one measuring waits for.
+	pair := [][2]string{{"stretch-zeros", "stretch-nearest"}}
 	for _, c := range []struct {
-		name string
-		rs   []result
-		want int
+		name           string
+		rs             []result
+		want, withPair int
 	}{
-		{"clear", func() []result { rs, _ := synthetic(); return rs }(), 0},
+		{"clear", func() []result { rs, _ := synthetic(); return rs }(), 0, 0},
 		{"tie", func() []result {
 			rs, _ := synthetic()
 			rs[3].Forward, rs[4].Forward = jitter(20.4, 0.2, 7), jitter(20, 0.2, 1)
 			return rs
-		}(), 1},
+		}(), 1, 2},
 	} {
-		if n := undecided(c.rs, eqs, level); n != c.want {
+		if n := undecided(c.rs, eqs, nil, level); n != c.want {
 			t.Errorf("%s: %d comparisons undecided, want %d", c.name, n, c.want)
 		}
+		if n := undecided(c.rs, eqs, pair, level); n != c.withPair {
+			t.Errorf("%s, with the pair %v: %d comparisons undecided, want %d", c.name, pair, n, c.withPair)
+		}
+	}
+}
+
+func TestVersus(t *testing.T) {
+	rs, _ := synthetic()
+	v := versus(rs, [][2]string{{"stretch-nearest", "unpool-conv"}, {"stretch-nearest", "absent"}})
+	if len(v) != 1 || !strings.HasPrefix(v[0], "stretch-nearest against unpool-conv: 1.60× faster forward (95% interval 1.5") ||
+		!strings.Contains(v[0], "and 1.50× faster forward+backward (95% interval 1.4") {
+		t.Errorf("versus = %q", v)
+	}
+	rs[1].Forward = jitter(25.5, 0.2, 9)
+	rs[3].Forward = jitter(25, 0.2, 4)
+	if v := versus(rs, [][2]string{{"unpool-conv", "stretch-nearest"}}); len(v) != 1 || !strings.Contains(v[0], "unpool-conv against stretch-nearest: as fast forward within the noise") {
+		t.Errorf("versus = %q", v)
 	}
 }
 
