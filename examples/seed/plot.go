@@ -53,7 +53,8 @@ func chart(file, title string, rs []result) error {
 		return p
 	}
 	// bars adds one bar per method, shifted by offset within its group
-	// and labelled with its value.
+	// and labelled with its value in format, or as a time if format is
+	// empty.
 	bars := func(p *plot.Plot, v plotter.Values, c color.Color, offset vg.Length, format, legend string) error {
 		b, err := plotter.NewBarChart(v, w)
 		if err != nil {
@@ -67,7 +68,15 @@ func chart(file, title string, rs []result) error {
 		xy := plotter.XYLabels{XYs: make(plotter.XYs, len(v)), Labels: make([]string, len(v))}
 		for i, y := range v {
 			xy.XYs[i] = plotter.XY{X: float64(i), Y: y}
-			xy.Labels[i] = fmt.Sprintf(format, y)
+			f := format
+			if f == "" {
+				// Times: whole milliseconds once they reach 100.
+				f = "%.3g"
+				if y >= 100 {
+					f = "%.0f"
+				}
+			}
+			xy.Labels[i] = fmt.Sprintf(f, y)
 		}
 		l, err := plotter.NewLabels(xy)
 		if err != nil {
@@ -89,10 +98,10 @@ func chart(file, title string, rs []result) error {
 	}
 	pt := panel(fmt.Sprintf("time: median and interquartile range of %d repetitions", len(rs[0].Forward)), "ms", tmax)
 	pt.Legend.Top, pt.Legend.Left = true, true
-	if err := bars(pt, fwd, blue, -w/2, "%.4g", "forward"); err != nil {
+	if err := bars(pt, fwd, blue, -w/2, "", "forward"); err != nil {
 		return err
 	}
-	if err := bars(pt, tot, orange, w/2, "%.4g", "forward+backward"); err != nil {
+	if err := bars(pt, tot, orange, w/2, "", "forward+backward"); err != nil {
 		return err
 	}
 	for _, ps := range []struct {
