@@ -145,7 +145,7 @@ func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*convPlan, error) 
 				return nil, errorf(op, ErrGeometry, "axis %d: pad %s crops the full output %d to nothing", a, pads(lo, hi), full)
 			}
 			if want < lowest || want > highest {
-				return nil, errorf(op, ErrOption, "axis %d: output size %d is outside [%d, %d]: the default %d, cropped by up to stride %d − 1 or padded by up to max(stride, dilation %d) − 1", a, want, lowest, highest, def, s, d)
+				return nil, errorf(op, ErrOption, "axis %d: output size %d is outside [%d, %d], the default %d less up to stride %d − 1 or plus up to max(stride, dilation %d) − 1", a, want, lowest, highest, def, s, d)
 			}
 			if len(o.OutputPadding) > 0 && want != out {
 				return nil, errorf(op, ErrOption, "axis %d: OutSize %d and OutputPadding %d disagree: the default %d plus the output padding is %d", a, want, outPad[a], def, out)

@@ -512,5 +512,5 @@ func ExampleDeconvOptions_outSize() {
 	// [1 1 7]
 	// [1 1 8]
 	// [1 1 6]
-	// aniso: deconv: axis 0: output size 9 is outside [6, 8]: the default 7, cropped by up to stride 2 − 1 or padded by up to max(stride, dilation 1) − 1
+	// aniso: deconv: axis 0: output size 9 is outside [6, 8], the default 7 less up to stride 2 − 1 or plus up to max(stride, dilation 1) − 1
 }
