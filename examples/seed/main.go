@@ -595,7 +595,7 @@ var header = []string{"method", "output", "params", "MACs", "forward", "fwd+bwd"
 // which way is better.
 func legend() []string {
 	return []string{
-		"method         the operators applied in turn (-steps lists them); two-step chains first, then the one-step StretchConv",
+		"method         the operators applied in turn (-steps lists them)",
 		"output         the shape every method must and does produce",
 		"params         trained weights and biases; fewer is a smaller model that can represent less",
 		"MACs           multiply-adds of one forward pass as the operators compute them (a backward pass does twice as many per layer with weights); fewer is better, less work",
