@@ -826,7 +826,8 @@ func speed(r methods.Ratio, p pass) string {
 		inv := r.Inverse()
 		return fmt.Sprintf("%.2f× slower %s (%s)", inv.Est, p, span(inv))
 	}
-	return fmt.Sprintf("as fast %s within the noise (%.2f×, %s)", p, r.Est, span(r))
+	inv := r.Inverse()
+	return fmt.Sprintf("as fast %s within the noise (%.2f× the time, %s)", p, inv.Est, span(inv))
 }
 
 const (

@@ -220,7 +220,7 @@ func TestVerdictTimes(t *testing.T) {
 	rs, eqs = synthetic()
 	rs[2].Forward, rs[4].Forward = jitter(20.4, 0.2, 7), jitter(20, 0.2, 1)
 	rs[2].Total = jitter(50, 0.02, 3)
-	contains(t, verdict(rs, eqs), "the fused operator is as fast forward within the noise (1.02×, 95% interval 0.",
+	contains(t, verdict(rs, eqs), "the fused operator is as fast forward within the noise (0.98× the time, 95% interval 0.",
 		"and 1.20× slower forward+backward (95% interval 1.1")
 
 	// Every comparison the verdict makes, and every pair asked for, is
