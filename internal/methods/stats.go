@@ -52,14 +52,18 @@ const bootstraps = 4000
 // PairedRatio estimates a/b for times a[r] and b[r] measured in the same
 // repetition r, close together in time, so that a shared machine's slow
 // moments, which hit both, cancel in their ratio. The estimate is the
-// median over repetitions of ln(a[r]/b[r]), returned as a ratio; a single
-// repetition disturbed by other work moves the median little. The interval
+// median over repetitions of ln(a[r]/b[r]), returned as a ratio, so a
+// single repetition disturbed by other work moves it little. The interval
 // is a percentile bootstrap: the repetitions are resampled with
 // replacement, the median log-ratio is taken of each resample, and the
-// central level of those medians is the interval. The resampling draws
-// from a generator seeded with seed, so the same times always give the
-// same interval. a and b must have the same length, at least 1, and
-// positive values; level must lie in (0, 1).
+// central level of those medians is the interval. With 5 repetitions the
+// median of a resample is its smallest or largest value often enough that
+// a 95% interval reaches from the smallest ratio to the largest, so one
+// disturbed repetition can stretch it over 1; from 8 on, one can no longer
+// do that to a clear difference. The resampling draws from a generator
+// seeded with seed, so the same times always give the same interval. a and
+// b must have the same length, at least 1, and positive values; level
+// must lie in (0, 1).
 func PairedRatio(a, b []float64, level float64, seed uint64) (Ratio, error) {
 	if len(a) == 0 || len(a) != len(b) {
 		return Ratio{}, fmt.Errorf("methods: paired ratio of %d and %d times", len(a), len(b))
