@@ -21,7 +21,9 @@ type DeconvOptions struct {
 	// more outputs at the high end, as PadHi = hi + def − out would (as
 	// Chainer's deconvolution_nd does). Any other size is an error
 	// wrapping ErrOption. OutputPadding may be given as well only if it
-	// agrees: def + OutputPadding must equal OutSize on every axis.
+	// agrees: def + OutputPadding must equal OutSize on every axis. (Where
+	// the geometry fixes the size, as for StretchConv, OutSize only checks
+	// it; here it picks one of the sizes the geometry leaves open.)
 	OutSize []int
 }
 
@@ -85,7 +87,7 @@ func NewDeconvPlan(x, w []int, o DeconvOptions) (plan *DeconvPlan, err error) {
 // w, and builds the engine of the convolution that Deconv transposes: its
 // gathered side is Deconv's output and its output side Deconv's input.
 func newDeconvPlan(op string, x, w *Tensor, o DeconvOptions) (*convPlan, error) {
-	nsp, err := checkInput(op, "x", x, w, convHints(o.ConvOptions, axisHint{"OutputPadding", len(o.OutputPadding)})...)
+	nsp, err := checkInput(op, "x", x, w, convHints(o.ConvOptions, axisHint{"OutputPadding", len(o.OutputPadding)}, axisHint{"OutSize", len(o.OutSize)})...)
 	if err != nil {
 		return nil, err
 	}
