@@ -10,7 +10,7 @@ import (
 // trains everything.
 type WeightOptions struct {
 	NoInputGrad bool // Backward skips the input gradient and returns nil (a first layer)
-	Frozen      bool // the weights and bias are fixed: no gradients computed, not in Params
+	Frozen      bool // the weights and bias are fixed: no gradients computed (Grad nil), not in Params
 	NoBias      bool
 }
 
@@ -44,7 +44,8 @@ type weightLayer struct {
 }
 
 // newWeights checks the channel counts, the kernel and the groups of a
-// weight layer and returns its weight shape a×b×k… and bias size.
+// weight layer and returns its weight shape: out×(in/G)×k…, or
+// in×(out/G)×k… for a Deconv.
 func newWeights(op string, in, out int, kernel []int, groups int, deconv bool) ([]int, error) {
 	if in < 1 || out < 1 {
 		return nil, errorf(op, aniso.ErrShape, "%d input and %d output channels must be at least 1", in, out)
@@ -76,9 +77,9 @@ func newWeights(op string, in, out int, kernel []int, groups int, deconv bool) (
 	return append(shape, kernel...), nil
 }
 
-// init sets up the layer and its parameters: W He-normal with fan-in
+// setup sets up the layer and its parameters: W He-normal with fan-in
 // wShape[1]·Πk, B zero.
-func (l *weightLayer) init(rng *rand.Rand, op string, in int, wShape []int, outC int, wo WeightOptions, newPlan func(x, w []int) (plan, error)) (w, b *Param, err error) {
+func (l *weightLayer) setup(rng *rand.Rand, op string, in int, wShape []int, outC int, wo WeightOptions, newPlan func(x, w []int) (plan, error)) (w, b *Param, err error) {
 	if rng == nil {
 		return nil, nil, errorf(op, aniso.ErrOption, "rng is nil")
 	}
