@@ -51,7 +51,8 @@ func checkParam(op string, i int, p *Param) error {
 // the same layer, and the one Backward returns until the next Backward
 // after such a Forward. Forward keeps a reference to its input, which must
 // not change before Backward. A layer value appears once in a network; to
-// share weights, share the Params between two layers.
+// share weights, share the Params between two layers. Layers are not safe
+// for concurrent use.
 type Layer interface {
 	Forward(x *aniso.Tensor) (*aniso.Tensor, error)
 	Backward(gy *aniso.Tensor) (*aniso.Tensor, error)
