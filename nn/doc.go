@@ -37,8 +37,8 @@
 // product of all sizes but the first (Fans): (in/G)·Πk for Conv and
 // StretchConv, the inputs of one output sample. For Deconv, whose weight
 // is in×(out/G)×k…, that convention gives (out/G)·Πk, the fan-in of the
-// convolution Deconv transposes; we follow it so that weights match what
-// those frameworks produce, and note that an output sample of a stride-s
+// convolution Deconv transposes. The layers follow it so that their
+// weights match what those frameworks produce; an output sample of a stride-s
 // Deconv sums about (in/G)·Πk/Πs inputs. Initialise W again with any of
 // the initialisers to choose otherwise.
 //

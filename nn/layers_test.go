@@ -600,6 +600,13 @@ func TestLayerErrors(t *testing.T) {
 			if _, err := l.Backward(nil); !errors.Is(err, aniso.ErrNilTensor) {
 				t.Errorf("nil gy: %v", err)
 			}
+			// After a failed Forward, Backward has nothing to work on.
+			if _, err := l.Forward(short); err == nil {
+				t.Fatal("short Data: no error")
+			}
+			if _, err := l.Backward(y); !errors.Is(err, nn.ErrNoForward) {
+				t.Errorf("Backward after a failed Forward: %v", err)
+			}
 		})
 	}
 	for _, l := range []nn.Layer{conv, deconv, stretch} {
@@ -618,6 +625,23 @@ func TestLayerErrors(t *testing.T) {
 	}
 	if _, err := nn.NewSequential(nil).Forward(randn(rng, 1, 1, 3)); !errors.Is(err, aniso.ErrNilTensor) {
 		t.Errorf("nil layer: %v", err)
+	}
+	// A Sequential whose second layer fails must not run Backward through
+	// the state its third layer kept from an earlier pass.
+	c1, err := nn.NewConv(rng, 1, 1, []int{3}, aniso.ConvOptions{}, nn.WeightOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := nn.NewSequential(nn.NewReLU(), c1, nn.NewTanh())
+	y, err := seq.Forward(randn(rng, 1, 1, 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seq.Forward(randn(rng, 1, 1, 2)); !errors.Is(err, aniso.ErrGeometry) || !strings.Contains(err.Error(), "layer 1") {
+		t.Fatalf("input shorter than the kernel: %v", err)
+	}
+	if _, err := seq.Backward(y); !errors.Is(err, nn.ErrNoForward) {
+		t.Errorf("Backward after a failed Forward: %v", err)
 	}
 	// A weight that was swapped for one of the wrong shape.
 	conv.W.Value = aniso.New(3, 2, 2, 2)

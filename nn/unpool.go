@@ -29,6 +29,7 @@ func NewUnpool(o aniso.UnpoolOptions) *Unpool {
 func (u *Unpool) Forward(x *aniso.Tensor) (y *aniso.Tensor, err error) {
 	const op = "unpool"
 	defer guard(op, &err)
+	u.cur = nil
 	if err := checkTensor(op, "x", x); err != nil {
 		return nil, err
 	}

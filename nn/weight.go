@@ -140,6 +140,8 @@ func (l *weightLayer) checkWeights(w, b *Param) error {
 
 func (l *weightLayer) forward(x *aniso.Tensor, w, b *Param) (y *aniso.Tensor, err error) {
 	defer guard(l.op, &err)
+	// A failed Forward leaves nothing for Backward to use.
+	l.cur, l.x = nil, nil
 	if err := checkTensor(l.op, "x", x); err != nil {
 		return nil, err
 	}
