@@ -45,6 +45,7 @@ func checkParam(op string, i int, p *Param) error {
 // Layer is one differentiable step. Forward keeps what Backward needs;
 // Backward adds the parameter gradients into Params()[i].Grad and returns
 // the input gradient (nil when the layer was built not to compute it).
+// Gradients accumulate over Backward calls until ZeroGrad clears them.
 //
 // The layers of this package own their results: the tensor Forward
 // returns is valid until the next Forward of an input of the same shape on
