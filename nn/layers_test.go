@@ -733,3 +733,33 @@ func TestHeInit(t *testing.T) {
 		}
 	}
 }
+
+// TestResultsPerShape checks that a layer's result for one input shape
+// stays valid while inputs of other shapes pass, and is reused for its
+// own shape.
+func TestResultsPerShape(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	c, err := nn.NewConv(rng, 2, 2, []int{3}, aniso.ConvOptions{PadLo: []int{1}}, nn.WeightOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []nn.Layer{c, nn.NewTanh(), nn.NewUnpool(aniso.UnpoolOptions{Ksize: []int{2}})} {
+		y2, err := l.Forward(randn(rng, 2, 2, 5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		keep := clone(y2)
+		y3, err := l.Forward(randn(rng, 3, 2, 5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		near(t, "the result for batch 2", y2, keep, 0)
+		again, err := l.Forward(randn(rng, 2, 2, 5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again != y2 || again == y3 {
+			t.Fatal("a layer did not reuse the result of a shape it has seen")
+		}
+	}
+}
