@@ -50,8 +50,8 @@
 // bounds their global norm. HeNormal, HeUniform, GlorotNormal and
 // GlorotUniform fill any tensor, with Fans computing fan-in and fan-out
 // as PyTorch does; ICNR initialises the Conv of a sub-pixel convolution
-// so that it starts without checkerboard. Save and Load write and read parameters in a small
-// binary format.
+// so that it starts without checkerboard. Save and Load write and read
+// parameters in a small binary format.
 //
 // # Errors
 //

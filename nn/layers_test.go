@@ -563,15 +563,16 @@ func TestLayerErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	layers := map[string]nn.Layer{
-		"conv":        conv,
-		"deconv":      deconv,
-		"stretchconv": stretch,
-		"unpool":      nn.NewUnpool(aniso.UnpoolOptions{Ksize: []int{2, 2}}),
-		"relu":        nn.NewReLU(),
-		"leakyrelu":   nn.NewLeakyReLU(0.01),
-		"sigmoid":     nn.NewSigmoid(),
-		"tanh":        nn.NewTanh(),
-		"sequential":  nn.NewSequential(nn.NewReLU()),
+		"conv":         conv,
+		"deconv":       deconv,
+		"stretchconv":  stretch,
+		"unpool":       nn.NewUnpool(aniso.UnpoolOptions{Ksize: []int{2, 2}}),
+		"relu":         nn.NewReLU(),
+		"leakyrelu":    nn.NewLeakyReLU(0.01),
+		"sigmoid":      nn.NewSigmoid(),
+		"tanh":         nn.NewTanh(),
+		"sequential":   nn.NewSequential(nn.NewReLU()),
+		"pixelshuffle": nn.NewPixelShuffle([]int{2, 1}),
 	}
 	short := &aniso.Tensor{Data: make([]float32, 10), Shape: []int{1, 2, 4, 4}}
 	for name, l := range layers {
