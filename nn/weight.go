@@ -19,7 +19,7 @@ type WeightOptions struct {
 type plan interface {
 	OutShape() []int
 	Forward(y, x, w, b *aniso.Tensor) error
-	Backward(gx, gw, gb, x, w, gy *aniso.Tensor) error
+	BackwardAdd(gx, gw, gb, x, w, gy *aniso.Tensor) error
 }
 
 // weightState is what a weight layer keeps for one input shape: the plan
@@ -40,7 +40,6 @@ type weightLayer struct {
 	states  []*weightState
 	cur     *weightState  // the state of the last Forward
 	x       *aniso.Tensor // the input of the last Forward
-	gw, gb  *aniso.Tensor // gradients of one Backward, before they are added into Grad
 }
 
 // newWeights checks the channel counts, the kernel and the groups of a
@@ -184,30 +183,26 @@ func (l *weightLayer) backward(gy *aniso.Tensor, w, b *Param) (gx *aniso.Tensor,
 	if err := l.checkWeights(w, b); err != nil {
 		return nil, err
 	}
+	// The plan adds the weight gradients straight into Grad: its GEMM
+	// accumulates onto W.Grad, so accumulation costs no extra pass.
 	var gw, gb *aniso.Tensor
 	if !l.wo.Frozen {
 		if err := l.checkGrad("W", w); err != nil {
 			return nil, err
 		}
-		gw = scratch(&l.gw, w.Value.Shape)
+		gw = w.Grad
 		if b != nil {
 			if err := l.checkGrad("B", b); err != nil {
 				return nil, err
 			}
-			gb = scratch(&l.gb, b.Value.Shape)
+			gb = b.Grad
 		}
 	}
 	if s.gx == nil && gw == nil {
 		return nil, nil
 	}
-	if err := s.plan.Backward(s.gx, gw, gb, l.x, w.Value, gy); err != nil {
+	if err := s.plan.BackwardAdd(s.gx, gw, gb, l.x, w.Value, gy); err != nil {
 		return nil, wrap(l.op, err)
-	}
-	if gw != nil {
-		addTo(w.Grad.Data, gw.Data)
-	}
-	if gb != nil {
-		addTo(b.Grad.Data, gb.Data)
 	}
 	return s.gx, nil
 }
@@ -222,21 +217,4 @@ func (l *weightLayer) checkGrad(name string, p *Param) error {
 		return errorf(l.op, aniso.ErrShape, "%s.Grad has shape %v, %s.Value %v", name, p.Grad.Shape, name, p.Value.Shape)
 	}
 	return nil
-}
-
-// scratch returns *t, replaced by a new tensor when it does not have the
-// given shape.
-func scratch(t **aniso.Tensor, shape []int) *aniso.Tensor {
-	if *t == nil || !sameShape((*t).Shape, shape) {
-		*t = aniso.New(shape...)
-	}
-	return *t
-}
-
-// addTo adds src into dst element by element.
-func addTo(dst, src []float32) {
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] += v
-	}
 }
