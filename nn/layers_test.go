@@ -764,3 +764,30 @@ func TestResultsPerShape(t *testing.T) {
 		}
 	}
 }
+
+// TestOptionsCopied checks that a layer keeps its own copy of the option
+// slices it was built with.
+func TestOptionsCopied(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 17))
+	o, err := aniso.SolveStretch([]int{8}, []int{16}, []int{3}, aniso.Nearest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := nn.NewStretchConv(rng, 1, 1, []int{3}, o, nn.WeightOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stride := []int{1}
+	c, err := nn.NewConv(rng, 1, 1, []int{3}, aniso.ConvOptions{Stride: stride}, nn.WeightOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Stretch[0], o.OutSize[0], o.PadLo[0], stride[0] = 5, 3, 7, 4
+	x := randn(rng, 1, 1, 8)
+	if y, err := s.Forward(x); err != nil || y.Shape[2] != 16 {
+		t.Errorf("StretchConv after its options changed: %v, %v", y, err)
+	}
+	if y, err := c.Forward(x); err != nil || y.Shape[2] != 6 {
+		t.Errorf("Conv after its options changed: %v, %v", y, err)
+	}
+}

@@ -27,7 +27,7 @@ func NewStretchConv(rng *rand.Rand, in, out int, kernel []int, o aniso.StretchOp
 		return nil, err
 	}
 	o.ConvOptions = cloneConvOptions(o.ConvOptions)
-	o.Stretch = clone(o.Stretch)
+	o.Stretch, o.OutSize = clone(o.Stretch), clone(o.OutSize)
 	s := &StretchConv{}
 	s.W, s.B, err = s.l.setup(rng, op, in, wShape, out, wo, func(x, w []int) (plan, error) {
 		return aniso.NewStretchConvPlan(x, w, o)
