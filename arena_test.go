@@ -23,7 +23,8 @@ type planCall struct {
 // that bias fills, partial sums and every walk run.
 func planCalls(t *testing.T) []planCall {
 	var calls []planCall
-	weight := func(name string, x, w []int, out []int, fwd func(y, x, w, b *Tensor) error, bwd func(gx, gw, gb, x, w, gy *Tensor) error) {
+	type backward = func(gx, gw, gb, x, w, gy *Tensor) error
+	weight := func(name string, x, w []int, out []int, fwd func(y, x, w, b *Tensor) error, bwd, bwdAdd backward) {
 		shapes := map[string][]int{"x": x, "w": w, "b": {out[1]}, "y": out, "gy": out, "gx": x, "gw": w, "gb": {out[1]}}
 		calls = append(calls,
 			planCall{name + " forward", []string{"x", "w", "b"}, []string{"y"}, shapes,
@@ -33,26 +34,45 @@ func planCalls(t *testing.T) []planCall {
 			planCall{name + " backward", []string{"x", "w", "gy"}, []string{"gx", "gw", "gb"}, shapes,
 				func(ts map[string]*Tensor) error {
 					return bwd(ts["gx"], ts["gw"], ts["gb"], ts["x"], ts["w"], ts["gy"])
+				}},
+			// BackwardAdd runs first, so that its own checks meet a bad
+			// layout; Backward in between makes the sum, twice the
+			// gradients, the same on every call.
+			planCall{name + " backward add", []string{"x", "w", "gy"}, []string{"gx", "gw", "gb"}, shapes,
+				func(ts map[string]*Tensor) error {
+					for _, f := range []backward{bwdAdd, bwd, bwdAdd} {
+						if err := f(ts["gx"], ts["gw"], ts["gb"], ts["x"], ts["w"], ts["gy"]); err != nil {
+							return err
+						}
+					}
+					return nil
 				}})
 	}
 	x, w := []int{3, 4, 7, 6}, []int{6, 2, 3, 3}
 	co := ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, Groups: 2}
 	cp, err := NewConvPlan(x, w, co)
 	require.NoError(t, err)
-	weight("conv", x, w, cp.OutShape(), cp.Forward, cp.Backward)
+	weight("conv", x, w, cp.OutShape(), cp.Forward, cp.Backward, cp.BackwardAdd)
+	// A plan made for a larger batch runs on a smaller one: its loops must
+	// stop at the call's batch, not the plan's.
+	big, err := NewConvPlan(append([]int{5}, x[1:]...), w, co)
+	require.NoError(t, err)
+	weight("conv short batch", x, w, cp.OutShape(), big.Forward, big.Backward, big.BackwardAdd)
 	for _, mode := range []StretchMode{Nearest, Zeros} {
 		sp, err := NewStretchConvPlan(x, w, StretchOptions{ConvOptions: co, Stretch: []int{1, 3}, Mode: mode})
 		require.NoError(t, err)
-		weight("stretchconv "+mode.String(), x, w, sp.OutShape(), sp.Forward, sp.Backward)
+		weight("stretchconv "+mode.String(), x, w, sp.OutShape(), sp.Forward, sp.Backward, sp.BackwardAdd)
 	}
 	wd := []int{4, 3, 3, 2}
 	dp, err := NewDeconvPlan(x, wd, DeconvOptions{ConvOptions: co, OutputPadding: []int{1, 0}})
 	require.NoError(t, err)
-	weight("deconv", x, wd, dp.OutShape(), dp.Forward, dp.Backward)
+	weight("deconv", x, wd, dp.OutShape(), dp.Forward, dp.Backward, dp.BackwardAdd)
 	for _, uo := range []UnpoolOptions{{Ksize: []int{2, 3}}, {Ksize: []int{3, 2}, Stride: []int{2, 2}, Pad: []int{1, 0}}} {
-		up, err := NewUnpoolPlan(x, uo)
+		// Made for a larger batch, run on x's.
+		up, err := NewUnpoolPlan(append([]int{5}, x[1:]...), uo)
 		require.NoError(t, err)
-		shapes := map[string][]int{"x": x, "y": up.OutShape(), "gy": up.OutShape(), "gx": x}
+		y := append([]int{x[0]}, up.OutShape()[1:]...)
+		shapes := map[string][]int{"x": x, "y": y, "gy": y, "gx": x}
 		name := "unpool " + map[bool]string{true: "direct", false: "engine"}[uo.Stride == nil]
 		calls = append(calls,
 			planCall{name + " forward", []string{"x"}, []string{"y"}, shapes,

@@ -51,8 +51,8 @@ func ConvBackward(x, w, gy *Tensor, o ConvOptions) (gx, gw, gb *Tensor, err erro
 
 // ConvPlan is a Conv geometry validated once, with its scratch, for running
 // the operator and its gradients again and again: after the first call of
-// each, Forward and Backward allocate nothing. A plan is not safe for
-// concurrent use.
+// each, Forward, Backward and BackwardAdd allocate nothing. A plan is not
+// safe for concurrent use.
 type ConvPlan struct{ weightPlan }
 
 // NewConvPlan validates a Conv of inputs of shape x and weights of shape w
@@ -74,8 +74,9 @@ func (p *ConvPlan) base() *weightPlan {
 	return &p.weightPlan
 }
 
-// OutShape returns the shape of the plan's output, or nil for a nil or
-// zero plan.
+// OutShape returns the shape of the plan's output for the batch it was
+// made for, or nil for a nil or zero plan; a call with a smaller batch has
+// an output of that batch.
 func (p *ConvPlan) OutShape() []int { return p.base().outShape() }
 
 // Workspace returns the number of float32 values of scratch the plan
@@ -83,23 +84,57 @@ func (p *ConvPlan) OutShape() []int { return p.base().outShape() }
 func (p *ConvPlan) Workspace() int { return p.base().workspace() }
 
 // MACs returns the multiply-adds of one forward pass as the plan computes
-// them, or 0 for a nil or zero plan. A backward pass computing both
-// the input and the weight gradient does twice as many.
+// them, or 0 for a nil or zero plan. A backward pass computing both the
+// input and the weight gradient does twice as many.
 func (p *ConvPlan) MACs() int { return p.base().macs() }
 
-// Forward computes Conv(x, w, b) into y, a contiguous tensor of shape
-// OutShape. b may be nil. y must not overlap x, w or b in memory (their
-// spans from first to last element), which is an ErrData error. A nil or
-// zero plan gives an error wrapping ErrNilPlan.
+// SetThreads bounds the goroutines each later call of the plan uses, the
+// calling goroutine included, to n; n ≤ 0 removes the plan's own bound. A
+// call uses at most the smallest of n, the bound of SetMaxThreads and
+// GOMAXPROCS, and never more goroutines than the plan was built for
+// (GOMAXPROCS at NewConvPlan, fewer for small geometries). Results do not depend
+// on the bound. SetThreads does nothing on a nil or zero plan.
+func (p *ConvPlan) SetThreads(n int) { p.base().setThreads(n) }
+
+// Forward computes Conv(x, w, b) into y, a tensor of shape OutShape but with
+// x's batch. b may be nil. x may have any batch up to the plan's, so that a
+// short last batch of an epoch runs on the same plan; a batch of 0 does
+// nothing.
+//
+// y may have any layout that does not overlap itself, for example a
+// channels-last view made with Permute or a view with gaps: the plan writes
+// every element of y and nothing between them. An overlapping y is an
+// ErrData error, and so is a y that overlaps x, w or b in memory (their
+// spans from first to last element). A nil or zero plan gives an error
+// wrapping ErrNilPlan.
 func (p *ConvPlan) Forward(y, x, w, b *Tensor) error {
 	return p.base().forward("conv", y, x, w, b)
 }
 
 // Backward computes the gradients of Conv for the output gradient gy
-// into gx, gw and gb, contiguous tensors of the shapes of x, w and the
-// bias. Any of them may be nil to skip that gradient. No result may overlap
-// another result or x, w or gy in memory, which is an ErrData error. A nil
-// or zero plan gives an error wrapping ErrNilPlan.
+// into gx, gw and gb, tensors of the shapes of x, w and the bias. Any of
+// them may be nil to skip that gradient. As for Forward, x may have any
+// batch up to the plan's, and gy and gx then have that batch too; the
+// results may have any layout that does not overlap itself. No result may
+// overlap another result or x, w or gy in memory, which is an ErrData
+// error. A strided gw is computed in the plan's scratch and copied in. A
+// nil or zero plan gives an error wrapping ErrNilPlan.
 func (p *ConvPlan) Backward(gx, gw, gb, x, w, gy *Tensor) error {
-	return p.base().backward("conv", gx, gw, gb, x, w, gy)
+	return p.base().backward("conv", gx, gw, gb, x, w, gy, false)
+}
+
+// BackwardAdd is Backward with the weight and bias gradients added to gw
+// and gb instead of written over them, for gradients accumulated over
+// several batches or over several uses of one layer:
+//
+//	gw += ∂⟨y, gy⟩/∂w,   gb += ∂⟨y, gy⟩/∂b
+//
+// gx is still overwritten. The addition costs no extra pass: the weight
+// gradient's GEMM runs with β = 1 on gw itself. The sums are rounded in an
+// order fixed by the geometry, so the result does not depend on the number
+// of threads, but it may differ in the last bits from adding Backward's gw
+// afterwards. gw and gb are left as they are for a batch of 0. Shapes,
+// layouts and errors are as for Backward.
+func (p *ConvPlan) BackwardAdd(gx, gw, gb, x, w, gy *Tensor) error {
+	return p.base().backward("conv", gx, gw, gb, x, w, gy, true)
 }

@@ -7,12 +7,16 @@
 //
 // All operators take N×C×D1×…×Dn float32 tensors with any number n ≥ 1 of
 // spatial axes, read their inputs through arbitrary strides, never modify
-// them, and return new contiguous tensors.
+// them, and return new contiguous tensors. Plans write their results
+// through strides too, into any layout that does not overlap itself: with
+// Tensor.Permute, channels-last (NHWC) data goes in and comes out without
+// a copy.
 //
 //   - Conv and ConvBackward: convolution (cross-correlation) with per-axis
 //     stride, dilation, asymmetric and negative padding, groups and bias.
 //   - Deconv and DeconvBackward: the transposed convolution, the adjoint of
-//     Conv with the same geometry, with output padding.
+//     Conv with the same geometry, with output padding or a wanted output
+//     size (OutSize).
 //   - UnpoolND and UnpoolNDBackward: Chainer's unpooling_nd (ksize, stride,
 //     pad, cover_all, explicit output size) for any n.
 //   - StretchConv and StretchConvBackward: a convolution of the input
@@ -22,10 +26,15 @@
 //     blocks moved into space by a factor per axis and back; each is the
 //     other's inverse, adjoint and backward pass.
 //   - SolveStretch: the StretchConv options that map one shape to another.
+//     They record the output size in StretchOptions.OutSize, so a kernel
+//     other than the one they were solved for is an error, not a silently
+//     different shape.
 //   - ONNXConv and ONNXConvTranspose: ONNX auto_pad, pads and output_shape
 //     turned into the options above.
 //   - CheckGradient: random-direction central differences in float64
-//     against any backward function, for checking custom layers.
+//     against any backward function, for checking custom layers; it
+//     detects differences that cross a kink (a ReLU, say) and retries
+//     them, so the defaults suit piecewise linear float32 blocks too.
 //
 // # Geometry
 //
@@ -56,6 +65,14 @@
 // PixelShufflePlan, PixelUnshufflePlan) own their scratch and allocate
 // nothing after their first call.
 //
+// A plan accepts inputs of any batch up to the one it was made for, with
+// results of that batch, so the short last batch of an epoch needs no plan
+// of its own. BackwardAdd adds the weight and bias gradients to what gw and
+// gb hold, for gradients accumulated over batches or over several uses of
+// a layer, without an extra pass. SetMaxThreads bounds the goroutines of
+// every call, and a plan's SetThreads those of that plan, for programs that
+// share the processors with other work.
+//
 // Every matrix product goes through one seam that looks at gonum's blas32
 // at call time: with gonum's default implementation the package multiplies
 // with its own packed GEMM (AVX-512 or AVX2/FMA micro-kernels on amd64,
@@ -75,5 +92,8 @@
 // more than a bounded scratch beside them: it runs or fails with
 // ErrTooLarge. Operators read and write only the elements that a tensor's
 // shape and strides address, however long its Data is, and a plan rejects
-// a result whose memory overlaps an operand or another result.
+// a result that overlaps itself or whose memory overlaps an operand or
+// another result. An input whose rank does not fit the options is reported
+// in terms of the input ("x has rank 3; inputs are N×C×D1×…×Dn with 2
+// spatial axes here"), the usual sign of a missing batch axis.
 package aniso

@@ -78,9 +78,10 @@ func axisPhases(out, k, s, d, lo, u int, mode StretchMode) []axisPhase {
 // tensors as arguments and keep them only for the duration of the call, so
 // an engine serves one call at a time.
 type engine struct {
-	batch, groups int
+	batch, groups int   // batch: the one planned, then that of the current call, never more
 	cin, cout     int   // channels per group on the gathered and output sides
 	src, dst      []int // spatial sizes of the gathered and output sides
+	srcStrides    []int // row-major strides of src, for the partial sums of backwardData
 	kernel        []int
 	kvol          int // Π kernel
 	axes          [][]axisPhase
@@ -97,6 +98,7 @@ type engine struct {
 	macs          int  // multiply-adds of one pass (saturating), also the parallel threshold
 
 	// Scratch, one worker per goroutine, and the shares handed to them.
+	threads int // most goroutines per call set by the plan, 0 for no bound of its own
 	workers []*worker
 	shares  []share
 	partial []float32 // partial sums of the backward reductions, made on first use
@@ -153,7 +155,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 	}
 	e := &engine{
 		batch: batch, groups: groups, cin: cin, cout: cout,
-		src: src, dst: dst, kernel: make([]int, len(specs)), axes: make([][]axisPhase, len(specs)),
+		src: src, dst: dst, srcStrides: rowMajor(src), kernel: make([]int, len(specs)), axes: make([][]axisPhase, len(specs)),
 		kvol: 1, nphase: 1, unfolded: true, dense: true,
 	}
 	for a, sp := range specs {

@@ -293,9 +293,10 @@ type weightPlanner interface {
 	OutShape() []int
 	Forward(y, x, w, b *Tensor) error
 	Backward(gx, gw, gb, x, w, gy *Tensor) error
+	BackwardAdd(gx, gw, gb, x, w, gy *Tensor) error
 }
 
-// wildPlanCalls runs Forward and Backward of a plan made from wild shapes on
+// wildPlanCalls runs Forward, Backward and BackwardAdd of a plan made from wild shapes on
 // wild tensors, some of them results of the right shape; r is a wild
 // result.
 func wildPlanCalls[P weightPlanner](p P, err error, x, w, b, gy, r *Tensor) error {
@@ -309,5 +310,8 @@ func wildPlanCalls[P weightPlanner](p P, err error, x, w, b, gy, r *Tensor) erro
 	if err := p.Forward(r, x, w, b); err != nil {
 		return err
 	}
-	return p.Backward(r, nil, New(1), x, w, gy)
+	if err := p.Backward(r, nil, New(1), x, w, gy); err != nil {
+		return err
+	}
+	return p.BackwardAdd(nil, r, New(1), x, w, gy)
 }

@@ -151,11 +151,33 @@ func checkOperand(op, name string, t *Tensor, rank int) error {
 	return nil
 }
 
+// axisHint is an option slice whose length, when it is set, gives the
+// number of spatial axes.
+type axisHint struct {
+	name string
+	n    int // the slice's length, 0 when not set
+}
+
+// convHints returns the hints of o's per-axis slices followed by more.
+func convHints(o ConvOptions, more ...axisHint) []axisHint {
+	return append([]axisHint{{"Stride", len(o.Stride)}, {"PadLo", len(o.PadLo)}, {"PadHi", len(o.PadHi)}, {"Dilation", len(o.Dilation)}}, more...)
+}
+
 // checkInput validates x as an N×C×D1×…×Dn operand with n ≥ 1, C ≥ 1 and
-// every spatial size ≥ 1, and returns n.
-func checkInput(op, name string, x *Tensor) (int, error) {
+// every spatial size ≥ 1, and returns n. When the set option slices of
+// hints agree on a number of spatial axes, a rank of x that does not fit it
+// is reported in terms of x, before the options are looked at one by one:
+// the usual cause is a missing batch or channel axis. A kernel w (nil for
+// none) of x's rank sides with x, and the options are reported instead,
+// unless they have one value per dimension of x, the sign of options made
+// for x's full shape.
+func checkInput(op, name string, x, w *Tensor, hints ...axisHint) (int, error) {
 	if err := checkOperand(op, name, x, 0); err != nil {
 		return 0, err
+	}
+	n, by := impliedAxes(hints)
+	if n > 0 && len(x.Shape) != n+2 && (w == nil || len(w.Shape) != len(x.Shape) || n == len(x.Shape)) {
+		return 0, rankError(op, name, len(x.Shape), n, by)
 	}
 	if len(x.Shape) < 3 {
 		return 0, errorf(op, ErrShape, "%s has rank %d, want N×C×D1×…×Dn with at least one spatial axis", name, len(x.Shape))
@@ -171,11 +193,41 @@ func checkInput(op, name string, x *Tensor) (int, error) {
 	return len(x.Shape) - 2, nil
 }
 
+// impliedAxes returns the length that every set slice of hints has, and
+// the name of the first, or 0 when none is set or they disagree.
+func impliedAxes(hints []axisHint) (n int, by string) {
+	for _, h := range hints {
+		switch {
+		case h.n == 0:
+		case n == 0:
+			n, by = h.n, h.name
+		case h.n != n:
+			return 0, ""
+		}
+	}
+	return n, by
+}
+
+// rankError reports an input of rank r where the options imply n spatial
+// axes.
+func rankError(op, name string, r, n int, by string) error {
+	why := fmt.Sprintf("%s has %d values", by, n)
+	if n == r {
+		// Options with one value per dimension of x were probably made
+		// from x's full shape.
+		why += fmt.Sprintf(", one per dimension of %s: were they made for its full shape instead of its spatial sizes?", name)
+	}
+	return errorf(op, ErrShape, "%s has rank %d; inputs are N×C×D1×…×Dn with %d spatial axes here (%s)", name, r, n, why)
+}
+
 // checkKernel validates w as a weight tensor of the given rank with
-// positive sizes.
-func checkKernel(op string, w *Tensor, rank int) error {
-	if err := checkOperand(op, "w", w, rank); err != nil {
+// positive sizes; layout names its axes for the message.
+func checkKernel(op string, w *Tensor, rank int, layout string) error {
+	if err := checkOperand(op, "w", w, 0); err != nil {
 		return err
+	}
+	if len(w.Shape) != rank {
+		return errorf(op, ErrShape, "w has rank %d, want %d as x has: x is N×C×D1×…×Dn and w is %s with the same n", len(w.Shape), rank, layout)
 	}
 	for i, d := range w.Shape {
 		if d < 1 {

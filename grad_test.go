@@ -29,7 +29,8 @@ func TestCheckGradientPasses(t *testing.T) {
 	require.Equal(t, before, x.Data, "inputs are not modified")
 	for _, r := range rep.Results {
 		require.True(t, r.Pass)
-		require.Less(t, r.RelErr, 1e-4, "%+v", r)
+		// A linear function leaves only rounding, well inside the tolerance.
+		require.Less(t, r.AbsErr, 3e-5+1e-4*math.Abs(r.Numeric), "%+v", r)
 	}
 	require.Contains(t, rep.String(), "9 of 9 directional derivatives pass")
 }

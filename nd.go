@@ -9,10 +9,11 @@ import (
 //
 // Operators read tensors through their strides, so views with gaps between
 // elements, broadcast (zero) strides and permuted axes all work without a
-// copy. Operators never modify their inputs and return new contiguous tensors.
-// They take tensors of at most 64 dimensions and MaxElements elements, and
-// read and write only the elements that Shape and Strides address: Data may
-// be longer, a window of a larger buffer.
+// copy. Operators never modify their inputs and return new contiguous
+// tensors; plans write their results into any layout that does not overlap
+// itself. They take tensors of at most 64 dimensions and MaxElements
+// elements, and read and write only the elements that Shape and Strides
+// address: Data may be longer, a window of a larger buffer.
 type Tensor struct {
 	// Data holds the elements. Element (i0, i1, …, ik) is
 	//	Data[i0·Strides[0] + i1·Strides[1] + … + ik·Strides[k]]
@@ -221,34 +222,155 @@ func sumStrided(src []float32, shape, strides []int) float64 {
 	return s
 }
 
-// sumChannels sets gb[c] to the sum of channel c of the N×C×… tensor v
-// of the given shape, over batch and space, for the C channels of shape;
-// gb may be longer.
-func sumChannels(gb []float32, v view, shape []int) {
-	for c := range shape[1] {
+// sumChannels sets gb[c·inc], or adds to it if add is set, the sum of
+// channel c of the N×C×… tensor v of the given shape, over batch and space.
+func sumChannels(gb []float32, inc int, v view, shape []int, add bool) {
+	for c := 0; c < shape[1]; c++ {
 		var s float64
 		for n := 0; n < shape[0]; n++ {
 			s += sumStrided(v.data[n*v.sn+c*v.sc:], shape[2:], v.sp)
 		}
-		gb[c] = float32(s)
+		if add {
+			gb[c*inc] += float32(s)
+		} else {
+			gb[c*inc] = float32(s)
+		}
 	}
 }
 
-// fillChannels sets every element of channel c of the contiguous N×C×…
-// tensor t to v[c]. Only the elements of t's shape are written, however
-// long t.Data is.
-func fillChannels(t *Tensor, v []float32) {
-	plane := 1
-	for _, d := range t.Shape[2:] {
-		plane *= d
+// strides1 returns the stride of a one-dimensional tensor.
+func (t *Tensor) strides1() int {
+	if t.Strides == nil {
+		return 1
 	}
-	for i := 0; i < t.Size(); i += plane {
-		c := (i / plane) % t.Shape[1]
-		row := t.Data[i : i+plane]
-		for j := range row {
-			row[j] = v[c]
+	return t.Strides[0]
+}
+
+// fillChannels sets every element of channel c of the N×C×… tensor v of the
+// given shape to vals[c].
+func fillChannels(v view, shape []int, vals []float32) {
+	for n := 0; n < shape[0]; n++ {
+		for c := 0; c < shape[1]; c++ {
+			fillStrided(v.data[n*v.sn+c*v.sc:], shape[2:], v.sp, vals[c])
 		}
 	}
+}
+
+// fillStrided sets every element of the strided array (shape, strides) at
+// dst to x.
+func fillStrided(dst []float32, shape, strides []int, x float32) {
+	if len(shape) == 0 {
+		dst[0] = x
+		return
+	}
+	if len(shape) == 1 {
+		for i := 0; i < shape[0]; i++ {
+			dst[i*strides[0]] = x
+		}
+		return
+	}
+	for i := 0; i < shape[0]; i++ {
+		fillStrided(dst[i*strides[0]:], shape[1:], strides[1:], x)
+	}
+}
+
+// clearTensor sets every element of t to zero, and nothing between them.
+func clearTensor(t *Tensor) {
+	n := t.Size()
+	switch {
+	case n == 0:
+	case t.contiguous():
+		clear(t.Data[:n])
+	default:
+		fillStrided(t.Data, t.Shape, t.Strides, 0)
+	}
+}
+
+// scatterStrided copies the row-major src into the strided array (shape,
+// strides) at dst, the inverse of gatherStrided.
+func scatterStrided(dst []float32, shape, strides []int, src []float32) int {
+	if len(shape) == 0 {
+		dst[0] = src[0]
+		return 1
+	}
+	if len(shape) == 1 {
+		for i := 0; i < shape[0]; i++ {
+			dst[i*strides[0]] = src[i]
+		}
+		return shape[0]
+	}
+	n := 0
+	for i := 0; i < shape[0]; i++ {
+		n += scatterStrided(dst[i*strides[0]:], shape[1:], strides[1:], src[n:])
+	}
+	return n
+}
+
+// selfOverlaps reports whether the strided layout (shape, strides) may
+// address an element twice. Taking the axes of size above 1 in order of
+// increasing stride, it requires each stride to reach past every element
+// the axes before it address, the layouts of row-major arrays, of their
+// permutations and of views with gaps; layouts that interleave axes in
+// other ways are reported as overlapping.
+func selfOverlaps(shape, strides []int) bool {
+	for _, d := range shape {
+		if d == 0 {
+			return false
+		}
+	}
+	extent := 1 // one past the largest offset of the axes taken so far
+	prevS, prevA := -1, -1
+	for {
+		// The next axis in (stride, index) order; no buffer is allocated.
+		a := -1
+		for i, d := range shape {
+			if d < 2 {
+				continue
+			}
+			s := strides[i]
+			if (s > prevS || s == prevS && i > prevA) && (a < 0 || s < strides[a]) {
+				a = i
+			}
+		}
+		if a < 0 {
+			return false
+		}
+		if strides[a] < extent {
+			return true
+		}
+		extent += strides[a] * (shape[a] - 1)
+		prevS, prevA = strides[a], a
+	}
+}
+
+// Permute returns a view of t with its axes reordered: axis i of the view
+// is axis axes[i] of t, with t's size and stride. The view shares t's Data,
+// so writing through one changes the other; no element is copied. For an
+// N×H×W×C (channels-last) tensor t,
+//
+//	t.Permute(0, 3, 1, 2)
+//
+// is the N×C×H×W view the operators take, and a plan writes results into
+// such a view of a channels-last buffer without a copy.
+//
+// Permute returns nil if t is nil, if t's Strides do not match its Shape,
+// or if axes is not a permutation of 0, 1, …, rank−1; operators reject a
+// nil tensor with ErrNilTensor.
+func (t *Tensor) Permute(axes ...int) *Tensor {
+	if t == nil || len(axes) != len(t.Shape) || t.Strides != nil && len(t.Strides) != len(t.Shape) {
+		return nil
+	}
+	v := &Tensor{Data: t.Data, Shape: make([]int, len(axes)), Strides: make([]int, len(axes))}
+	st := t.strides()
+	seen := make([]bool, len(axes))
+	for i, a := range axes {
+		if a < 0 || a >= len(axes) || seen[a] {
+			return nil
+		}
+		seen[a] = true
+		v.Shape[i], v.Strides[i] = t.Shape[a], st[a]
+	}
+	return v
 }
 
 // volume1 returns the product of sizes already known to be valid.

@@ -59,7 +59,9 @@ func ONNXConv(a ONNXAttrs, in, kernel []int) (ConvOptions, error) {
 // and SAME_UPPER puts ⌊total/2⌋ at the beginning while SAME_LOWER and
 // NOTSET put ⌊total/2⌋ at the end, with floor division: a negative total
 // extends the output, at the end for NOTSET. OutputPadding is kept, so
-// Deconv's output size is exactly out. Errors wrap ErrOption.
+// Deconv's output size is exactly out. The result leaves OutSize empty:
+// output_shape moves both ends of the output, while OutSize keeps the
+// pads and moves the high end only. Errors wrap ErrOption.
 func ONNXConvTranspose(a ONNXAttrs, in, kernel []int) (DeconvOptions, error) {
 	const op = "onnx convtranspose"
 	g, err := onnxGeom(op, a, in, kernel)

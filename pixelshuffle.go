@@ -84,9 +84,11 @@ func (p *PixelShufflePlan) OutShape() []int {
 	return append([]int(nil), p.p.wide...)
 }
 
-// Forward computes PixelShuffle(x) into y, a contiguous tensor of shape
-// OutShape that must not overlap x in memory (ErrData). A nil or zero plan
-// gives an error wrapping ErrNilPlan.
+// Forward computes PixelShuffle(x) into y, a tensor of shape OutShape but
+// with x's batch, which may be any up to the plan's. y may have any layout
+// that does not overlap itself (see ConvPlan.Forward) and must not overlap
+// x in memory (ErrData). A nil or zero plan gives an error wrapping
+// ErrNilPlan.
 func (p *PixelShufflePlan) Forward(y, x *Tensor) (err error) {
 	const op = "pixelshuffle"
 	defer guard(op, &err)
@@ -97,9 +99,10 @@ func (p *PixelShufflePlan) Forward(y, x *Tensor) (err error) {
 }
 
 // Backward computes the gradient of PixelShuffle for the output gradient
-// gy, which is PixelUnshuffle(gy), into gx, a contiguous tensor of the
-// input's shape that must not overlap gy in memory (ErrData). A nil or
-// zero plan gives an error wrapping ErrNilPlan.
+// gy, which is PixelUnshuffle(gy), into gx, a tensor of the input's shape
+// but with gy's batch, which may be any up to the plan's. gx may have any
+// layout that does not overlap itself and must not overlap gy in memory
+// (ErrData). A nil or zero plan gives an error wrapping ErrNilPlan.
 func (p *PixelShufflePlan) Backward(gx, gy *Tensor) (err error) {
 	const op = "pixelshuffle"
 	defer guard(op, &err)
@@ -135,9 +138,11 @@ func (p *PixelUnshufflePlan) OutShape() []int {
 	return append([]int(nil), p.p.deep...)
 }
 
-// Forward computes PixelUnshuffle(x) into y, a contiguous tensor of shape
-// OutShape that must not overlap x in memory (ErrData). A nil or zero plan
-// gives an error wrapping ErrNilPlan.
+// Forward computes PixelUnshuffle(x) into y, a tensor of shape OutShape
+// but with x's batch, which may be any up to the plan's. y may have any
+// layout that does not overlap itself (see ConvPlan.Forward) and must not
+// overlap x in memory (ErrData). A nil or zero plan gives an error wrapping
+// ErrNilPlan.
 func (p *PixelUnshufflePlan) Forward(y, x *Tensor) (err error) {
 	const op = "pixelunshuffle"
 	defer guard(op, &err)
@@ -148,9 +153,10 @@ func (p *PixelUnshufflePlan) Forward(y, x *Tensor) (err error) {
 }
 
 // Backward computes the gradient of PixelUnshuffle for the output
-// gradient gy, which is PixelShuffle(gy), into gx, a contiguous tensor of
-// the input's shape that must not overlap gy in memory (ErrData). A nil or
-// zero plan gives an error wrapping ErrNilPlan.
+// gradient gy, which is PixelShuffle(gy), into gx, a tensor of the input's
+// shape but with gy's batch, which may be any up to the plan's. gx may have
+// any layout that does not overlap itself and must not overlap gy in memory
+// (ErrData). A nil or zero plan gives an error wrapping ErrNilPlan.
 func (p *PixelUnshufflePlan) Backward(gx, gy *Tensor) (err error) {
 	const op = "pixelunshuffle"
 	defer guard(op, &err)
@@ -173,7 +179,7 @@ type shufflePlan struct {
 // newShufflePlan validates a shuffle (unshuffle false: x is the deep side)
 // or an unshuffle (x is the wide side) of x by factors.
 func newShufflePlan(op string, x *Tensor, factors []int, unshuffle bool) (*shufflePlan, error) {
-	nsp, err := checkInput(op, "x", x)
+	nsp, err := checkInput(op, "x", x, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -237,32 +243,33 @@ func (p *shufflePlan) run(dst, src *Tensor, dstName, srcName string, toWide bool
 	if !toWide {
 		srcShape, dstShape = dstShape, srcShape
 	}
-	if err := p.io.operand(srcName, src, srcShape); err != nil {
+	n, err := p.io.input(srcName, src, srcShape)
+	if err != nil {
 		return err
 	}
-	if err := p.io.result(dstName, dst, dstShape); err != nil {
+	if err := p.io.result(dstName, dst, dstShape, n); err != nil {
 		return err
 	}
 	if err := checkDisjoint(p.io.op, []string{dstName}, []*Tensor{dst}, []string{srcName}, []*Tensor{src}); err != nil {
 		return err
 	}
 	if toWide {
-		p.move(p.io.view(dst, 0), p.io.view(src, 1), true)
+		p.move(p.io.view(dst, 0), p.io.view(src, 1), n, true)
 	} else {
-		p.move(p.io.view(src, 0), p.io.view(dst, 1), false)
+		p.move(p.io.view(src, 0), p.io.view(dst, 1), n, false)
 	}
 	return nil
 }
 
 // move copies every phase of every channel between the views: phase q of
 // wide channel c, the samples at d·r + i, is deep channel c·R + q, where q
-// is the index i read with the last axis fastest.
-func (p *shufflePlan) move(wide, deep view, toWide bool) {
+// is the index i read with the last axis fastest, for a batch of nb.
+func (p *shufflePlan) move(wide, deep view, nb int, toWide bool) {
 	for a, r := range p.r {
 		p.st[a] = r * wide.sp[a]
 	}
 	space := p.deep[2:]
-	for n := 0; n < p.wide[0]; n++ {
+	for n := 0; n < nb; n++ {
 		for c := 0; c < p.wide[1]; c++ {
 			for q := range p.phases {
 				off, rest := 0, q

@@ -7,6 +7,7 @@ type planIO struct {
 	op         string
 	strides    [4][]int
 	wbuf, bbuf []float32
+	gwbuf      []float32 // a strided weight gradient, packed
 }
 
 func newPlanIO(op string, rank int) planIO {
@@ -68,25 +69,65 @@ func (io *planIO) operand(name string, t *Tensor, shape []int) error {
 	return checkTensor(io.op, name, t)
 }
 
-// result validates a tensor a plan writes: as operand, and contiguous.
-func (io *planIO) result(name string, t *Tensor, shape []int) error {
-	if err := io.operand(name, t, shape); err != nil {
+// input validates the tensor that sets a call's batch, x or, for an
+// unpooling's gradient, gy: as operand, but with any batch up to the
+// planned one, which it returns.
+func (io *planIO) input(name string, t *Tensor, shape []int) (int, error) {
+	if t == nil {
+		return 0, errorf(io.op, ErrNilTensor, "%s is nil", name)
+	}
+	if len(t.Shape) != len(shape) {
+		if name == "x" {
+			return 0, errorf(io.op, ErrShape, "x has rank %d; inputs are N×C×D1×…×Dn with %d spatial axes here", len(t.Shape), len(shape)-2)
+		}
+		return 0, errorf(io.op, ErrShape, "%s has rank %d, want %d", name, len(t.Shape), len(shape))
+	}
+	if !sameShape(t.Shape[1:], shape[1:]) {
+		return 0, errorf(io.op, ErrShape, "%s has shape %v, want %v with a batch of at most %d", name, t.Shape, shape, shape[0])
+	}
+	if t.Shape[0] > shape[0] {
+		return 0, errorf(io.op, ErrShape, "%s has batch %d, more than the %d the plan was made for", name, t.Shape[0], shape[0])
+	}
+	return t.Shape[0], checkTensor(io.op, name, t)
+}
+
+// batched validates a tensor of a call with batch n: as operand, with the
+// plan's shape but batch n.
+func (io *planIO) batched(name string, t *Tensor, shape []int, n int) error {
+	if t == nil {
+		return errorf(io.op, ErrNilTensor, "%s is nil", name)
+	}
+	if len(t.Shape) != len(shape) || t.Shape[0] != n || !sameShape(t.Shape[1:], shape[1:]) {
+		want := append([]int{n}, shape[1:]...)
+		return errorf(io.op, ErrShape, "%s has shape %v, want %v", name, t.Shape, want)
+	}
+	return checkTensor(io.op, name, t)
+}
+
+// result validates a tensor a plan writes: as batched, and not
+// overlapping itself, so that no element is written twice.
+func (io *planIO) result(name string, t *Tensor, shape []int, n int) error {
+	if err := io.batched(name, t, shape, n); err != nil {
 		return err
 	}
-	if !t.contiguous() {
-		return errorf(io.op, ErrData, "%s must be contiguous, has strides %v for shape %v", name, t.Strides, t.Shape)
+	if t.Strides != nil && selfOverlaps(t.Shape, t.Strides) {
+		return errorf(io.op, ErrData, "%s overlaps itself: strides %v for shape %v address some elements twice", name, t.Strides, t.Shape)
 	}
 	return nil
 }
 
-// results validates the optional results of a backward pass; nil ones are
-// skipped.
-func (io *planIO) results(names []string, ts []*Tensor, shapes [][]int) error {
+// results validates the optional results of a backward pass, the first of
+// which has batch n; nil ones are skipped.
+func (io *planIO) results(names []string, ts []*Tensor, shapes [][]int, n int) error {
 	for i, t := range ts {
 		if t == nil {
 			continue
 		}
-		if err := io.result(names[i], t, shapes[i]); err != nil {
+		nt := shapes[i][0]
+		if i == 0 {
+			nt = n
+		}
+		if err := io.result(names[i], t, shapes[i], nt); err != nil {
 			return err
 		}
 	}
@@ -148,7 +189,8 @@ func newConvPlan(op string, x, w *Tensor, outC, groups int, out []int, specs []a
 }
 
 func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
-	if err := p.io.operand("x", x, p.xShape); err != nil {
+	n, err := p.io.input("x", x, p.xShape)
+	if err != nil {
 		return err
 	}
 	if err := p.io.operand("w", w, p.wShape); err != nil {
@@ -159,7 +201,7 @@ func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 			return err
 		}
 	}
-	if err := p.io.result("y", y, p.yShape); err != nil {
+	if err := p.io.result("y", y, p.yShape, n); err != nil {
 		return err
 	}
 	if err := checkDisjoint(p.io.op, []string{"y"}, []*Tensor{y}, []string{"x", "w", "b"}, []*Tensor{x, w, b}); err != nil {
@@ -168,15 +210,16 @@ func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 	if p.transposed {
 		// The data adjoint accumulates into y.
 		if b != nil {
-			fillChannels(y, p.io.bias(b))
+			fillChannels(p.io.view(y, 0), y.Shape, p.io.bias(b))
 		} else if !zeroed {
-			clear(y.Data[:y.Size()])
+			clearTensor(y)
 		}
 	}
-	if p.yShape[0] == 0 {
+	if n == 0 {
 		return nil
 	}
 	p.e.makeFolded()
+	p.e.batch = n
 	if p.transposed {
 		p.e.backwardData(p.io.view(y, 0), p.io.view(x, 1), p.io.weights(w))
 		return nil
@@ -186,56 +229,73 @@ func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 }
 
 // backward runs the backward pass into gx, gw and gb; zeroed says that
-// they hold zeros already.
-func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed bool) error {
-	if err := p.io.operand("x", x, p.xShape); err != nil {
+// they hold zeros already, add that the weight and bias gradients are to
+// be added onto gw and gb.
+func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed, add bool) error {
+	n, err := p.io.input("x", x, p.xShape)
+	if err != nil {
 		return err
 	}
 	if err := p.io.operand("w", w, p.wShape); err != nil {
 		return err
 	}
-	if err := p.io.operand("gy", gy, p.yShape); err != nil {
+	if err := p.io.batched("gy", gy, p.yShape, n); err != nil {
 		return err
 	}
 	names, results := []string{"gx", "gw", "gb"}, []*Tensor{gx, gw, gb}
-	if err := p.io.results(names, results, [][]int{p.xShape, p.wShape, p.bShape}); err != nil {
+	if err := p.io.results(names, results, [][]int{p.xShape, p.wShape, p.bShape}, n); err != nil {
 		return err
 	}
 	if err := checkDisjoint(p.io.op, names, results, []string{"x", "w", "gy"}, []*Tensor{x, w, gy}); err != nil {
 		return err
 	}
-	empty := p.xShape[0] == 0
-	if !empty {
+	if n > 0 {
 		p.e.makeFolded()
 	}
+	p.e.batch = n
 	gyv := p.io.view(gy, 0)
 	if gx != nil {
 		switch {
-		case empty:
+		case n == 0:
 		case p.transposed:
 			p.e.forward(p.io.view(gx, 1), gyv, p.io.weights(w), nil)
 		default:
 			if !zeroed {
-				clear(gx.Data[:gx.Size()])
+				clearTensor(gx)
 			}
 			p.e.backwardData(p.io.view(gx, 1), gyv, p.io.weights(w))
 		}
 	}
-	if gw != nil {
+	if gw != nil && !(add && n == 0) {
+		// The engine adds the weight gradient onto a contiguous gw: its
+		// GEMM runs with β = 1 on it. A strided gw is packed first.
 		gwd := gw.Data[:gw.Size()]
-		if !zeroed {
+		strided := !gw.contiguous()
+		switch {
+		case strided && add:
+			gwd = packedInto(&p.io.gwbuf, gw)
+		case strided:
+			if len(p.io.gwbuf) < gw.Size() {
+				p.io.gwbuf = make([]float32, gw.Size())
+			}
+			gwd = p.io.gwbuf[:gw.Size()]
+			clear(gwd)
+		case !zeroed && !add:
 			clear(gwd)
 		}
 		switch {
-		case empty:
+		case n == 0:
 		case p.transposed:
 			p.e.backwardWeight(gwd, gyv, p.io.view(x, 2))
 		default:
 			p.e.backwardWeight(gwd, p.io.view(x, 2), gyv)
 		}
+		if strided {
+			scatterStrided(gw.Data, gw.Shape, gw.Strides, gwd)
+		}
 	}
-	if gb != nil {
-		sumChannels(gb.Data, gyv, p.yShape)
+	if gb != nil && !(add && n == 0) {
+		sumChannels(gb.Data, gb.strides1(), gyv, gy.Shape, add)
 	}
 	return nil
 }
@@ -258,7 +318,7 @@ func (p *convPlan) runBackward(x, w, gy *Tensor) (gx, gw, gb *Tensor, err error)
 		return nil, nil, nil, err
 	}
 	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.bShape...)
-	if err := p.backward(gx, gw, gb, x, w, gy, true); err != nil {
+	if err := p.backward(gx, gw, gb, x, w, gy, true, false); err != nil {
 		return nil, nil, nil, err
 	}
 	return gx, gw, gb, nil
@@ -304,6 +364,15 @@ func (w *weightPlan) macs() int {
 	return w.p.e.macs
 }
 
+// setThreads sets the plan's bound on goroutines; it does nothing for a
+// nil or zero plan, which has no calls to bound.
+func (w *weightPlan) setThreads(n int) {
+	if w == nil || w.p == nil {
+		return
+	}
+	w.p.e.threads = max(n, 0)
+}
+
 func (w *weightPlan) forward(op string, y, x, wt, b *Tensor) (err error) {
 	defer guard(op, &err)
 	p, err := w.plan(op)
@@ -313,11 +382,12 @@ func (w *weightPlan) forward(op string, y, x, wt, b *Tensor) (err error) {
 	return p.forward(y, x, wt, b, false)
 }
 
-func (w *weightPlan) backward(op string, gx, gw, gb, x, wt, gy *Tensor) (err error) {
+// backward runs Backward, or BackwardAdd if add is set.
+func (w *weightPlan) backward(op string, gx, gw, gb, x, wt, gy *Tensor, add bool) (err error) {
 	defer guard(op, &err)
 	p, err := w.plan(op)
 	if err != nil {
 		return err
 	}
-	return p.backward(gx, gw, gb, x, wt, gy, false)
+	return p.backward(gx, gw, gb, x, wt, gy, false, add)
 }

@@ -172,29 +172,6 @@ func (c coverage) note(ok bool, f string) {
 var convFeatures = []string{"1-D", "2-D", "3-D", "4-D", "stride > kernel", "dilation", "negative padding",
 	"asymmetric padding", "padding ≥ kernel", "groups", "batch > 1"}
 
-func TestConvRandom(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11, 1))
-	cov := coverage{}
-	for n := 1; n <= 4; n++ {
-		for range perRank {
-			c := drawConv(rng, n)
-			drawConvCoverage(c, cov)
-			x, w := randRef(rng, c.x...), randRef(rng, c.w...)
-			var b []float64
-			if rng.IntN(2) == 0 {
-				b = randRef(rng, c.w[0]).Data
-			}
-			want := refConv(x, w, b, c.g)
-			gy := randRef(rng, want.Shape...)
-			gx, gw, gb := refConvGrads(x, w, gy, c.g)
-			checkWeighted(t, rng, c.String(), x, w, b, gy, want, gx, gw, gb,
-				func(x, w, b *Tensor) (*Tensor, error) { return Conv(x, w, b, c.options()) },
-				func(x, w, gy *Tensor) (*Tensor, *Tensor, *Tensor, error) { return ConvBackward(x, w, gy, c.options()) })
-		}
-	}
-	cov.require(t, convFeatures...)
-}
-
 // deconvCase is a random transposed convolution geometry.
 type deconvCase struct {
 	convCase

@@ -58,8 +58,36 @@ const (
 	opBackwardWeight
 )
 
+// maxThreads is the bound set by SetMaxThreads, 0 for none.
+var maxThreads atomic.Int64
+
+// SetMaxThreads bounds the goroutines that one call of an operator or a
+// plan uses, the calling goroutine included, to n, and returns the previous
+// bound. n ≤ 0 removes the bound (the default): a call then uses up to
+// GOMAXPROCS goroutines. The bound applies to calls that start after it is
+// set; calls running at the same time each have their own goroutines. A
+// server that runs several requests at once can set it to keep one
+// request's convolution from occupying every processor. Results do not
+// depend on the bound. SetMaxThreads is safe for concurrent use.
+func SetMaxThreads(n int) (previous int) {
+	return int(maxThreads.Swap(int64(max(n, 0))))
+}
+
+// threadLimit returns the most goroutines a call of e may use: GOMAXPROCS,
+// bounded by SetMaxThreads and by the plan's own bound.
+func (e *engine) threadLimit() int {
+	n := runtime.GOMAXPROCS(0)
+	if m := int(maxThreads.Load()); m > 0 {
+		n = min(n, m)
+	}
+	if e.threads > 0 {
+		n = min(n, e.threads)
+	}
+	return n
+}
+
 // run performs the operation set up in e for units [0, units), spread over
-// at most GOMAXPROCS goroutines when the call does enough work. Units write
+// at most threadLimit goroutines when the call does enough work. Units write
 // disjoint memory, so results do not depend on the number of goroutines. A
 // panic in any unit is re-raised on the calling goroutine once every share
 // has finished.
@@ -70,7 +98,7 @@ func (e *engine) run(op, units int) {
 	for _, wk := range e.workers {
 		wk.wfKey = 0
 	}
-	n := min(runtime.GOMAXPROCS(0), units, len(e.workers))
+	n := min(e.threadLimit(), units, len(e.workers))
 	if n > 1 {
 		growPool(n - 1)
 		e.wg.Add(n - 1)
@@ -134,10 +162,11 @@ func (e *engine) tile(i int, wk *worker) (k, p0, p1 int) {
 	return k, p0, min(pos, p0+ts)
 }
 
-// forward computes y = Wf·im2col(x) (+ bias) into y, a zeroed output-side
-// tensor whose rows are contiguous. wc holds the weights contiguously.
+// forward computes y = Wf·im2col(x) (+ bias) into y, an output-side
+// tensor, writing every element. wc holds the weights contiguously.
 func (e *engine) forward(y, x view, wc, bias []float32) {
 	e.out, e.in, e.wc, e.bias = y, x, wc, bias
+	e.direct = e.dense && y.rowsContiguous(e.dst)
 	e.run(opForward, e.nphase*e.groups*e.batch*e.tiles)
 }
 
@@ -158,7 +187,7 @@ func (e *engine) forwardUnit(wk *worker, u int) {
 	w := e.weights(e.wc, g, r, wk)
 	col := wk.col[:k*cols]
 	e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
-	if e.dense {
+	if e.direct {
 		c := y.data[n*y.sn+g*e.cout*y.sc+p0:]
 		var beta float32
 		if bias != nil {
@@ -219,6 +248,50 @@ func (e *engine) partials(chunks, size int) []float32 {
 	return e.partial[:n]
 }
 
+// partialView returns the partial buffer of block ch ≥ 1 of a
+// backwardData call as a row-major gathered-side tensor, whatever the
+// layout of the result.
+func (e *engine) partialView(ch int) view {
+	vol := volume1(e.src)
+	// e.partial may be longer than this call's blocks, left so by a larger
+	// one: the blocks' size comes from the geometry.
+	size := e.batch * e.groups * e.cin * vol
+	return view{data: e.partial[(ch-1)*size : ch*size], sn: e.groups * e.cin * vol, sc: vol, sp: e.srcStrides}
+}
+
+// addPartialsTo adds the partial sums of blocks 1… of a backwardData call
+// onto gx in block order.
+func (e *engine) addPartialsTo(gx view, size int) {
+	if e.chunks < 2 {
+		return
+	}
+	if rm := e.partialView(1); gx.sn == rm.sn && gx.sc == rm.sc && sameShape(gx.sp, rm.sp) {
+		e.addPartials(gx.data[:size], e.chunks)
+		return
+	}
+	for ch := 1; ch < e.chunks; ch++ {
+		p := e.partialView(ch)
+		for n := 0; n < e.batch; n++ {
+			for c := 0; c < e.groups*e.cin; c++ {
+				addStridedND(gx.data[n*gx.sn+c*gx.sc:], gx.sp, p.data[n*p.sn+c*p.sc:], e.src)
+			}
+		}
+	}
+}
+
+// addStridedND adds the row-major array src of the given shape onto the
+// strided array at dst.
+func addStridedND(dst []float32, strides []int, src []float32, shape []int) {
+	if len(shape) == 1 {
+		addStrided(dst, strides[0], src[:shape[0]])
+		return
+	}
+	inner := volume1(shape[1:])
+	for i := 0; i < shape[0]; i++ {
+		addStridedND(dst[i*strides[0]:], strides[1:], src[i*inner:], shape[1:])
+	}
+}
+
 // addPartials adds the partial sums of blocks 1… onto dst in block order.
 func (e *engine) addPartials(dst []float32, chunks int) {
 	for ch := 1; ch < chunks; ch++ {
@@ -240,7 +313,7 @@ func (e *engine) backwardData(gx, gy view, wc []float32) {
 	e.chunks = chunksFor(e.nphase*e.tiles, e.batch*e.groups, size)
 	e.partials(e.chunks, size)
 	e.run(opBackwardData, e.chunks*e.batch*e.groups)
-	e.addPartials(gx.data[:size], e.chunks)
+	e.addPartialsTo(gx, size)
 }
 
 func (e *engine) backwardDataUnit(wk *worker, u int) {
@@ -249,8 +322,7 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 	u /= e.chunks
 	n, g := u%e.batch, u/e.batch
 	if ch > 0 {
-		size := len(e.partial) / (e.chunks - 1)
-		gx.data = e.partial[(ch-1)*size : ch*size]
+		gx = e.partialView(ch)
 	}
 	items := e.nphase * e.tiles
 	q0, q1 := ch*items/e.chunks, (ch+1)*items/e.chunks
@@ -271,8 +343,8 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 	}
 }
 
-// backwardWeight computes gw = Σ gy·im2col(x)ᵀ, unfolded onto the kernel
-// taps, into gw, a zeroed contiguous tensor in the weights' layout. Units
+// backwardWeight adds Σ gy·im2col(x)ᵀ, unfolded onto the kernel taps, to
+// gw, a contiguous tensor in the weights' layout. Units
 // are groups, each split into blocks of (batch, tile) pairs.
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	e.out, e.in, e.gw = gy, x, gw

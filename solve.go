@@ -1,5 +1,7 @@
 package aniso
 
+import "fmt"
+
 // solveMaxFactor bounds the stretch and the stride that SolveStretch tries,
 // and with them the ratios u/s it reaches to [1/8, 8].
 const solveMaxFactor = 8
@@ -54,11 +56,15 @@ const solveMaxFactor = 8
 // u = s = 1 and the padding alone makes out, which works for out ≤ k.
 //
 // The returned options hold Stretch, Stride, PadLo and PadHi of length
-// len(in), even where a factor is 1, a nil Dilation, Groups 0 and the given
-// mode. Errors wrap ErrOption for an unknown mode; ErrShape for an empty in,
+// len(in), even where a factor is 1, a nil Dilation, Groups 0, the given
+// mode and OutSize, a copy of out: used with a kernel of another size, the
+// options then fail with ErrGeometry instead of giving another shape. Errors wrap ErrOption for an unknown mode; ErrShape for an empty in,
 // lengths of out or kernel that differ from it, or a size below 1;
 // ErrTooLarge for a size above MaxElements; and ErrNoSolution, naming the
-// axis and its sizes, for an axis no pair solves.
+// axis and its sizes, for an axis no pair solves. in, out and kernel are
+// spatial sizes; where they look like N×C×D1×…×Dn shapes (lengths two
+// apart, or a failure on the first two axes of shapes of equal batch) the
+// message says so.
 func SolveStretch(in, out, kernel []int, mode StretchMode) (StretchOptions, error) {
 	const op = "solve"
 	if mode != Nearest && mode != Zeros {
@@ -68,10 +74,10 @@ func SolveStretch(in, out, kernel []int, mode StretchMode) (StretchOptions, erro
 		return StretchOptions{}, errorf(op, ErrShape, "input shape has no spatial axes")
 	}
 	if len(out) != len(in) {
-		return StretchOptions{}, errorf(op, ErrShape, "output shape %v has %d axes, input shape %v has %d", out, len(out), in, len(in))
+		return StretchOptions{}, errorf(op, ErrShape, "output shape %v has %d axes, input shape %v has %d%s", out, len(out), in, len(in), solveHint(len(in)-len(out)))
 	}
 	if len(kernel) != len(in) {
-		return StretchOptions{}, errorf(op, ErrShape, "kernel shape %v has %d axes, input shape %v has %d", kernel, len(kernel), in, len(in))
+		return StretchOptions{}, errorf(op, ErrShape, "kernel shape %v has %d axes, input shape %v has %d%s", kernel, len(kernel), in, len(in), solveHint(len(in)-len(kernel)))
 	}
 	for i := range in {
 		for _, v := range [...]struct {
@@ -79,7 +85,7 @@ func SolveStretch(in, out, kernel []int, mode StretchMode) (StretchOptions, erro
 			size int
 		}{{"input", in[i]}, {"output", out[i]}, {"kernel", kernel[i]}} {
 			if v.size < 1 {
-				return StretchOptions{}, errorf(op, ErrShape, "axis %d: %s size %d is not positive", i, v.name, v.size)
+				return StretchOptions{}, errorf(op, ErrShape, "axis %d: %s size %d is not positive%s", i, v.name, v.size, fullShapeHint(in, out, i))
 			}
 			if v.size > MaxElements {
 				return StretchOptions{}, errorf(op, ErrTooLarge, "axis %d: %s size %d exceeds %d", i, v.name, v.size, MaxElements)
@@ -95,15 +101,36 @@ func SolveStretch(in, out, kernel []int, mode StretchMode) (StretchOptions, erro
 		},
 		Stretch: make([]int, len(in)),
 		Mode:    mode,
+		OutSize: append([]int(nil), out...),
 	}
 	for i := range in {
 		a, ok := solveAxis(in[i], out[i], kernel[i], mode)
 		if !ok {
-			return StretchOptions{}, solveError(op, i, in[i], out[i], kernel[i], mode)
+			return StretchOptions{}, solveError(op, i, in[i], out[i], kernel[i], mode, fullShapeHint(in, out, i))
 		}
 		o.Stretch[i], o.Stride[i], o.PadLo[i], o.PadHi[i] = a.u, a.s, a.lo, a.hi
 	}
 	return o, nil
+}
+
+// solveHint explains a difference d between the lengths of two of
+// SolveStretch's shapes when it is the batch and channel axes of an
+// N×C×D1×…×Dn shape.
+func solveHint(d int) string {
+	if d != 2 && d != -2 {
+		return ""
+	}
+	return "; in, out and kernel are the spatial sizes D1…Dn alone, without the batch and channel axes (x.Shape[2:], w.Shape[2:])"
+}
+
+// fullShapeHint returns a note for a failure on axis a when in and out look
+// like N×C×D1×…×Dn shapes: at least three axes, the same first size (a
+// batch), and the failure on one of the first two.
+func fullShapeHint(in, out []int, a int) string {
+	if len(in) < 3 || a > 1 || in[0] != out[0] {
+		return ""
+	}
+	return fmt.Sprintf("; if %v and %v are N×C×D1×…×Dn shapes, pass their spatial sizes %v and %v", in, out, in[2:], out[2:])
 }
 
 // solvedAxis is the geometry SolveStretch picks for one axis.
@@ -189,8 +216,8 @@ func solveCoprime(a, b int) bool {
 
 // solveError explains why no pair solves an axis. Every axis with a ratio in
 // [1/8, 8] has a solution, so a failing axis either has one Zeros sample or
-// a ratio outside that range.
-func solveError(op string, axis, n, out, k int, mode StretchMode) error {
+// a ratio outside that range. note ends the message.
+func solveError(op string, axis, n, out, k int, mode StretchMode, note string) error {
 	name := "Nearest"
 	a, b := out, n
 	if mode == Zeros {
@@ -199,13 +226,13 @@ func solveError(op string, axis, n, out, k int, mode StretchMode) error {
 	}
 	switch {
 	case mode == Zeros && n == 1:
-		return errorf(op, ErrNoSolution, "axis %d: Zeros mode stretches 1 sample to length 1 for every factor, so kernel %d reaches at most %d outputs, not %d",
-			axis, k, k, out)
+		return errorf(op, ErrNoSolution, "axis %d: Zeros mode stretches 1 sample to length 1 for every factor, so kernel %d reaches at most %d outputs, not %d%s",
+			axis, k, k, out, note)
 	case a > solveMaxFactor*b:
-		return errorf(op, ErrNoSolution, "axis %d: %s growth %d → %d (ratio %d/%d) exceeds the largest stretch %d by more than padding within kernel %d can add",
-			axis, name, n, out, a, b, solveMaxFactor, k)
+		return errorf(op, ErrNoSolution, "axis %d: %s growth %d → %d (ratio %d/%d) exceeds the largest stretch %d by more than padding within kernel %d can add%s",
+			axis, name, n, out, a, b, solveMaxFactor, k, note)
 	default:
-		return errorf(op, ErrNoSolution, "axis %d: %s shrink %d → %d (ratio %d/%d) is below the smallest ratio 1/%d and would need cropping with kernel %d",
-			axis, name, n, out, a, b, solveMaxFactor, k)
+		return errorf(op, ErrNoSolution, "axis %d: %s shrink %d → %d (ratio %d/%d) is below the smallest ratio 1/%d and would need cropping with kernel %d%s",
+			axis, name, n, out, a, b, solveMaxFactor, k, note)
 	}
 }

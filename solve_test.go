@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // solveTestRequired reports whether SolveStretch must solve the axis n → out:
@@ -436,4 +438,99 @@ func TestSolveStretchLarge(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestStretchOutSize checks that solved options carry the wanted output
+// size and that a kernel other than the one solved for is an error naming
+// the axis and both sizes, not another shape.
+func TestStretchOutSize(t *testing.T) {
+	o, err := SolveStretch([]int{100, 100}, []int{50, 200}, []int{4, 4}, Nearest)
+	require.NoError(t, err)
+	require.Equal(t, []int{50, 200}, o.OutSize)
+	x := New(2, 1, 100, 100)
+	p, err := NewStretchConvPlan(x.Shape, []int{3, 1, 4, 4}, o)
+	require.NoError(t, err)
+	require.Equal(t, []int{2, 3, 50, 200}, p.OutShape())
+
+	_, err = StretchConv(x, New(1, 1, 3, 3), nil, o)
+	require.ErrorIs(t, err, ErrGeometry)
+	require.ErrorContains(t, err, "stretchconv: axis 1: input 100, stretch 2, kernel 3, stride 1 and pad 1+2 give output size 201, but OutSize is 200")
+	_, err = NewStretchConvPlan(x.Shape, []int{1, 1, 5, 4}, o)
+	require.ErrorIs(t, err, ErrGeometry)
+	require.ErrorContains(t, err, "axis 0:")
+	require.ErrorContains(t, err, "output size 49, but OutSize is 50")
+
+	// Another input size is caught the same way.
+	_, err = StretchConv(New(1, 1, 100, 50), New(1, 1, 4, 4), nil, o)
+	require.ErrorIs(t, err, ErrGeometry)
+	require.ErrorContains(t, err, "output size 100, but OutSize is 200")
+
+	o.OutSize = []int{50}
+	_, err = StretchConv(x, New(1, 1, 4, 4), nil, o)
+	require.ErrorIs(t, err, ErrOption)
+	require.ErrorContains(t, err, "OutSize has 1 values for 2 spatial axes")
+
+	// An empty OutSize is the same as none.
+	o.OutSize = []int{}
+	y, err := StretchConv(x, New(1, 1, 3, 3), nil, o)
+	require.NoError(t, err)
+	require.Equal(t, []int{2, 1, 50, 201}, y.Shape)
+}
+
+// TestSolveStretchFullShapes checks that shapes given as N×C×D1×…×Dn
+// instead of spatial sizes are named as such.
+func TestSolveStretchFullShapes(t *testing.T) {
+	for _, c := range []struct{ in, out, kernel []int }{
+		{[]int{8, 1, 100, 100}, []int{8, 1, 50, 200}, []int{4, 4}},
+		{[]int{100, 100}, []int{8, 1, 50, 200}, []int{4, 4}},
+		{[]int{100, 100}, []int{50, 200}, []int{1, 1, 4, 4}},
+	} {
+		_, err := SolveStretch(c.in, c.out, c.kernel, Nearest)
+		require.ErrorIs(t, err, ErrShape)
+		require.ErrorContains(t, err, "spatial sizes D1…Dn alone, without the batch and channel axes")
+	}
+	// A batch of 8 with one channel cannot be solved to 16 channels with a
+	// 3×3 kernel: the message suggests the spatial sizes.
+	_, err := SolveStretch([]int{8, 1, 100, 100}, []int{8, 16, 50, 200}, []int{3, 3, 3, 3}, Nearest)
+	require.ErrorIs(t, err, ErrNoSolution)
+	require.ErrorContains(t, err, "axis 1: Nearest growth 1 → 16")
+	require.ErrorContains(t, err, "pass their spatial sizes [100 100] and [50 200]")
+	// A genuine 3-D shape gets no such note.
+	_, err = SolveStretch([]int{100, 1, 100}, []int{50, 16, 200}, []int{3, 3, 3}, Nearest)
+	require.ErrorIs(t, err, ErrNoSolution)
+	require.NotContains(t, err.Error(), "N×C")
+
+	// Solved for full shapes, the options then fail on x with a message
+	// about its rank.
+	o, err := SolveStretch([]int{8, 4, 100, 100}, []int{8, 4, 50, 200}, []int{4, 4, 4, 4}, Nearest)
+	require.NoError(t, err)
+	_, err = StretchConv(New(8, 4, 100, 100), New(4, 4, 4, 4), nil, o)
+	require.ErrorIs(t, err, ErrShape)
+	require.ErrorContains(t, err, "x has rank 4; inputs are N×C×D1×…×Dn with 4 spatial axes here (Stride has 4 values, one per dimension of x: were they made for its full shape instead of its spatial sizes?)")
+}
+
+// TestRankErrors checks that an input whose rank does not fit the options
+// says so in terms of x for every operator.
+func TestRankErrors(t *testing.T) {
+	x := New(1, 100, 100) // the batch axis forgotten
+	want := "x has rank 3; inputs are N×C×D1×…×Dn with 2 spatial axes here"
+	_, err := Conv(x, New(1, 1, 4, 4), nil, ConvOptions{Stride: []int{2, 1}})
+	require.ErrorIs(t, err, ErrShape)
+	require.ErrorContains(t, err, want+" (Stride has 2 values)")
+	_, err = NewStretchConvPlan(x.Shape, []int{1, 1, 4, 4}, StretchOptions{Stretch: []int{1, 2}})
+	require.ErrorContains(t, err, want+" (Stretch has 2 values)")
+	_, err = Deconv(x, New(1, 1, 4, 4), nil, DeconvOptions{OutputPadding: []int{0, 1}, ConvOptions: ConvOptions{Stride: []int{1, 2}}})
+	require.ErrorContains(t, err, want+" (Stride has 2 values)")
+	_, err = UnpoolND(x, UnpoolOptions{Ksize: []int{2, 2}})
+	require.ErrorContains(t, err, want+" (Ksize has 2 values)")
+	_, err = UnpoolND(New(2, 2), UnpoolOptions{Ksize: []int{2, 2}})
+	require.ErrorContains(t, err, "x has rank 2; inputs are N×C×D1×…×Dn with 2 spatial axes here")
+	// Options that disagree among themselves are reported one by one.
+	_, err = Conv(New(1, 1, 100, 100), New(1, 1, 4, 4), nil, ConvOptions{Stride: []int{2, 1}, PadLo: []int{1}})
+	require.ErrorIs(t, err, ErrOption)
+	require.ErrorContains(t, err, "PadLo has 1 values for 2 spatial axes")
+	// Without options, the kernel and x disagree.
+	_, err = Conv(x, New(1, 1, 4, 4), nil, ConvOptions{})
+	require.ErrorIs(t, err, ErrShape)
+	require.ErrorContains(t, err, "w has rank 4, want 3 as x has: x is N×C×D1×…×Dn and w is O×(C/G)×k1×…×kn with the same n")
 }

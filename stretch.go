@@ -29,6 +29,13 @@ type StretchOptions struct {
 	ConvOptions       // geometry of the convolution applied to the stretched input
 	Stretch     []int // per spatial axis factor ≥ 1; nil or empty means 1 (plain Conv)
 	Mode        StretchMode
+	// OutSize, when not empty, is the spatial output size the options are
+	// meant to give, one value per spatial axis. It does not change the
+	// geometry: a plan or call whose input and kernel give another size
+	// fails with ErrGeometry, so options solved for one kernel cannot
+	// silently produce another shape with a different kernel. SolveStretch
+	// fills it.
+	OutSize []int
 }
 
 // StretchConv returns Conv(stretch(x), w, b) without building the stretched
@@ -88,8 +95,8 @@ func StretchConvBackward(x, w, gy *Tensor, o StretchOptions) (gx, gw, gb *Tensor
 
 // StretchConvPlan is a StretchConv geometry validated once, with its
 // scratch, for running the operator and its gradients again and again:
-// after the first call of each, Forward and Backward allocate nothing. A
-// plan is not safe for concurrent use.
+// after the first call of each, Forward, Backward and BackwardAdd allocate
+// nothing. A plan is not safe for concurrent use.
 type StretchConvPlan struct{ weightPlan }
 
 // NewStretchConvPlan validates a StretchConv of inputs of shape x and
@@ -112,8 +119,9 @@ func (p *StretchConvPlan) base() *weightPlan {
 	return &p.weightPlan
 }
 
-// OutShape returns the shape of the plan's output, or nil for a nil or
-// zero plan.
+// OutShape returns the shape of the plan's output for the batch it was
+// made for, or nil for a nil or zero plan; a call with a smaller batch has
+// an output of that batch.
 func (p *StretchConvPlan) OutShape() []int { return p.base().outShape() }
 
 // Workspace returns the number of float32 values of scratch the plan
@@ -121,32 +129,66 @@ func (p *StretchConvPlan) OutShape() []int { return p.base().outShape() }
 func (p *StretchConvPlan) Workspace() int { return p.base().workspace() }
 
 // MACs returns the multiply-adds of one forward pass as the plan computes
-// them: those of the folded or thinned
-// phase kernels, or 0 for a nil or zero plan. A backward pass computing both
-// the input and the weight gradient does twice as many.
+// them: those of the folded or thinned phase kernels, or 0 for a nil or
+// zero plan. A backward pass computing both the input and the weight
+// gradient does twice as many.
 func (p *StretchConvPlan) MACs() int { return p.base().macs() }
 
-// Forward computes StretchConv(x, w, b) into y, a contiguous tensor of shape
-// OutShape. b may be nil. y must not overlap x, w or b in memory (their
-// spans from first to last element), which is an ErrData error. A nil or
-// zero plan gives an error wrapping ErrNilPlan.
+// SetThreads bounds the goroutines each later call of the plan uses, the
+// calling goroutine included, to n; n ≤ 0 removes the plan's own bound. A
+// call uses at most the smallest of n, the bound of SetMaxThreads and
+// GOMAXPROCS, and never more goroutines than the plan was built for
+// (GOMAXPROCS at NewStretchConvPlan, fewer for small geometries). Results do not depend
+// on the bound. SetThreads does nothing on a nil or zero plan.
+func (p *StretchConvPlan) SetThreads(n int) { p.base().setThreads(n) }
+
+// Forward computes StretchConv(x, w, b) into y, a tensor of shape OutShape but with
+// x's batch. b may be nil. x may have any batch up to the plan's, so that a
+// short last batch of an epoch runs on the same plan; a batch of 0 does
+// nothing.
+//
+// y may have any layout that does not overlap itself, for example a
+// channels-last view made with Permute or a view with gaps: the plan writes
+// every element of y and nothing between them. An overlapping y is an
+// ErrData error, and so is a y that overlaps x, w or b in memory (their
+// spans from first to last element). A nil or zero plan gives an error
+// wrapping ErrNilPlan.
 func (p *StretchConvPlan) Forward(y, x, w, b *Tensor) error {
 	return p.base().forward("stretchconv", y, x, w, b)
 }
 
 // Backward computes the gradients of StretchConv for the output gradient gy
-// into gx, gw and gb, contiguous tensors of the shapes of x, w and the
-// bias. Any of them may be nil to skip that gradient. No result may overlap
-// another result or x, w or gy in memory, which is an ErrData error. A nil
-// or zero plan gives an error wrapping ErrNilPlan.
+// into gx, gw and gb, tensors of the shapes of x, w and the bias. Any of
+// them may be nil to skip that gradient. As for Forward, x may have any
+// batch up to the plan's, and gy and gx then have that batch too; the
+// results may have any layout that does not overlap itself. No result may
+// overlap another result or x, w or gy in memory, which is an ErrData
+// error. A strided gw is computed in the plan's scratch and copied in. A
+// nil or zero plan gives an error wrapping ErrNilPlan.
 func (p *StretchConvPlan) Backward(gx, gw, gb, x, w, gy *Tensor) error {
-	return p.base().backward("stretchconv", gx, gw, gb, x, w, gy)
+	return p.base().backward("stretchconv", gx, gw, gb, x, w, gy, false)
+}
+
+// BackwardAdd is Backward with the weight and bias gradients added to gw
+// and gb instead of written over them, for gradients accumulated over
+// several batches or over several uses of one layer:
+//
+//	gw += ∂⟨y, gy⟩/∂w,   gb += ∂⟨y, gy⟩/∂b
+//
+// gx is still overwritten. The addition costs no extra pass: the weight
+// gradient's GEMM runs with β = 1 on gw itself. The sums are rounded in an
+// order fixed by the geometry, so the result does not depend on the number
+// of threads, but it may differ in the last bits from adding Backward's gw
+// afterwards. gw and gb are left as they are for a batch of 0. Shapes,
+// layouts and errors are as for Backward.
+func (p *StretchConvPlan) BackwardAdd(gx, gw, gb, x, w, gy *Tensor) error {
+	return p.base().backward("stretchconv", gx, gw, gb, x, w, gy, true)
 }
 
 // newStretchPlan validates the options of a StretchConv and the shapes of
 // x and w, and builds its engine.
 func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error) {
-	nsp, err := checkInput(op, "x", x)
+	nsp, err := checkInput(op, "x", x, w, convHints(o.ConvOptions, axisHint{"Stretch", len(o.Stretch)}, axisHint{"OutSize", len(o.OutSize)})...)
 	if err != nil {
 		return nil, err
 	}
@@ -161,10 +203,13 @@ func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error
 	if err := positive(op, "stretch", u); err != nil {
 		return nil, err
 	}
+	if len(o.OutSize) != 0 && len(o.OutSize) != nsp {
+		return nil, errorf(op, ErrOption, "OutSize has %d values for %d spatial axes", len(o.OutSize), nsp)
+	}
 	if o.Mode != Nearest && o.Mode != Zeros {
 		return nil, errorf(op, ErrOption, "unknown Mode %d", int(o.Mode))
 	}
-	if err := checkKernel(op, w, nsp+2); err != nil {
+	if err := checkKernel(op, w, nsp+2, "O×(C/G)×k1×…×kn"); err != nil {
 		return nil, err
 	}
 	c, outC := x.Shape[1], w.Shape[0]
@@ -208,6 +253,12 @@ func newStretchPlan(op string, x, w *Tensor, o StretchOptions) (*convPlan, error
 		}
 		dst[a] = (span-dk)/s + 1
 		specs[a] = axisSpec{k: k, s: s, d: d, lo: lo, u: u[a]}
+	}
+	for a, want := range o.OutSize {
+		if dst[a] != want {
+			return nil, errorf(op, ErrGeometry, "axis %d: input %d, stretch %d, kernel %d, stride %d and pad %s give output size %d, but OutSize is %d",
+				a, src[a], u[a], kernel[a], g.stride[a], pads(g.padLo[a], g.padHi[a]), dst[a], want)
+		}
 	}
 	return newConvPlan(op, x, w, outC, g.groups, dst, specs, o.Mode, false)
 }

@@ -85,8 +85,9 @@ func (p *UnpoolPlan) plan() (*unpoolPlan, error) {
 	return p.p, nil
 }
 
-// OutShape returns the shape of the plan's output, or nil for a nil or
-// zero plan.
+// OutShape returns the shape of the plan's output for the batch it was
+// made for, or nil for a nil or zero plan; a call with a smaller batch has
+// an output of that batch.
 func (p *UnpoolPlan) OutShape() []int {
 	q, err := p.plan()
 	if err != nil {
@@ -105,10 +106,21 @@ func (p *UnpoolPlan) Workspace() int {
 	return q.e.workspace() + len(q.ones)
 }
 
-// Forward computes UnpoolND(x) into y, a contiguous tensor of shape
-// OutShape. y must not overlap x in memory (their spans from first to last
-// element), which is an ErrData error. A nil or zero plan gives an error
-// wrapping ErrNilPlan.
+// SetThreads bounds the goroutines each later call of the plan uses, as
+// ConvPlan.SetThreads does. Plans with ksize equal to the stride copy on
+// the calling goroutine alone. SetThreads does nothing on a nil or zero
+// plan.
+func (p *UnpoolPlan) SetThreads(n int) {
+	if q, err := p.plan(); err == nil && q.e != nil {
+		q.e.threads = max(n, 0)
+	}
+}
+
+// Forward computes UnpoolND(x) into y, a tensor of shape OutShape but with
+// x's batch, which may be any up to the plan's. y may have any layout that
+// does not overlap itself (see ConvPlan.Forward). y must not overlap x in
+// memory (their spans from first to last element), which is an ErrData
+// error. A nil or zero plan gives an error wrapping ErrNilPlan.
 func (p *UnpoolPlan) Forward(y, x *Tensor) (err error) {
 	defer guard("unpool", &err)
 	q, err := p.plan()
@@ -119,9 +131,10 @@ func (p *UnpoolPlan) Forward(y, x *Tensor) (err error) {
 }
 
 // Backward computes the gradient of UnpoolND for the output gradient gy
-// into gx, a contiguous tensor of x's shape. gx must not overlap gy in
-// memory, which is an ErrData error. A nil or zero plan gives an error
-// wrapping ErrNilPlan.
+// into gx, a tensor of x's shape but with gy's batch, which may be any up
+// to the plan's. gx may have any layout that does not overlap itself. gx
+// must not overlap gy in memory, which is an ErrData error. A nil or zero
+// plan gives an error wrapping ErrNilPlan.
 func (p *UnpoolPlan) Backward(gx, gy *Tensor) (err error) {
 	defer guard("unpool", &err)
 	q, err := p.plan()
@@ -143,7 +156,7 @@ type unpoolPlan struct {
 
 func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 	const op = "unpool"
-	nsp, err := checkInput(op, "x", x)
+	nsp, err := checkInput(op, "x", x, nil, axisHint{"Ksize", len(o.Ksize)}, axisHint{"Stride", len(o.Stride)}, axisHint{"Pad", len(o.Pad)}, axisHint{"OutSize", len(o.OutSize)})
 	if err != nil {
 		return nil, err
 	}
@@ -235,23 +248,25 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 
 // forward runs UnpoolND into y; zeroed says that y holds zeros already.
 func (p *unpoolPlan) forward(y, x *Tensor, zeroed bool) error {
-	if err := p.io.operand("x", x, p.xShape); err != nil {
+	n, err := p.io.input("x", x, p.xShape)
+	if err != nil {
 		return err
 	}
-	if err := p.io.result("y", y, p.yShape); err != nil {
+	if err := p.io.result("y", y, p.yShape, n); err != nil {
 		return err
 	}
 	if err := checkDisjoint(p.io.op, []string{"y"}, []*Tensor{y}, []string{"x"}, []*Tensor{x}); err != nil {
 		return err
 	}
 	if !zeroed {
-		clear(y.Data[:y.Size()])
+		clearTensor(y)
 	}
 	switch {
-	case p.yShape[0] == 0:
+	case n == 0:
 	case p.e == nil:
-		p.repeat(p.io.view(y, 0), p.io.view(x, 1))
+		p.repeat(p.io.view(y, 0), p.io.view(x, 1), n)
 	default:
+		p.e.batch = n
 		p.e.backwardData(p.io.view(y, 0), p.io.view(x, 1), p.ones)
 	}
 	return nil
@@ -260,32 +275,34 @@ func (p *unpoolPlan) forward(y, x *Tensor, zeroed bool) error {
 // backward runs the gradient into gx; zeroed says that gx holds zeros
 // already.
 func (p *unpoolPlan) backward(gx, gy *Tensor, zeroed bool) error {
-	if err := p.io.operand("gy", gy, p.yShape); err != nil {
+	n, err := p.io.input("gy", gy, p.yShape)
+	if err != nil {
 		return err
 	}
-	if err := p.io.result("gx", gx, p.xShape); err != nil {
+	if err := p.io.result("gx", gx, p.xShape, n); err != nil {
 		return err
 	}
 	if err := checkDisjoint(p.io.op, []string{"gx"}, []*Tensor{gx}, []string{"gy"}, []*Tensor{gy}); err != nil {
 		return err
 	}
 	if !zeroed {
-		clear(gx.Data[:gx.Size()])
+		clearTensor(gx)
 	}
 	switch {
-	case p.yShape[0] == 0:
+	case n == 0:
 	case p.e == nil:
-		p.windowSum(p.io.view(gx, 0), p.io.view(gy, 1))
+		p.windowSum(p.io.view(gx, 0), p.io.view(gy, 1), n)
 	default:
+		p.e.batch = n
 		p.e.forward(p.io.view(gx, 0), p.io.view(gy, 1), p.ones, nil)
 	}
 	return nil
 }
 
 // repeat is the direct forward path for k = s: y[o] = x[⌊(o + p)/s⌋]
-// where that sample exists.
-func (p *unpoolPlan) repeat(y, x view) {
-	for n := 0; n < p.yShape[0]; n++ {
+// where that sample exists, for a batch of nb.
+func (p *unpoolPlan) repeat(y, x view, nb int) {
+	for n := 0; n < nb; n++ {
 		for c := 0; c < p.yShape[1]; c++ {
 			p.repeatAxis(y.data[n*y.sn+c*y.sc:], x.data[n*x.sn+c*x.sc:], y.sp, x.sp, 0)
 		}
@@ -309,9 +326,10 @@ func (p *unpoolPlan) repeatAxis(dst, src []float32, ds, ss []int, a int) {
 }
 
 // windowSum is the direct backward path for k = s: gx[i] is the sum of gy
-// over the window [i·s − p, i·s − p + s), which never overlap.
-func (p *unpoolPlan) windowSum(gx, gy view) {
-	for n := 0; n < p.xShape[0]; n++ {
+// over the window [i·s − p, i·s − p + s), which never overlap, for a batch
+// of nb.
+func (p *unpoolPlan) windowSum(gx, gy view, nb int) {
+	for n := 0; n < nb; n++ {
 		for c := 0; c < p.xShape[1]; c++ {
 			p.windowAxis(gx.data[n*gx.sn+c*gx.sc:], gy.data[n*gy.sn+c*gy.sc:], gx.sp, gy.sp, 0)
 		}

@@ -114,6 +114,7 @@ func (e *elementwise) state(shape []int) *ewState {
 
 func (e *elementwise) forward(x *aniso.Tensor) (y *aniso.Tensor, err error) {
 	defer guard(e.op, &err)
+	e.cur = nil
 	if err := checkTensor(e.op, "x", x); err != nil {
 		return nil, err
 	}

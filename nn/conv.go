@@ -30,7 +30,7 @@ func NewConv(rng *rand.Rand, in, out int, kernel []int, o aniso.ConvOptions, wo 
 	}
 	o = cloneConvOptions(o)
 	c := &Conv{}
-	c.W, c.B, err = c.l.init(rng, op, in, wShape, out, wo, func(x, w []int) (plan, error) {
+	c.W, c.B, err = c.l.setup(rng, op, in, wShape, out, wo, func(x, w []int) (plan, error) {
 		return aniso.NewConvPlan(x, w, o)
 	})
 	if err != nil {
@@ -39,9 +39,12 @@ func NewConv(rng *rand.Rand, in, out int, kernel []int, o aniso.ConvOptions, wo 
 	return c, nil
 }
 
-// Forward returns the convolution of x, a new tensor the layer owns; the
-// first input of each shape builds and keeps an aniso.ConvPlan. Errors
-// wrap aniso's sentinels.
+// Forward returns the convolution of x (any batch size, strided or not).
+// The first input of each shape builds an aniso.ConvPlan and the output
+// and input-gradient tensors, which the layer keeps and reuses for that
+// shape: the result is valid until the next Forward of that shape, and
+// later inputs of a seen shape allocate nothing. x must not change before
+// Backward. Errors wrap aniso's sentinels or the plan's error.
 func (c *Conv) Forward(x *aniso.Tensor) (*aniso.Tensor, error) { return c.l.forward(x, c.W, c.B) }
 
 // Backward adds the gradients of the last Forward for the output gradient

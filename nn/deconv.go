@@ -31,7 +31,7 @@ func NewDeconv(rng *rand.Rand, in, out int, kernel []int, o aniso.DeconvOptions,
 	o.ConvOptions = cloneConvOptions(o.ConvOptions)
 	o.OutputPadding = clone(o.OutputPadding)
 	d := &Deconv{}
-	d.W, d.B, err = d.l.init(rng, op, in, wShape, out, wo, func(x, w []int) (plan, error) {
+	d.W, d.B, err = d.l.setup(rng, op, in, wShape, out, wo, func(x, w []int) (plan, error) {
 		return aniso.NewDeconvPlan(x, w, o)
 	})
 	if err != nil {
@@ -40,9 +40,9 @@ func NewDeconv(rng *rand.Rand, in, out int, kernel []int, o aniso.DeconvOptions,
 	return d, nil
 }
 
-// Forward returns the transposed convolution of x, a tensor the layer
-// owns; the first input of each shape builds and keeps an
-// aniso.DeconvPlan. Errors wrap aniso's sentinels.
+// Forward returns the transposed convolution of x, running an
+// aniso.DeconvPlan kept per input shape, with results owned as by
+// Conv.Forward.
 func (d *Deconv) Forward(x *aniso.Tensor) (*aniso.Tensor, error) { return d.l.forward(x, d.W, d.B) }
 
 // Backward is as Conv.Backward.

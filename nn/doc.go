@@ -29,6 +29,19 @@
 //   - ReLU, LeakyReLU, Sigmoid, Tanh: element by element.
 //   - Sequential: layers in a row, itself a Layer.
 //
+// # Initialisation
+//
+// The weight layers draw W from He's normal distribution, variance
+// 2/fanIn, from the *rand.Rand they are given, and set B to zero. fanIn is
+// computed from the weight's shape as PyTorch and Chainer compute it, the
+// product of all sizes but the first (Fans): (in/G)·Πk for Conv and
+// StretchConv, the inputs of one output sample. For Deconv, whose weight
+// is in×(out/G)×k…, that convention gives (out/G)·Πk, the fan-in of the
+// convolution Deconv transposes. The layers follow it so that their
+// weights match what those frameworks produce; an output sample of a stride-s
+// Deconv sums about (in/G)·Πk/Πs inputs. Initialise W again with any of
+// the initialisers to choose otherwise.
+//
 // # Training
 //
 // MSE and L1 return a loss and its gradient, which starts Backward. SGD
@@ -37,8 +50,8 @@
 // bounds their global norm. HeNormal, HeUniform, GlorotNormal and
 // GlorotUniform fill any tensor, with Fans computing fan-in and fan-out
 // as PyTorch does; ICNR initialises the Conv of a sub-pixel convolution
-// so that it starts without checkerboard. Save and Load write and read parameters in a small
-// binary format.
+// so that it starts without checkerboard. Save and Load write and read
+// parameters in a small binary format.
 //
 // # Errors
 //

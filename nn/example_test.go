@@ -494,5 +494,5 @@ func ExampleNewSequential() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// nn: sequential: layer 1: relu: Backward called before Forward
+	// nn: sequential: Backward called without a successful Forward
 }

@@ -32,7 +32,7 @@ func Example() {
 	params := net.Params()
 	opt := nn.NewAdam(params, 0.01)
 
-	// The task: average each pair of rows, repeat each column.
+	// The target: each pair of rows averaged, each column repeated.
 	x, target := aniso.New(16, 1, 16, 16), aniso.New(16, 1, 8, 32)
 	for i := range x.Data {
 		x.Data[i] = float32(rng.NormFloat64())

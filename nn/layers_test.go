@@ -563,15 +563,16 @@ func TestLayerErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	layers := map[string]nn.Layer{
-		"conv":        conv,
-		"deconv":      deconv,
-		"stretchconv": stretch,
-		"unpool":      nn.NewUnpool(aniso.UnpoolOptions{Ksize: []int{2, 2}}),
-		"relu":        nn.NewReLU(),
-		"leakyrelu":   nn.NewLeakyReLU(0.01),
-		"sigmoid":     nn.NewSigmoid(),
-		"tanh":        nn.NewTanh(),
-		"sequential":  nn.NewSequential(nn.NewReLU()),
+		"conv":         conv,
+		"deconv":       deconv,
+		"stretchconv":  stretch,
+		"unpool":       nn.NewUnpool(aniso.UnpoolOptions{Ksize: []int{2, 2}}),
+		"relu":         nn.NewReLU(),
+		"leakyrelu":    nn.NewLeakyReLU(0.01),
+		"sigmoid":      nn.NewSigmoid(),
+		"tanh":         nn.NewTanh(),
+		"sequential":   nn.NewSequential(nn.NewReLU()),
+		"pixelshuffle": nn.NewPixelShuffle([]int{2, 1}),
 	}
 	short := &aniso.Tensor{Data: make([]float32, 10), Shape: []int{1, 2, 4, 4}}
 	for name, l := range layers {
@@ -600,6 +601,13 @@ func TestLayerErrors(t *testing.T) {
 			if _, err := l.Backward(nil); !errors.Is(err, aniso.ErrNilTensor) {
 				t.Errorf("nil gy: %v", err)
 			}
+			// After a failed Forward, Backward has nothing to work on.
+			if _, err := l.Forward(short); err == nil {
+				t.Fatal("short Data: no error")
+			}
+			if _, err := l.Backward(y); !errors.Is(err, nn.ErrNoForward) {
+				t.Errorf("Backward after a failed Forward: %v", err)
+			}
 		})
 	}
 	for _, l := range []nn.Layer{conv, deconv, stretch} {
@@ -618,6 +626,23 @@ func TestLayerErrors(t *testing.T) {
 	}
 	if _, err := nn.NewSequential(nil).Forward(randn(rng, 1, 1, 3)); !errors.Is(err, aniso.ErrNilTensor) {
 		t.Errorf("nil layer: %v", err)
+	}
+	// A Sequential whose second layer fails must not run Backward through
+	// the state its third layer kept from an earlier pass.
+	c1, err := nn.NewConv(rng, 1, 1, []int{3}, aniso.ConvOptions{}, nn.WeightOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := nn.NewSequential(nn.NewReLU(), c1, nn.NewTanh())
+	y, err := seq.Forward(randn(rng, 1, 1, 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seq.Forward(randn(rng, 1, 1, 2)); !errors.Is(err, aniso.ErrGeometry) || !strings.Contains(err.Error(), "layer 1") {
+		t.Fatalf("input shorter than the kernel: %v", err)
+	}
+	if _, err := seq.Backward(y); !errors.Is(err, nn.ErrNoForward) {
+		t.Errorf("Backward after a failed Forward: %v", err)
 	}
 	// A weight that was swapped for one of the wrong shape.
 	conv.W.Value = aniso.New(3, 2, 2, 2)
@@ -707,5 +732,62 @@ func TestHeInit(t *testing.T) {
 				t.Fatalf("%s: bias not zero", c.name)
 			}
 		}
+	}
+}
+
+// TestResultsPerShape checks that a layer's result for one input shape
+// stays valid while inputs of other shapes pass, and is reused for its
+// own shape.
+func TestResultsPerShape(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	c, err := nn.NewConv(rng, 2, 2, []int{3}, aniso.ConvOptions{PadLo: []int{1}}, nn.WeightOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []nn.Layer{c, nn.NewTanh(), nn.NewUnpool(aniso.UnpoolOptions{Ksize: []int{2}})} {
+		y2, err := l.Forward(randn(rng, 2, 2, 5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		keep := clone(y2)
+		y3, err := l.Forward(randn(rng, 3, 2, 5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		near(t, "the result for batch 2", y2, keep, 0)
+		again, err := l.Forward(randn(rng, 2, 2, 5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again != y2 || again == y3 {
+			t.Fatal("a layer did not reuse the result of a shape it has seen")
+		}
+	}
+}
+
+// TestOptionsCopied checks that a layer keeps its own copy of the option
+// slices it was built with.
+func TestOptionsCopied(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 17))
+	o, err := aniso.SolveStretch([]int{8}, []int{16}, []int{3}, aniso.Nearest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := nn.NewStretchConv(rng, 1, 1, []int{3}, o, nn.WeightOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stride := []int{1}
+	c, err := nn.NewConv(rng, 1, 1, []int{3}, aniso.ConvOptions{Stride: stride}, nn.WeightOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Stretch[0], o.OutSize[0], o.PadLo[0], stride[0] = 5, 3, 7, 4
+	x := randn(rng, 1, 1, 8)
+	if y, err := s.Forward(x); err != nil || y.Shape[2] != 16 {
+		t.Errorf("StretchConv after its options changed: %v, %v", y, err)
+	}
+	if y, err := c.Forward(x); err != nil || y.Shape[2] != 6 {
+		t.Errorf("Conv after its options changed: %v, %v", y, err)
 	}
 }

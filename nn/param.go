@@ -45,13 +45,15 @@ func checkParam(op string, i int, p *Param) error {
 // Layer is one differentiable step. Forward keeps what Backward needs;
 // Backward adds the parameter gradients into Params()[i].Grad and returns
 // the input gradient (nil when the layer was built not to compute it).
+// Gradients accumulate over Backward calls until ZeroGrad clears them.
 //
 // The layers of this package own their results: the tensor Forward
 // returns is valid until the next Forward of an input of the same shape on
 // the same layer, and the one Backward returns until the next Backward
 // after such a Forward. Forward keeps a reference to its input, which must
 // not change before Backward. A layer value appears once in a network; to
-// share weights, share the Params between two layers.
+// share weights, share the Params between two layers. Layers are not safe
+// for concurrent use.
 type Layer interface {
 	Forward(x *aniso.Tensor) (*aniso.Tensor, error)
 	Backward(gy *aniso.Tensor) (*aniso.Tensor, error)

@@ -32,6 +32,7 @@ func NewPixelShuffle(factors []int) *PixelShuffle {
 func (l *PixelShuffle) Forward(x *aniso.Tensor) (y *aniso.Tensor, err error) {
 	const op = "pixelshuffle"
 	defer guard(op, &err)
+	l.cur = nil // a failed Forward leaves nothing for Backward
 	if err := checkTensor(op, "x", x); err != nil {
 		return nil, err
 	}

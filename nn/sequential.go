@@ -10,6 +10,7 @@ import (
 // sequences nest.
 type Sequential struct {
 	Layers []Layer
+	ready  bool // the last Forward succeeded: every layer holds its state
 }
 
 // NewSequential returns the sequence of layers. It prefixes the Name of
@@ -36,6 +37,9 @@ func NewSequential(layers ...Layer) *Sequential {
 func (s *Sequential) Forward(x *aniso.Tensor) (y *aniso.Tensor, err error) {
 	const op = "sequential"
 	defer guard(op, &err)
+	// After a failed Forward the layers past the failure still hold an
+	// older pass, which Backward must not mix in.
+	s.ready = false
 	for i, l := range s.Layers {
 		if l == nil {
 			return nil, errorf(op, aniso.ErrNilTensor, "layer %d is nil", i)
@@ -44,6 +48,7 @@ func (s *Sequential) Forward(x *aniso.Tensor) (y *aniso.Tensor, err error) {
 			return nil, wrap(fmt.Sprintf("%s: layer %d", op, i), err)
 		}
 	}
+	s.ready = true
 	return x, nil
 }
 
@@ -54,6 +59,9 @@ func (s *Sequential) Forward(x *aniso.Tensor) (y *aniso.Tensor, err error) {
 func (s *Sequential) Backward(gy *aniso.Tensor) (gx *aniso.Tensor, err error) {
 	const op = "sequential"
 	defer guard(op, &err)
+	if !s.ready {
+		return nil, errorf(op, ErrNoForward, "Backward called without a successful Forward")
+	}
 	for i := len(s.Layers) - 1; i >= 0; i-- {
 		l := s.Layers[i]
 		if l == nil {

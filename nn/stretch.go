@@ -27,9 +27,9 @@ func NewStretchConv(rng *rand.Rand, in, out int, kernel []int, o aniso.StretchOp
 		return nil, err
 	}
 	o.ConvOptions = cloneConvOptions(o.ConvOptions)
-	o.Stretch = clone(o.Stretch)
+	o.Stretch, o.OutSize = clone(o.Stretch), clone(o.OutSize)
 	s := &StretchConv{}
-	s.W, s.B, err = s.l.init(rng, op, in, wShape, out, wo, func(x, w []int) (plan, error) {
+	s.W, s.B, err = s.l.setup(rng, op, in, wShape, out, wo, func(x, w []int) (plan, error) {
 		return aniso.NewStretchConvPlan(x, w, o)
 	})
 	if err != nil {
@@ -38,9 +38,8 @@ func NewStretchConv(rng *rand.Rand, in, out int, kernel []int, o aniso.StretchOp
 	return s, nil
 }
 
-// Forward returns the StretchConv of x, a tensor the layer owns; the first
-// input of each shape builds and keeps an aniso.StretchConvPlan. Errors
-// wrap aniso's sentinels.
+// Forward returns the StretchConv of x, running an aniso.StretchConvPlan
+// kept per input shape, with results owned as by Conv.Forward.
 func (s *StretchConv) Forward(x *aniso.Tensor) (*aniso.Tensor, error) {
 	return s.l.forward(x, s.W, s.B)
 }

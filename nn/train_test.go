@@ -12,11 +12,11 @@ import (
 	"github.com/anisoconv/aniso/nn"
 )
 
-// seedTask returns the network and data of the package example: a
+// seedProblem returns the network and data of the package example: a
 // StretchConv → ReLU → Conv network and a batch of 16×16 images whose
 // targets are 8×32, the mean of each pair of rows with every column
 // repeated.
-func seedTask(t testing.TB, wo nn.WeightOptions) (*nn.Sequential, *aniso.Tensor, *aniso.Tensor) {
+func seedProblem(t testing.TB, wo nn.WeightOptions) (*nn.Sequential, *aniso.Tensor, *aniso.Tensor) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	stretch := aniso.StretchOptions{
 		ConvOptions: aniso.ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 2}},
@@ -46,7 +46,7 @@ func seedTask(t testing.TB, wo nn.WeightOptions) (*nn.Sequential, *aniso.Tensor,
 // TestTrainingLossFalls trains the example's network with Adam and
 // requires the loss to fall 100× within 200 steps.
 func TestTrainingLossFalls(t *testing.T) {
-	net, x, target := seedTask(t, nn.WeightOptions{NoInputGrad: true})
+	net, x, target := seedProblem(t, nn.WeightOptions{NoInputGrad: true})
 	opt := nn.NewAdam(net.Params(), 0.01)
 	var initial, loss float64
 	step := 0
@@ -83,7 +83,7 @@ func TestTrainingLossFalls(t *testing.T) {
 // small network, ZeroGrad and an optimiser step, allocates nothing once
 // every input shape has been seen, also when batch sizes alternate.
 func TestStepAllocs(t *testing.T) {
-	net, x, _ := seedTask(t, nn.WeightOptions{})
+	net, x, _ := seedProblem(t, nn.WeightOptions{})
 	net.Layers = append(net.Layers, nn.NewSigmoid())
 	x3 := randn(rand.New(rand.NewPCG(3, 3)), 3, 1, 16, 16)
 	params := net.Params()

@@ -23,12 +23,13 @@ func NewUnpool(o aniso.UnpoolOptions) *Unpool {
 	return &Unpool{o: o}
 }
 
-// Forward returns UnpoolND(x), a tensor the layer owns; the first input of
-// each shape builds and keeps an aniso.UnpoolPlan. Errors wrap aniso's
-// sentinels.
+// Forward returns UnpoolND(x), running an aniso.UnpoolPlan kept per input
+// shape, with results owned as by Conv.Forward. Errors wrap aniso's
+// sentinels or the plan's error.
 func (u *Unpool) Forward(x *aniso.Tensor) (y *aniso.Tensor, err error) {
 	const op = "unpool"
 	defer guard(op, &err)
+	u.cur = nil
 	if err := checkTensor(op, "x", x); err != nil {
 		return nil, err
 	}

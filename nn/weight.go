@@ -10,7 +10,7 @@ import (
 // trains everything.
 type WeightOptions struct {
 	NoInputGrad bool // Backward skips the input gradient and returns nil (a first layer)
-	Frozen      bool // the weights and bias are fixed: no gradients computed, not in Params
+	Frozen      bool // the weights and bias are fixed: no gradients computed (Grad nil), not in Params
 	NoBias      bool
 }
 
@@ -19,7 +19,7 @@ type WeightOptions struct {
 type plan interface {
 	OutShape() []int
 	Forward(y, x, w, b *aniso.Tensor) error
-	Backward(gx, gw, gb, x, w, gy *aniso.Tensor) error
+	BackwardAdd(gx, gw, gb, x, w, gy *aniso.Tensor) error
 }
 
 // weightState is what a weight layer keeps for one input shape: the plan
@@ -40,11 +40,11 @@ type weightLayer struct {
 	states  []*weightState
 	cur     *weightState  // the state of the last Forward
 	x       *aniso.Tensor // the input of the last Forward
-	gw, gb  *aniso.Tensor // gradients of one Backward, before they are added into Grad
 }
 
 // newWeights checks the channel counts, the kernel and the groups of a
-// weight layer and returns its weight shape a×b×k… and bias size.
+// weight layer and returns its weight shape: out×(in/G)×k…, or
+// in×(out/G)×k… for a Deconv.
 func newWeights(op string, in, out int, kernel []int, groups int, deconv bool) ([]int, error) {
 	if in < 1 || out < 1 {
 		return nil, errorf(op, aniso.ErrShape, "%d input and %d output channels must be at least 1", in, out)
@@ -76,9 +76,9 @@ func newWeights(op string, in, out int, kernel []int, groups int, deconv bool) (
 	return append(shape, kernel...), nil
 }
 
-// init sets up the layer and its parameters: W He-normal with fan-in
+// setup sets up the layer and its parameters: W He-normal with fan-in
 // wShape[1]·Πk, B zero.
-func (l *weightLayer) init(rng *rand.Rand, op string, in int, wShape []int, outC int, wo WeightOptions, newPlan func(x, w []int) (plan, error)) (w, b *Param, err error) {
+func (l *weightLayer) setup(rng *rand.Rand, op string, in int, wShape []int, outC int, wo WeightOptions, newPlan func(x, w []int) (plan, error)) (w, b *Param, err error) {
 	if rng == nil {
 		return nil, nil, errorf(op, aniso.ErrOption, "rng is nil")
 	}
@@ -139,6 +139,8 @@ func (l *weightLayer) checkWeights(w, b *Param) error {
 
 func (l *weightLayer) forward(x *aniso.Tensor, w, b *Param) (y *aniso.Tensor, err error) {
 	defer guard(l.op, &err)
+	// A failed Forward leaves nothing for Backward to use.
+	l.cur, l.x = nil, nil
 	if err := checkTensor(l.op, "x", x); err != nil {
 		return nil, err
 	}
@@ -181,30 +183,26 @@ func (l *weightLayer) backward(gy *aniso.Tensor, w, b *Param) (gx *aniso.Tensor,
 	if err := l.checkWeights(w, b); err != nil {
 		return nil, err
 	}
+	// The plan adds the weight gradients straight into Grad: its GEMM
+	// accumulates onto W.Grad, so accumulation costs no extra pass.
 	var gw, gb *aniso.Tensor
 	if !l.wo.Frozen {
 		if err := l.checkGrad("W", w); err != nil {
 			return nil, err
 		}
-		gw = scratch(&l.gw, w.Value.Shape)
+		gw = w.Grad
 		if b != nil {
 			if err := l.checkGrad("B", b); err != nil {
 				return nil, err
 			}
-			gb = scratch(&l.gb, b.Value.Shape)
+			gb = b.Grad
 		}
 	}
 	if s.gx == nil && gw == nil {
 		return nil, nil
 	}
-	if err := s.plan.Backward(s.gx, gw, gb, l.x, w.Value, gy); err != nil {
+	if err := s.plan.BackwardAdd(s.gx, gw, gb, l.x, w.Value, gy); err != nil {
 		return nil, wrap(l.op, err)
-	}
-	if gw != nil {
-		addTo(w.Grad.Data, gw.Data)
-	}
-	if gb != nil {
-		addTo(b.Grad.Data, gb.Data)
 	}
 	return s.gx, nil
 }
@@ -219,21 +217,4 @@ func (l *weightLayer) checkGrad(name string, p *Param) error {
 		return errorf(l.op, aniso.ErrShape, "%s.Grad has shape %v, %s.Value %v", name, p.Grad.Shape, name, p.Value.Shape)
 	}
 	return nil
-}
-
-// scratch returns *t, replaced by a new tensor when it does not have the
-// given shape.
-func scratch(t **aniso.Tensor, shape []int) *aniso.Tensor {
-	if *t == nil || !sameShape((*t).Shape, shape) {
-		*t = aniso.New(shape...)
-	}
-	return *t
-}
-
-// addTo adds src into dst element by element.
-func addTo(dst, src []float32) {
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] += v
-	}
 }

@@ -21,8 +21,9 @@ var (
 	grey   = color.RGBA{R: 0x80, G: 0x80, B: 0x80, A: 0xff}
 )
 
-// chart draws the measurements as four bar panels, time, memory, gradient
-// flow and phase spread, one bar group per method, and writes a PNG.
+// chart draws the measurements as four bar panels, time (with whiskers
+// over the interquartile range), memory, gradient flow and phase spread,
+// one bar group per method, and writes a PNG.
 func chart(file, title string, rs []result) error {
 	names := make([]string, len(rs))
 	fwd := make(plotter.Values, len(rs))
@@ -32,8 +33,8 @@ func chart(file, title string, rs []result) error {
 	spread := make(plotter.Values, len(rs))
 	for i, r := range rs {
 		names[i] = r.Name
-		fwd[i] = r.Forward.Seconds() * 1e3
-		tot[i] = r.Total.Seconds() * 1e3
+		fwd[i] = r.median(forward).Seconds() * 1e3
+		tot[i] = r.median(total).Seconds() * 1e3
 		mem[i] = float64(r.Bytes) / 1e6
 		flow[i] = r.Flow
 		spread[i] = r.Spread
@@ -52,7 +53,8 @@ func chart(file, title string, rs []result) error {
 		return p
 	}
 	// bars adds one bar per method, shifted by offset within its group
-	// and labelled with its value.
+	// and labelled with its value in format, or as a time if format is
+	// empty.
 	bars := func(p *plot.Plot, v plotter.Values, c color.Color, offset vg.Length, format, legend string) error {
 		b, err := plotter.NewBarChart(v, w)
 		if err != nil {
@@ -66,7 +68,15 @@ func chart(file, title string, rs []result) error {
 		xy := plotter.XYLabels{XYs: make(plotter.XYs, len(v)), Labels: make([]string, len(v))}
 		for i, y := range v {
 			xy.XYs[i] = plotter.XY{X: float64(i), Y: y}
-			xy.Labels[i] = fmt.Sprintf(format, y)
+			f := format
+			if f == "" {
+				// Times: whole milliseconds once they reach 100.
+				f = "%.3g"
+				if y >= 100 {
+					f = "%.0f"
+				}
+			}
+			xy.Labels[i] = fmt.Sprintf(f, y)
 		}
 		l, err := plotter.NewLabels(xy)
 		if err != nil {
@@ -81,13 +91,29 @@ func chart(file, title string, rs []result) error {
 		return nil
 	}
 
-	pt := panel("time (median)", "ms", slices.Max(tot))
+	var tmax float64
+	for _, r := range rs {
+		_, _, q3 := r.quartiles(total)
+		tmax = max(tmax, q3.Seconds()*1e3)
+	}
+	pt := panel(fmt.Sprintf("time: median and interquartile range of %d repetitions", len(rs[0].Forward)), "ms", tmax)
 	pt.Legend.Top, pt.Legend.Left = true, true
-	if err := bars(pt, fwd, blue, -w/2, "%.3g", "forward"); err != nil {
+	if err := bars(pt, fwd, blue, -w/2, "", "forward"); err != nil {
 		return err
 	}
-	if err := bars(pt, tot, orange, w/2, "%.3g", "forward+backward"); err != nil {
+	if err := bars(pt, tot, orange, w/2, "", "forward+backward"); err != nil {
 		return err
+	}
+	for _, ps := range []struct {
+		p      pass
+		offset vg.Length
+	}{{forward, -w / 2}, {total, w / 2}} {
+		wk := whiskers{offset: ps.offset}
+		for _, r := range rs {
+			q1, _, q3 := r.quartiles(ps.p)
+			wk.lo, wk.hi = append(wk.lo, q1.Seconds()*1e3), append(wk.hi, q3.Seconds()*1e3)
+		}
+		pt.Add(wk)
 	}
 	pm := panel("memory allocated per forward+backward", "MB", slices.Max(mem))
 	if err := bars(pm, mem, green, 0, "%.1f", ""); err != nil {
@@ -132,4 +158,24 @@ func chart(file, title string, rs []result) error {
 		return fmt.Errorf("writing %s: %v", file, err)
 	}
 	return f.Close()
+}
+
+// whiskers draws a vertical line from lo[i] to hi[i] over bar i of a bar
+// chart whose bars are shifted by offset, with short caps at both ends.
+type whiskers struct {
+	lo, hi []float64
+	offset vg.Length
+}
+
+func (wk whiskers) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	sty := draw.LineStyle{Color: color.Black, Width: vg.Points(0.8)}
+	end := vg.Points(3)
+	for i := range wk.lo {
+		x := trX(float64(i)) + wk.offset
+		lo, hi := trY(wk.lo[i]), trY(wk.hi[i])
+		c.StrokeLine2(sty, x, lo, x, hi)
+		c.StrokeLine2(sty, x-end, lo, x+end, lo)
+		c.StrokeLine2(sty, x-end, hi, x+end, hi)
+	}
 }
