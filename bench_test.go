@@ -344,3 +344,49 @@ func BenchmarkMethods(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSmall runs one-shot calls on the seed's single-channel shape and
+// on a few channels, where fixed costs (validation, scratch, packing)
+// rather than arithmetic set the time: the allocations per call beyond the
+// results are the figure to watch.
+func BenchmarkSmall(b *testing.B) {
+	type call struct {
+		name string
+		run  func() error
+	}
+	for _, c := range []int{1, 4} {
+		x := benchRand(1, 1, c, 100, 100)
+		h := benchRand(4, 1, c, 50, 100)
+		shrink := aniso.ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 0}}
+		grow := aniso.DeconvOptions{ConvOptions: aniso.ConvOptions{Stride: []int{1, 2}, PadLo: []int{0, 1}}}
+		stretch := aniso.StretchOptions{
+			ConvOptions: aniso.ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 2}},
+			Stretch:     []int{1, 2},
+		}
+		unpool := aniso.UnpoolOptions{Ksize: []int{1, 2}, CoverAll: true}
+		wc, wd, ws := benchRand(2, c, c, 4, 1), benchRand(2, c, c, 1, 4), benchRand(2, c, c, 4, 4)
+		bias := benchRand(5, c)
+		gyc, gyd, gys := benchRand(3, 1, c, 50, 100), benchRand(3, 1, c, 50, 200), benchRand(3, 1, c, 50, 200)
+		gyu := benchRand(3, 1, c, 100, 199)
+		calls := []call{
+			{"conv/pass=forward", func() error { _, err := aniso.Conv(x, wc, bias, shrink); return err }},
+			{"conv/pass=backward", func() error { _, _, _, err := aniso.ConvBackward(x, wc, gyc, shrink); return err }},
+			{"deconv/pass=forward", func() error { _, err := aniso.Deconv(h, wd, bias, grow); return err }},
+			{"deconv/pass=backward", func() error { _, _, _, err := aniso.DeconvBackward(h, wd, gyd, grow); return err }},
+			{"stretch/pass=forward", func() error { _, err := aniso.StretchConv(x, ws, bias, stretch); return err }},
+			{"stretch/pass=backward", func() error { _, _, _, err := aniso.StretchConvBackward(x, ws, gys, stretch); return err }},
+			{"unpool/pass=forward", func() error { _, err := aniso.UnpoolND(x, unpool); return err }},
+			{"unpool/pass=backward", func() error { _, err := aniso.UnpoolNDBackward(x, gyu, unpool); return err }},
+		}
+		for _, cl := range calls {
+			b.Run(fmt.Sprintf("op=%s/shape=1x%dx100x100", cl.name, c), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := cl.run(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

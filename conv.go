@@ -29,11 +29,13 @@ type ConvOptions struct {
 // ErrTooLarge.
 func Conv(x, w, b *Tensor, o ConvOptions) (y *Tensor, err error) {
 	defer guard("conv", &err)
-	p, err := newStretchPlan("conv", x, w, StretchOptions{ConvOptions: o})
+	c, err := stretchPlan("conv", x, w, StretchOptions{ConvOptions: o})
 	if err != nil {
 		return nil, err
 	}
-	return p.run(x, w, b)
+	y, err = c.plan.run(x, w, b)
+	convPlans.put(c)
+	return y, err
 }
 
 // ConvBackward returns the gradients of Conv(x, w, b, o) with respect to x,
@@ -42,11 +44,13 @@ func Conv(x, w, b *Tensor, o ConvOptions) (y *Tensor, err error) {
 // is the transposed convolution of gy (see Deconv).
 func ConvBackward(x, w, gy *Tensor, o ConvOptions) (gx, gw, gb *Tensor, err error) {
 	defer guard("conv", &err)
-	p, err := newStretchPlan("conv", x, w, StretchOptions{ConvOptions: o})
+	c, err := stretchPlan("conv", x, w, StretchOptions{ConvOptions: o})
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return p.runBackward(x, w, gy)
+	gx, gw, gb, err = c.plan.runBackward(x, w, gy)
+	convPlans.put(c)
+	return gx, gw, gb, err
 }
 
 // ConvPlan is a Conv geometry validated once, with its scratch, for running

@@ -47,11 +47,13 @@ type DeconvOptions struct {
 // ErrTooLarge.
 func Deconv(x, w, b *Tensor, o DeconvOptions) (y *Tensor, err error) {
 	defer guard("deconv", &err)
-	p, err := newDeconvPlan("deconv", x, w, o)
+	c, err := deconvPlan("deconv", x, w, o)
 	if err != nil {
 		return nil, err
 	}
-	return p.run(x, w, b)
+	y, err = c.plan.run(x, w, b)
+	convPlans.put(c)
+	return y, err
 }
 
 // DeconvBackward returns the gradients of Deconv(x, w, b, o) with respect
@@ -60,11 +62,13 @@ func Deconv(x, w, b *Tensor, o DeconvOptions) (y *Tensor, err error) {
 // and gb has O elements; all are new contiguous tensors.
 func DeconvBackward(x, w, gy *Tensor, o DeconvOptions) (gx, gw, gb *Tensor, err error) {
 	defer guard("deconv", &err)
-	p, err := newDeconvPlan("deconv", x, w, o)
+	c, err := deconvPlan("deconv", x, w, o)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return p.runBackward(x, w, gy)
+	gx, gw, gb, err = c.plan.runBackward(x, w, gy)
+	convPlans.put(c)
+	return gx, gw, gb, err
 }
 
 // DeconvPlan is a Deconv geometry validated once, with its scratch, for

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // The engine computes one generalised correlation
@@ -313,6 +314,12 @@ func (v view) rowsContiguous(dst []int) bool {
 		s *= dst[a]
 	}
 	return v.sc >= s
+}
+
+// tableBytes returns the bytes of the engine's tables and of its workers'
+// scratch other than floats.
+func (e *engine) tableBytes() int {
+	return len(e.workers) * e.linesMax * int(unsafe.Sizeof(span{}))
 }
 
 // worker is the scratch of one goroutine.

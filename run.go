@@ -108,6 +108,9 @@ func (e *engine) run(op, units int) {
 	}
 	e.runShare(&e.shares[0])
 	e.wg.Wait()
+	// A plan may wait in the one-shot cache: it must not keep the caller's
+	// tensors alive.
+	e.out, e.in, e.wc, e.bias, e.gw = view{}, view{}, nil, nil, nil
 	if e.fault != nil {
 		panic(e.fault)
 	}

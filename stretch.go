@@ -72,11 +72,13 @@ type StretchOptions struct {
 // finite where the chain computes 0·Inf = NaN.
 func StretchConv(x, w, b *Tensor, o StretchOptions) (y *Tensor, err error) {
 	defer guard("stretchconv", &err)
-	p, err := newStretchPlan("stretchconv", x, w, o)
+	c, err := stretchPlan("stretchconv", x, w, o)
 	if err != nil {
 		return nil, err
 	}
-	return p.run(x, w, b)
+	y, err = c.plan.run(x, w, b)
+	convPlans.put(c)
+	return y, err
 }
 
 // StretchConvBackward returns the gradients of StretchConv(x, w, b, o) with
@@ -86,11 +88,13 @@ func StretchConv(x, w, b *Tensor, o StretchOptions) (y *Tensor, err error) {
 // phase is unfolded back onto the original taps.
 func StretchConvBackward(x, w, gy *Tensor, o StretchOptions) (gx, gw, gb *Tensor, err error) {
 	defer guard("stretchconv", &err)
-	p, err := newStretchPlan("stretchconv", x, w, o)
+	c, err := stretchPlan("stretchconv", x, w, o)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return p.runBackward(x, w, gy)
+	gx, gw, gb, err = c.plan.runBackward(x, w, gy)
+	convPlans.put(c)
+	return gx, gw, gb, err
 }
 
 // StretchConvPlan is a StretchConv geometry validated once, with its

@@ -29,12 +29,14 @@ type UnpoolOptions struct {
 // ErrGeometry, ErrData or ErrTooLarge.
 func UnpoolND(x *Tensor, o UnpoolOptions) (y *Tensor, err error) {
 	defer guard("unpool", &err)
-	p, err := newUnpoolPlan(x, o)
+	c, err := unpoolPlanFor(x, o)
 	if err != nil {
 		return nil, err
 	}
-	y = New(p.yShape...)
-	if err := p.forward(y, x, true); err != nil {
+	y = New(c.plan.yShape...)
+	err = c.plan.forward(y, x, true)
+	unpoolPlans.put(c)
+	if err != nil {
 		return nil, err
 	}
 	return y, nil
@@ -45,15 +47,18 @@ func UnpoolND(x *Tensor, o UnpoolOptions) (y *Tensor, err error) {
 // over its window. gx is a new contiguous tensor of x's shape.
 func UnpoolNDBackward(x, gy *Tensor, o UnpoolOptions) (gx *Tensor, err error) {
 	defer guard("unpool", &err)
-	p, err := newUnpoolPlan(x, o)
+	c, err := unpoolPlanFor(x, o)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkGrad("unpool", gy, p.yShape); err != nil {
+	if err := checkGrad("unpool", gy, c.plan.yShape); err != nil {
+		unpoolPlans.put(c)
 		return nil, err
 	}
-	gx = New(p.xShape...)
-	if err := p.backward(gx, gy, true); err != nil {
+	gx = New(c.plan.xShape...)
+	err = c.plan.backward(gx, gy, true)
+	unpoolPlans.put(c)
+	if err != nil {
 		return nil, err
 	}
 	return gx, nil
