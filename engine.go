@@ -248,9 +248,9 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 }
 
 // workerScratch returns the floats of scratch one worker holds, counting
-// an int or a span as the floats it occupies.
+// an int or a run as the floats it occupies (three runs per line).
 func (e *engine) workerScratch() int {
-	n := e.colSize + e.cout*e.tmpTile + 12*e.linesMax + 2*e.foldMax
+	n := e.colSize + e.cout*e.tmpTile + 24*e.linesMax + 2*e.foldMax
 	if !e.unfolded {
 		n += e.cout * e.cin * e.tapsMax
 	}
@@ -319,14 +319,15 @@ func (v view) rowsContiguous(dst []int) bool {
 // tableBytes returns the bytes of the engine's tables and of its workers'
 // scratch other than floats.
 func (e *engine) tableBytes() int {
-	return len(e.workers) * e.linesMax * int(unsafe.Sizeof(span{}))
+	return len(e.workers) * 3 * e.linesMax * int(unsafe.Sizeof(run{}))
 }
 
 // worker is the scratch of one goroutine.
 type worker struct {
 	col, tmp, wf []float32 // wf is made on first use, see makeFolded
 	jlist        []int
-	spans        []span // the lines of one im2col row
+	copies       []run // the copy runs of one im2col row
+	zeros        []run // the zero runs of one im2col row
 	sel, tap     []int
 	lines        lines
 	wfKey        int // 1 + phase·groups + group held in wf, 0 for none
@@ -335,12 +336,13 @@ type worker struct {
 func (e *engine) newWorker() *worker {
 	nax := len(e.axes)
 	w := &worker{
-		col:   make([]float32, e.colSize),
-		tmp:   make([]float32, e.cout*e.tmpTile),
-		jlist: make([]int, 0, e.foldMax),
-		spans: make([]span, 0, e.linesMax),
-		sel:   make([]int, nax),
-		tap:   make([]int, nax),
+		col:    make([]float32, e.colSize),
+		tmp:    make([]float32, e.cout*e.tmpTile),
+		jlist:  make([]int, 0, e.foldMax),
+		copies: make([]run, 0, e.linesMax),
+		zeros:  make([]run, 0, 2*e.linesMax),
+		sel:    make([]int, nax),
+		tap:    make([]int, nax),
 	}
 	w.lines.init(nax)
 	return w

@@ -8,6 +8,7 @@ package aniso
 type lines struct {
 	count, start, step, limit, stride, idx []int
 	p, p1                                  int
+	i0                                     int // index along the last axis where the last line returned starts
 	vlo, vhi                               int // indices along the last axis whose elements are present
 }
 
@@ -40,6 +41,7 @@ func (l *lines) next(p0 int) (pos, n, a, b, off, inc int, ok bool) {
 	last := len(l.idx) - 1
 	i0 := l.idx[last]
 	n = min(l.count[last]-i0, l.p1-l.p)
+	l.i0 = i0
 	pos = l.p - p0
 	present := true
 	for ax := 0; ax < last; ax++ {
@@ -68,19 +70,79 @@ func (l *lines) next(p0 int) (pos, n, a, b, off, inc int, ok bool) {
 	return pos, n, a, b, off, inc, true
 }
 
-// span is one line of an im2col row: n positions from pos in the tile, of
-// which [a, b) read the tensor from offset off in steps of inc.
-type span struct{ pos, n, a, b, off, inc int }
+// run is a stretch of an im2col row: n positions from pos in the tile that
+// read the tensor from offset off in steps of inc (a copy run), or that
+// hold zeros (a zero run, off and inc unused).
+type run struct{ pos, n, off, inc int }
 
-// spans walks the positions [p0, p1) and appends their lines to buf.
-func (l *lines) spans(buf []span, p0, p1 int) []span {
+// runs walks the positions [p0, p1) and compiles their lines into copy
+// runs and zero runs, appended to copies and zeros, so that a row is filled
+// by copying the copy runs and then zeroing the zero runs. Lines that
+// follow each other in the tile and in the tensor become one copy run.
+// With join set (the tensor's last axis is read at unit stride and its
+// rows are row elements apart), a copy run also continues over the absent
+// elements between two lines whose tensor rows are consecutive in memory:
+// those elements are the tail of one row and the head of the next, real
+// elements of the tensor, and the zero runs overwrite them afterwards.
+func (l *lines) runs(copies, zeros []run, p0, p1 int, join bool) ([]run, []run) {
 	l.reset(p0, p1)
+	last := len(l.idx) - 1
+	rowEnd := -1 // with join, the offset just past the tensor row where the last copy run ends
 	for {
 		pos, n, a, b, off, inc, ok := l.next(p0)
 		if !ok {
-			return buf
+			return copies, zeros
 		}
-		buf = append(buf, span{pos, n, a, b, off, inc})
+		if a == b {
+			zeros = addZeros(zeros, pos, n)
+			rowEnd = -1
+			continue
+		}
+		zeros = addZeros(zeros, pos, a)
+		zeros = addZeros(zeros, pos+b, n-b)
+		// With join, off is the row's offset plus its index along the
+		// last axis.
+		row := off - (l.start[last] + l.i0 + a)
+		k := len(copies) - 1
+		switch {
+		case k < 0:
+			copies = append(copies, run{pos + a, b - a, off, inc})
+		case pos+a == copies[k].pos+copies[k].n && inc == copies[k].inc && off == copies[k].off+copies[k].n*inc:
+			copies[k].n += b - a
+		case join && row == rowEnd && off-(pos+a) == copies[k].off-copies[k].pos:
+			copies[k].n = pos + b - copies[k].pos
+		default:
+			copies = append(copies, run{pos + a, b - a, off, inc})
+		}
+		rowEnd = row + l.limit[last]
+	}
+}
+
+// addZeros appends the zero run [pos, pos+n) to zs, merging it with the
+// last run when they touch.
+func addZeros(zs []run, pos, n int) []run {
+	if n == 0 {
+		return zs
+	}
+	if k := len(zs) - 1; k >= 0 && zs[k].pos+zs[k].n == pos {
+		zs[k].n += n
+		return zs
+	}
+	return append(zs, run{pos: pos, n: n})
+}
+
+// zero clears the zero runs zs of row. Most are a sample or two at a
+// border, for which a loop is cheaper than a call.
+func zero(row []float32, zs []run) {
+	for _, z := range zs {
+		r := row[z.pos : z.pos+z.n]
+		if len(r) > 8 {
+			clear(r)
+			continue
+		}
+		for i := 0; i < len(r); i++ {
+			r[i] = 0
+		}
 	}
 }
 
@@ -89,42 +151,41 @@ func (l *lines) spans(buf []span, p0, p1 int) []span {
 // output positions [p0, p1) of phase wk.sel. With add false it fills col
 // from v (absent samples read as zero); with add true it adds col onto v
 // (col2im). The lines of a tap are the same for every channel but for the
-// channel's offset, so they are walked once per tap and replayed for each
-// channel.
+// channel's offset, so they are compiled into runs once per tap and
+// replayed for each channel. col2im first zeroes the absent positions of
+// the row, so that a copy run that continues over them adds zeros.
 func (e *engine) moveCols(col []float32, ld int, v view, n, g, p0, p1 int, wk *worker, add bool) {
 	l := &wk.lines
+	last := len(e.axes) - 1
 	taps := 1
 	for a := range e.axes {
 		p := &e.axes[a][wk.sel[a]]
 		l.count[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.qStep, e.src[a], v.sp[a]
 		taps *= len(p.taps)
 	}
+	join := v.sp[last] == 1 && l.step[last] == 1
 	for t := 0; t < taps; t++ {
 		rest := t
-		for a := len(e.axes) - 1; a >= 0; a-- {
+		for a := last; a >= 0; a-- {
 			p := &e.axes[a][wk.sel[a]]
 			l.start[a] = p.qStart + p.taps[rest%len(p.taps)]
 			rest /= len(p.taps)
 		}
-		spans := l.spans(wk.spans[:0], p0, p1)
+		copies, zeros := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, join)
 		for c := 0; c < e.cin; c++ {
-			base := n*v.sn + (g*e.cin+c)*v.sc
-			row := c*taps + t
-			dst := col[row*ld : row*ld+p1-p0]
-			for _, sp := range spans {
-				line := dst[sp.pos : sp.pos+sp.n]
-				if add {
-					if sp.a < sp.b {
-						addStrided(v.data[base+sp.off:], sp.inc, line[sp.a:sp.b])
-					}
-					continue
+			src := v.data[n*v.sn+(g*e.cin+c)*v.sc:]
+			row := col[(c*taps+t)*ld : (c*taps+t)*ld+p1-p0]
+			if add {
+				zero(row, zeros)
+				for _, r := range copies {
+					addStrided(src[r.off:], r.inc, row[r.pos:r.pos+r.n])
 				}
-				clear(line[:sp.a])
-				clear(line[sp.b:])
-				if sp.a < sp.b {
-					copyStrided(line[sp.a:sp.b], v.data[base+sp.off:], sp.inc)
-				}
+				continue
 			}
+			for _, r := range copies {
+				copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
+			}
+			zero(row, zeros)
 		}
 	}
 }
@@ -138,32 +199,49 @@ const (
 // moveRows moves data between the tile t (rows cout, row length ld) and the
 // output-side tensor v at batch n, group g, for the output positions
 // [p0, p1) of phase wk.sel. bias, if not nil, holds one value per output
-// channel and is added by scatterRows.
+// channel and is added by scatterRows. Every output position exists, so
+// the lines compile into copy runs only.
 func (e *engine) moveRows(t []float32, ld int, v view, n, g, p0, p1 int, wk *worker, op int, bias []float32) {
 	l := &wk.lines
 	for a := range e.axes {
 		p := &e.axes[a][wk.sel[a]]
 		l.count[a], l.start[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.oStart, p.oStep, e.dst[a], v.sp[a]
 	}
-	spans := l.spans(wk.spans[:0], p0, p1)
+	copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
 	for o := 0; o < e.cout; o++ {
-		base := n*v.sn + (g*e.cout+o)*v.sc
+		d := v.data[n*v.sn+(g*e.cout+o)*v.sc:]
 		row := t[o*ld : o*ld+p1-p0]
+		if op == gatherRows {
+			for _, r := range copies {
+				copyStrided(row[r.pos:r.pos+r.n], d[r.off:], r.inc)
+			}
+			continue
+		}
 		var bo float32
 		if bias != nil {
 			bo = bias[g*e.cout+o]
 		}
-		for _, sp := range spans {
-			line := row[sp.pos+sp.a : sp.pos+sp.b]
-			if op == gatherRows {
-				copyStrided(line, v.data[base+sp.off:], sp.inc)
-				continue
-			}
-			d := v.data[base+sp.off:]
-			for i, x := range line {
-				d[i*sp.inc] = x + bo
-			}
+		for _, r := range copies {
+			scatterBias(d[r.off:], r.inc, row[r.pos:r.pos+r.n], bo)
 		}
+	}
+}
+
+// scatterBias sets dst[i·inc] = src[i] + bias.
+func scatterBias(dst []float32, inc int, src []float32, bias float32) {
+	if inc == 1 {
+		dst = dst[:len(src)]
+		for i, x := range src {
+			dst[i] = x + bias
+		}
+		return
+	}
+	if len(src) == 0 {
+		return
+	}
+	dst = dst[:(len(src)-1)*inc+1]
+	for i, j := 0, 0; i < len(src); i, j = i+1, j+inc {
+		dst[j] = src[i] + bias
 	}
 }
 
