@@ -110,6 +110,7 @@ type engine struct {
 	wc, bias  []float32
 	gw        []float32
 	direct    bool // output-side rows go to the GEMM without a copy
+	small     bool // products run as direct loops (see smallProducts)
 	chunks    int
 	next      atomic.Int64
 	wg        sync.WaitGroup

@@ -5,8 +5,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-
-	"github.com/anisoconv/aniso/internal/gemm"
 )
 
 // parallelMACs is the work, in multiply-adds, below which a call stays on
@@ -93,6 +91,7 @@ func (e *engine) threadLimit() int {
 // has finished.
 func (e *engine) run(op, units int) {
 	e.op, e.units = op, units
+	e.small = e.smallProducts()
 	e.next.Store(0)
 	e.fault = nil
 	for _, wk := range e.workers {
@@ -202,11 +201,11 @@ func (e *engine) forwardUnit(wk *worker, u int) {
 			}
 			beta = 1
 		}
-		gemm.Sgemm(false, false, e.cout, cols, k, 1, w, k, col, cols, beta, c, y.sc)
+		e.sgemm(false, false, e.cout, cols, k, w, k, col, cols, beta, c, y.sc)
 		return
 	}
 	tmp := wk.tmp[:e.cout*cols]
-	gemm.Sgemm(false, false, e.cout, cols, k, 1, w, k, col, cols, 0, tmp, cols)
+	e.sgemm(false, false, e.cout, cols, k, w, k, col, cols, 0, tmp, cols)
 	e.moveRows(tmp, cols, y, n, g, p0, p1, wk, scatterRows, bias)
 }
 
@@ -340,7 +339,7 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 			cols := p1 - p0
 			b, ldb := e.outputTile(gy, e.direct, n, g, p0, p1, wk)
 			col := wk.col[:k*cols]
-			gemm.Sgemm(true, false, k, cols, e.cout, 1, w, k, b, ldb, 0, col, cols)
+			e.sgemm(true, false, k, cols, e.cout, w, k, b, ldb, 0, col, cols)
 			e.moveCols(col, cols, gx, n, g, p0, p1, wk, true)
 		}
 	}
@@ -391,7 +390,7 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 			b, ldb := e.outputTile(gy, e.direct, n, g, p0, p1, wk)
 			col := wk.col[:k*cols]
 			e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
-			gemm.Sgemm(false, true, e.cout, k, cols, 1, b, ldb, col, cols, 1, gwf, k)
+			e.sgemm(false, true, e.cout, k, cols, b, ldb, col, cols, 1, gwf, k)
 		}
 		if !e.unfolded {
 			e.unfold(target, gwf, g, wk)
