@@ -7,29 +7,24 @@ import (
 	"github.com/anisoconv/aniso/internal/gemm"
 )
 
+// Each tile of the engine's three operations is one matrix product with
+// the im2col tile of the gathered side: forwardProduct, dataProduct and
+// weightProduct. Normally the tile is built and the product goes through
+// gemm.Sgemm. When the weight matrix is tiny (one channel and a few taps)
+// the packed GEMM would spend its time packing panels and filling 6×16
+// register tiles of which one row is used, and building the tile costs as
+// much as the arithmetic; then the product runs as direct loops over the
+// tensor, reading it through the same compiled runs as im2col, and no tile
+// is built.
+
 // maxDirect is the largest weight matrix, cout × cin·taps elements, whose
-// products run as direct loops instead of the packed GEMM. With so few
-// rows or so shallow a depth the GEMM spends its time packing panels and
-// filling the edges of its register tiles: a single-channel 4-tap
-// convolution runs two to four times faster directly.
+// products run directly.
 const maxDirect = 8
 
-// sgemm computes C = op(A)·op(B) + beta·C, beta 0 or 1, for the engine's
-// current call: by direct loops when e.small is set, otherwise through
-// gemm.Sgemm.
-func (e *engine) sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if e.small {
-		directGemm(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
-		return
-	}
-	gemm.Sgemm(transA, transB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc)
-}
-
-// smallProducts reports whether the products of a call may run as direct
-// loops: the weight matrix is at most maxDirect elements and gonum's
-// blas32 has its default implementation, the one the package's own GEMM
-// stands for. After blas32.Use every product goes to the implementation
-// installed.
+// smallProducts reports whether the products of a call run directly: the
+// weight matrix has at most maxDirect elements and gonum's blas32 has its
+// default implementation, the one the package's own GEMM stands for. After
+// blas32.Use every product goes to the implementation installed.
 func (e *engine) smallProducts() bool {
 	if e.cout*e.cin*e.tapsMax > maxDirect {
 		return false
@@ -38,92 +33,143 @@ func (e *engine) smallProducts() bool {
 	return ok
 }
 
-// directGemm computes C = op(A)·op(B) + beta·C, beta 0 or 1, for the three
-// forms the engine uses: A·B and Aᵀ·B with a shallow op(A) (at most
-// maxDirect elements), as sums of scaled rows of B, and A·Bᵀ with few
-// results, as dot products over the long shared dimension. The order of
-// every sum is fixed by the shapes alone.
-func directGemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if transB {
-		for i := 0; i < m; i++ {
-			ci := c[i*ldc : i*ldc+n]
-			for j := range ci {
-				d := rowDot(a, i, lda, transA, b[j*ldb:j*ldb+k])
-				if beta != 0 {
-					d += ci[j]
-				}
-				ci[j] = d
-			}
-		}
+// forwardProduct computes C = W·im2col(x) + beta·C, beta 0 or 1, for the
+// output positions [p0, p1) of phase wk.sel at batch n and group g: W is
+// cout × k (k = cin·taps) and C is cout × (p1−p0) with rows ldc apart.
+func (e *engine) forwardProduct(w []float32, k int, x view, n, g, p0, p1 int, wk *worker, beta float32, c []float32, ldc int) {
+	cols := p1 - p0
+	if !e.small {
+		col := wk.col[:k*cols]
+		e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
+		gemm.Sgemm(false, false, e.cout, cols, k, 1, w, k, col, cols, beta, c, ldc)
 		return
 	}
-	// op(A)[i, p] is a[i·si + p·sp].
-	si, sp := lda, 1
-	if transA {
-		si, sp = 1, lda
+	if beta == 0 {
+		for o := 0; o < e.cout; o++ {
+			clear(c[o*ldc : o*ldc+cols])
+		}
 	}
-	for i := 0; i < m; i++ {
-		ci := c[i*ldc : i*ldc+n]
-		set := beta == 0 // the first pass writes ci instead of adding to it
-		if set && k == 0 {
-			clear(ci)
-		}
-		p := 0
-		for ; p+4 <= k; p += 4 {
-			w0, w1, w2, w3 := a[i*si+p*sp], a[i*si+(p+1)*sp], a[i*si+(p+2)*sp], a[i*si+(p+3)*sp]
-			r0 := b[p*ldb : p*ldb+n][:len(ci)]
-			r1 := b[(p+1)*ldb : (p+1)*ldb+n][:len(ci)]
-			r2 := b[(p+2)*ldb : (p+2)*ldb+n][:len(ci)]
-			r3 := b[(p+3)*ldb : (p+3)*ldb+n][:len(ci)]
-			if set {
-				for j := range ci {
-					ci[j] = w0*r0[j] + w1*r1[j] + w2*r2[j] + w3*r3[j]
+	taps := k / e.cin
+	l := e.colLines(x, wk)
+	for t := 0; t < taps; t++ {
+		e.tapLines(t, wk)
+		copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
+		for ch := 0; ch < e.cin; ch++ {
+			src := x.data[n*x.sn+(g*e.cin+ch)*x.sc:]
+			for o := 0; o < e.cout; o++ {
+				wv := w[o*k+ch*taps+t]
+				row := c[o*ldc : o*ldc+cols]
+				for _, r := range copies {
+					axpyStrided(row[r.pos:r.pos+r.n], wv, src[r.off:], r.inc)
 				}
-				set = false
-				continue
-			}
-			for j := range ci {
-				ci[j] += w0*r0[j] + w1*r1[j] + w2*r2[j] + w3*r3[j]
-			}
-		}
-		for ; p < k; p++ {
-			w := a[i*si+p*sp]
-			r := b[p*ldb : p*ldb+n][:len(ci)]
-			if set {
-				for j := range ci {
-					ci[j] = w * r[j]
-				}
-				set = false
-				continue
-			}
-			for j := range ci {
-				ci[j] += w * r[j]
 			}
 		}
 	}
 }
 
-// rowDot returns Σ_p op(A)[i, p]·bj[p], summed in four interleaved partial
-// sums.
-func rowDot(a []float32, i, lda int, transA bool, bj []float32) float32 {
-	var s0, s1, s2, s3 float32
-	k := len(bj)
-	if transA {
-		for p := 0; p < k; p++ {
-			s0 += a[p*lda+i] * bj[p]
+// dataProduct adds col2im(Wᵀ·B) onto gx for the output positions [p0, p1)
+// of phase wk.sel at batch n and group g: B is cout × (p1−p0) with rows
+// ldb apart.
+func (e *engine) dataProduct(w []float32, k int, b []float32, ldb int, gx view, n, g, p0, p1 int, wk *worker) {
+	cols := p1 - p0
+	if !e.small {
+		col := wk.col[:k*cols]
+		gemm.Sgemm(true, false, k, cols, e.cout, 1, w, k, b, ldb, 0, col, cols)
+		e.moveCols(col, cols, gx, n, g, p0, p1, wk, true)
+		return
+	}
+	taps := k / e.cin
+	l := e.colLines(gx, wk)
+	for t := 0; t < taps; t++ {
+		e.tapLines(t, wk)
+		copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
+		for ch := 0; ch < e.cin; ch++ {
+			dst := gx.data[n*gx.sn+(g*e.cin+ch)*gx.sc:]
+			for o := 0; o < e.cout; o++ {
+				wv := w[o*k+ch*taps+t]
+				row := b[o*ldb : o*ldb+cols]
+				for _, r := range copies {
+					scatterAxpy(dst[r.off:], r.inc, wv, row[r.pos:r.pos+r.n])
+				}
+			}
 		}
-		return s0
 	}
-	ai := a[i*lda : i*lda+k]
-	p := 0
-	for ; p+4 <= k; p += 4 {
-		s0 += ai[p] * bj[p]
-		s1 += ai[p+1] * bj[p+1]
-		s2 += ai[p+2] * bj[p+2]
-		s3 += ai[p+3] * bj[p+3]
+}
+
+// weightProduct adds B·im2col(x)ᵀ onto gwf, cout × k, for the output
+// positions [p0, p1) of phase wk.sel at batch n and group g: B is
+// cout × (p1−p0) with rows ldb apart.
+func (e *engine) weightProduct(b []float32, ldb int, x view, n, g, p0, p1 int, wk *worker, gwf []float32, k int) {
+	cols := p1 - p0
+	if !e.small {
+		col := wk.col[:k*cols]
+		e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
+		gemm.Sgemm(false, true, e.cout, k, cols, 1, b, ldb, col, cols, 1, gwf, k)
+		return
 	}
-	for ; p < k; p++ {
-		s0 += ai[p] * bj[p]
+	taps := k / e.cin
+	l := e.colLines(x, wk)
+	for t := 0; t < taps; t++ {
+		e.tapLines(t, wk)
+		copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
+		for ch := 0; ch < e.cin; ch++ {
+			src := x.data[n*x.sn+(g*e.cin+ch)*x.sc:]
+			for o := 0; o < e.cout; o++ {
+				row := b[o*ldb : o*ldb+cols]
+				var s float32
+				for _, r := range copies {
+					s += dotRun(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
+				}
+				gwf[o*k+ch*taps+t] += s
+			}
+		}
+	}
+}
+
+// axpyStrided adds w·src[i·inc] to dst[i].
+func axpyStrided(dst []float32, w float32, src []float32, inc int) {
+	if inc == 1 {
+		src = src[:len(dst)]
+		for i, v := range src {
+			dst[i] += w * v
+		}
+		return
+	}
+	for i := range dst {
+		dst[i] += w * src[i*inc]
+	}
+}
+
+// scatterAxpy adds w·src[i] to dst[i·inc].
+func scatterAxpy(dst []float32, inc int, w float32, src []float32) {
+	if inc == 1 {
+		dst = dst[:len(src)]
+		for i, v := range src {
+			dst[i] += w * v
+		}
+		return
+	}
+	for i, v := range src {
+		dst[i*inc] += w * v
+	}
+}
+
+// dotRun returns Σ a[i]·src[i·inc], summed in four interleaved partial
+// sums.
+func dotRun(a, src []float32, inc int) float32 {
+	var s0, s1, s2, s3 float32
+	i := 0
+	if inc == 1 {
+		src = src[:len(a)]
+		for ; i+4 <= len(a); i += 4 {
+			s0 += a[i] * src[i]
+			s1 += a[i+1] * src[i+1]
+			s2 += a[i+2] * src[i+2]
+			s3 += a[i+3] * src[i+3]
+		}
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * src[i*inc]
 	}
 	return (s0 + s1) + (s2 + s3)
 }

@@ -1,59 +1,57 @@
 package aniso
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
-	"github.com/anisoconv/aniso/internal/gemm"
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// TestDirectGemm compares the direct products with the packed GEMM for
-// the three forms the engine uses, both values of beta, empty depths and
-// leading dimensions longer than the rows.
-func TestDirectGemm(t *testing.T) {
+// TestDirectProducts runs geometries with tiny weight matrices, whose
+// products run as direct loops, once as they are and once through an
+// installed blas32 implementation, which turns the direct loops off: the
+// results must agree, and every product must reach the implementation.
+func TestDirectProducts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(81, 1))
-	fill := func(n int) []float32 {
-		s := make([]float32, n)
-		for i := range s {
-			s[i] = 2*rng.Float32() - 1
+	ran := 0
+	for i := range 24 {
+		cin, cout := 1+i%2, 1+i%3/2
+		k := []int{1 + rng.IntN(4), 1 + rng.IntN(2)}
+		o := StretchOptions{
+			ConvOptions: ConvOptions{Stride: []int{1 + rng.IntN(2), 1 + rng.IntN(2)}, PadLo: []int{rng.IntN(3), rng.IntN(2)}},
+			Stretch:     []int{1 + rng.IntN(3), 1 + rng.IntN(2)},
+			Mode:        StretchMode(i % 2),
 		}
-		return s
-	}
-	for _, form := range [][2]bool{{false, false}, {true, false}, {false, true}} {
-		for range 50 {
-			m, n, k := 1+rng.IntN(8), 1+rng.IntN(70), rng.IntN(9)
-			if form[1] {
-				k = rng.IntN(300)
+		x, w, b := randTensor(rng, 2, cin, 9+i, 7), randTensor(rng, cout, cin, k[0], k[1]), randTensor(rng, cout)
+		p, err := NewStretchConvPlan(x.Shape, w.Shape, o)
+		require.NoError(t, err)
+		gy := randTensor(rng, p.OutShape()...)
+		run := func() []*Tensor {
+			y, err := StretchConv(x, w, b, o)
+			require.NoError(t, err)
+			gx, gw, gb, err := StretchConvBackward(x, w, gy, o)
+			require.NoError(t, err)
+			z, err := Deconv(gy, w, b, DeconvOptions{ConvOptions: o.ConvOptions})
+			if err != nil {
+				return []*Tensor{y, gx, gw, gb}
 			}
-			rowsA, colsA, rowsB, colsB := m, k, k, n
-			if form[0] {
-				rowsA, colsA = k, m
-			}
-			if form[1] {
-				rowsB, colsB = n, k
-			}
-			lda, ldb, ldc := colsA+rng.IntN(3), colsB+rng.IntN(3), n+rng.IntN(3)
-			a, b := fill(max(1, rowsA*lda)), fill(max(1, rowsB*ldb))
-			for _, beta := range []float32{0, 1} {
-				want, got := fill(m*ldc), make([]float32, m*ldc)
-				copy(got, want)
-				if beta == 0 {
-					for i := range got {
-						got[i] = float32(math.NaN()) // beta 0 must not read C
-					}
-				}
-				gemm.Sgemm(form[0], form[1], m, n, k, 1, a, lda, b, ldb, beta, want, ldc)
-				directGemm(form[0], form[1], m, n, k, a, lda, b, ldb, beta, got, ldc)
-				for i := 0; i < m; i++ {
-					for j := 0; j < n; j++ {
-						w, g := want[i*ldc+j], got[i*ldc+j]
-						if !(math.Abs(float64(w-g)) <= 1e-5*float64(k+1)) {
-							t.Fatalf("form %v, %d×%d×%d, beta %v: C[%d,%d] = %v, want %v", form, m, n, k, beta, i, j, g, w)
-						}
-					}
-				}
-			}
+			return []*Tensor{y, gx, gw, gb, z}
+		}
+		if e := p.p.e; e.cout*e.cin*e.tapsMax > maxDirect {
+			continue
+		}
+		ran++
+		direct := run()
+		var macs int
+		blas32.Use(countingBLAS{macs: &macs})
+		viaBLAS := run()
+		blas32.Use(gonum.Implementation{})
+		require.Positive(t, macs, "case %d", i)
+		for j := range direct {
+			requireClose(t, direct[j], viaBLAS[j], 1e-5)
 		}
 	}
+	require.GreaterOrEqual(t, ran, 8)
 }

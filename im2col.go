@@ -155,22 +155,12 @@ func zero(row []float32, zs []run) {
 // replayed for each channel. col2im first zeroes the absent positions of
 // the row, so that a copy run that continues over them adds zeros.
 func (e *engine) moveCols(col []float32, ld int, v view, n, g, p0, p1 int, wk *worker, add bool) {
-	l := &wk.lines
+	l := e.colLines(v, wk)
 	last := len(e.axes) - 1
-	taps := 1
-	for a := range e.axes {
-		p := &e.axes[a][wk.sel[a]]
-		l.count[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.qStep, e.src[a], v.sp[a]
-		taps *= len(p.taps)
-	}
 	join := v.sp[last] == 1 && l.step[last] == 1
+	taps := len(col) / (ld * e.cin)
 	for t := 0; t < taps; t++ {
-		rest := t
-		for a := last; a >= 0; a-- {
-			p := &e.axes[a][wk.sel[a]]
-			l.start[a] = p.qStart + p.taps[rest%len(p.taps)]
-			rest /= len(p.taps)
-		}
+		e.tapLines(t, wk)
 		copies, zeros := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, join)
 		for c := 0; c < e.cin; c++ {
 			src := v.data[n*v.sn+(g*e.cin+c)*v.sc:]
@@ -187,6 +177,26 @@ func (e *engine) moveCols(col []float32, ld int, v view, n, g, p0, p1 int, wk *w
 			}
 			zero(row, zeros)
 		}
+	}
+}
+
+// colLines sets up wk.lines for the gathered-side tensor v and the phase
+// wk.sel, and returns it; tapLines then selects a tap.
+func (e *engine) colLines(v view, wk *worker) *lines {
+	l := &wk.lines
+	for a := range e.axes {
+		p := &e.axes[a][wk.sel[a]]
+		l.count[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.qStep, e.src[a], v.sp[a]
+	}
+	return l
+}
+
+// tapLines points wk.lines at tap combination t of phase wk.sel.
+func (e *engine) tapLines(t int, wk *worker) {
+	for a := len(e.axes) - 1; a >= 0; a-- {
+		p := &e.axes[a][wk.sel[a]]
+		wk.lines.start[a] = p.qStart + p.taps[t%len(p.taps)]
+		t /= len(p.taps)
 	}
 }
 

@@ -187,8 +187,6 @@ func (e *engine) forwardUnit(wk *worker, u int) {
 	}
 	cols := p1 - p0
 	w := e.weights(e.wc, g, r, wk)
-	col := wk.col[:k*cols]
-	e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
 	if e.direct {
 		c := y.data[n*y.sn+g*e.cout*y.sc+p0:]
 		var beta float32
@@ -201,11 +199,11 @@ func (e *engine) forwardUnit(wk *worker, u int) {
 			}
 			beta = 1
 		}
-		e.sgemm(false, false, e.cout, cols, k, w, k, col, cols, beta, c, y.sc)
+		e.forwardProduct(w, k, x, n, g, p0, p1, wk, beta, c, y.sc)
 		return
 	}
 	tmp := wk.tmp[:e.cout*cols]
-	e.sgemm(false, false, e.cout, cols, k, w, k, col, cols, 0, tmp, cols)
+	e.forwardProduct(w, k, x, n, g, p0, p1, wk, 0, tmp, cols)
 	e.moveRows(tmp, cols, y, n, g, p0, p1, wk, scatterRows, bias)
 }
 
@@ -336,11 +334,8 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 			if p0 >= p1 || k == 0 {
 				break
 			}
-			cols := p1 - p0
 			b, ldb := e.outputTile(gy, e.direct, n, g, p0, p1, wk)
-			col := wk.col[:k*cols]
-			e.sgemm(true, false, k, cols, e.cout, w, k, b, ldb, 0, col, cols)
-			e.moveCols(col, cols, gx, n, g, p0, p1, wk, true)
+			e.dataProduct(w, k, b, ldb, gx, n, g, p0, p1, wk)
 		}
 	}
 }
@@ -386,11 +381,8 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 			if p0 >= p1 {
 				continue
 			}
-			cols := p1 - p0
 			b, ldb := e.outputTile(gy, e.direct, n, g, p0, p1, wk)
-			col := wk.col[:k*cols]
-			e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
-			e.sgemm(false, true, e.cout, k, cols, b, ldb, col, cols, 1, gwf, k)
+			e.weightProduct(b, ldb, x, n, g, p0, p1, wk, gwf, k)
 		}
 		if !e.unfolded {
 			e.unfold(target, gwf, g, wk)
