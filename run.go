@@ -232,8 +232,13 @@ const (
 
 // chunksFor returns the number of blocks for a reduction of items terms
 // with results of size floats, when units other independent units already
-// run in parallel.
-func chunksFor(items, units, size int) int {
+// run in parallel. A geometry too small to run in parallel (macs below
+// parallelMACs, whatever GOMAXPROCS) is not split: its partial sums would
+// only cost a pass to clear and one to add.
+func (e *engine) chunksFor(items, units, size int) int {
+	if e.macs < parallelMACs {
+		return 1
+	}
 	return max(1, min(items, (maxChunks+units-1)/units, 1+partialBudget/max(1, size)))
 }
 
@@ -310,7 +315,7 @@ func (e *engine) backwardData(gx, gy view, wc []float32) {
 	e.out, e.in, e.wc = gy, gx, wc
 	e.direct = e.dense && gy.rowsContiguous(e.dst)
 	size := e.batch * e.groups * e.cin * volume1(e.src)
-	e.chunks = chunksFor(e.nphase*e.tiles, e.batch*e.groups, size)
+	e.chunks = e.chunksFor(e.nphase*e.tiles, e.batch*e.groups, size)
 	e.partials(e.chunks, size)
 	e.run(opBackwardData, e.chunks*e.batch*e.groups)
 	e.addPartialsTo(gx, size)
@@ -346,7 +351,7 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	e.out, e.in, e.gw = gy, x, gw
 	e.direct = e.dense && gy.rowsContiguous(e.dst)
-	e.chunks = chunksFor(e.batch*e.tiles, e.groups, len(gw))
+	e.chunks = e.chunksFor(e.batch*e.tiles, e.groups, len(gw))
 	e.partials(e.chunks, len(gw))
 	e.run(opBackwardWeight, e.chunks*e.groups)
 	e.addPartials(gw, e.chunks)
