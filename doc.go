@@ -63,11 +63,11 @@
 // an order fixed by the geometry, so results do not depend on the number of
 // threads. Plans (ConvPlan, DeconvPlan, StretchConvPlan, UnpoolPlan,
 // PixelShufflePlan, PixelUnshufflePlan) own their scratch and allocate
-// nothing after their first call. The one-shot functions (Conv,
-// StretchConvBackward, UnpoolND, …) keep the plans of their 16 most recent
+// nothing after their first call. Conv, Deconv, StretchConv, UnpoolND and
+// their Backward functions keep the plans of their 16 most recent
 // geometries, with at most 16 MiB of scratch in all, so that a call
-// repeated with the same shapes and options allocates little beyond its
-// results; concurrent calls never share a plan.
+// repeated with the same shapes and options allocates its results and
+// little else; concurrent calls never share a plan.
 //
 // A plan accepts inputs of any batch up to the one it was made for, with
 // results of that batch, so the short last batch of an epoch needs no plan
