@@ -79,11 +79,13 @@ type run struct{ pos, n, off, inc int }
 // runs and zero runs, appended to copies and zeros, so that a row is filled
 // by copying the copy runs and then zeroing the zero runs. Lines that
 // follow each other in the tile and in the tensor become one copy run.
-// With join set (the tensor's last axis is read at unit stride and its
-// rows are row elements apart), a copy run also continues over the absent
-// elements between two lines whose tensor rows are consecutive in memory:
-// those elements are the tail of one row and the head of the next, real
-// elements of the tensor, and the zero runs overwrite them afterwards.
+// With join set (the last axis is read at unit stride, so that a line's
+// offset is its row's offset plus its index), a copy run also continues
+// over the absent elements between two lines when the second line's row
+// starts where the first one's ends in memory: those elements are the tail
+// of one row and the head of the next, real elements of the tensor, and
+// the zero runs overwrite them afterwards. Rows with gaps between them, or
+// rows that are not consecutive, never join.
 func (l *lines) runs(copies, zeros []run, p0, p1 int, join bool) ([]run, []run) {
 	l.reset(p0, p1)
 	last := len(l.idx) - 1
@@ -100,8 +102,7 @@ func (l *lines) runs(copies, zeros []run, p0, p1 int, join bool) ([]run, []run) 
 		}
 		zeros = addZeros(zeros, pos, a)
 		zeros = addZeros(zeros, pos+b, n-b)
-		// With join, off is the row's offset plus its index along the
-		// last axis.
+		// The offset of the line's row; meaningful with join only.
 		row := off - (l.start[last] + l.i0 + a)
 		k := len(copies) - 1
 		switch {
