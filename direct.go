@@ -21,12 +21,22 @@ import (
 // products run directly.
 const maxDirect = 8
 
-// smallProducts reports whether the products of a call run directly: the
-// weight matrix has at most maxDirect elements and gonum's blas32 has its
-// default implementation, the one the package's own GEMM stands for. After
-// blas32.Use every product goes to the implementation installed.
-func (e *engine) smallProducts() bool {
-	if e.cout*e.cin*e.tapsMax > maxDirect {
+// maxDirectWeight is the largest depth, cin·taps, of a weight gradient
+// with one output channel that runs directly. For it the packed product
+// transposes the tile into panels and then computes six rows of which one
+// is used: dot products over the tensor are faster up to this depth (with
+// two output channels or more they are not).
+const maxDirectWeight = 32
+
+// smallProducts reports whether the products of a call of operation op run
+// directly: the weight matrix has at most maxDirect elements (or, for the
+// weight gradient of one output channel, a depth of at most
+// maxDirectWeight) and gonum's blas32 has its default implementation, the
+// one the package's own GEMM stands for. After blas32.Use every product
+// goes to the implementation installed.
+func (e *engine) smallProducts(op int) bool {
+	depth := e.cin * e.tapsMax
+	if e.cout*depth > maxDirect && (op != opBackwardWeight || e.cout > 1 || depth > maxDirectWeight) {
 		return false
 	}
 	_, ok := blas32.Implementation().(gonum.Implementation)

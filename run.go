@@ -91,7 +91,7 @@ func (e *engine) threadLimit() int {
 // has finished.
 func (e *engine) run(op, units int) {
 	e.op, e.units = op, units
-	e.small = e.smallProducts()
+	e.small = e.smallProducts(op)
 	e.next.Store(0)
 	e.fault = nil
 	for _, wk := range e.workers {
