@@ -61,3 +61,27 @@ func TestDirectProducts(t *testing.T) {
 	require.GreaterOrEqual(t, ran, 8)
 	require.GreaterOrEqual(t, weightOnly, 2)
 }
+
+// TestDirectPlansAllocateNothing checks that plans whose products run
+// directly allocate nothing once they have run.
+func TestDirectPlansAllocateNothing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(82, 1))
+	so := StretchOptions{ConvOptions: ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 2}}, Stretch: []int{1, 2}, Mode: Zeros}
+	x, w, b := randTensor(rng, 3, 1, 30, 20), randTensor(rng, 1, 1, 4, 4), randTensor(rng, 1)
+	p, err := NewStretchConvPlan(x.Shape, w.Shape, so)
+	require.NoError(t, err)
+	require.True(t, p.p.e.smallProducts(opForward))
+	y, gy := New(p.OutShape()...), randTensor(rng, p.OutShape()...)
+	gx, gw, gb := New(x.Shape...), New(w.Shape...), New(1)
+	for _, f := range []func() error{
+		func() error { return p.Forward(y, x, w, b) },
+		func() error { return p.Backward(gx, gw, gb, x, w, gy) },
+	} {
+		require.NoError(t, f())
+		require.Zero(t, testing.AllocsPerRun(5, func() {
+			if err := f(); err != nil {
+				t.Fatal(err)
+			}
+		}))
+	}
+}
