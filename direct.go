@@ -60,10 +60,9 @@ func (e *engine) forwardProduct(w []float32, k int, x view, n, g, p0, p1 int, wk
 		}
 	}
 	taps := k / e.cin
-	l := e.colLines(x, wk)
+	e.colLines(x, wk)
 	for t := 0; t < taps; t++ {
-		e.tapLines(t, wk)
-		copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
+		copies, _ := e.tapRuns(t, p0, p1, false, wk)
 		for ch := 0; ch < e.cin; ch++ {
 			src := x.data[n*x.sn+(g*e.cin+ch)*x.sc:]
 			for o := 0; o < e.cout; o++ {
@@ -89,10 +88,9 @@ func (e *engine) dataProduct(w []float32, k int, b []float32, ldb int, gx view, 
 		return
 	}
 	taps := k / e.cin
-	l := e.colLines(gx, wk)
+	e.colLines(gx, wk)
 	for t := 0; t < taps; t++ {
-		e.tapLines(t, wk)
-		copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
+		copies, _ := e.tapRuns(t, p0, p1, false, wk)
 		for ch := 0; ch < e.cin; ch++ {
 			dst := gx.data[n*gx.sn+(g*e.cin+ch)*gx.sc:]
 			for o := 0; o < e.cout; o++ {
@@ -118,10 +116,9 @@ func (e *engine) weightProduct(b []float32, ldb int, x view, n, g, p0, p1 int, w
 		return
 	}
 	taps := k / e.cin
-	l := e.colLines(x, wk)
+	e.colLines(x, wk)
 	for t := 0; t < taps; t++ {
-		e.tapLines(t, wk)
-		copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
+		copies, _ := e.tapRuns(t, p0, p1, false, wk)
 		for ch := 0; ch < e.cin; ch++ {
 			src := x.data[n*x.sn+(g*e.cin+ch)*x.sc:]
 			for o := 0; o < e.cout; o++ {

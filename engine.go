@@ -102,7 +102,8 @@ type engine struct {
 	threads int // most goroutines per call set by the plan, 0 for no bound of its own
 	workers []*worker
 	shares  []share
-	partial []float32 // partial sums of the backward reductions, made on first use
+	partial []float32   // partial sums of the backward reductions, made on first use
+	tables  [3]runTable // compiled im2col runs of each operation
 
 	// The current call: its operation, operands and progress.
 	op, units int
@@ -258,6 +259,12 @@ func (e *engine) workerScratch() int {
 	return max(1, n)
 }
 
+// enterPhase selects phase r for worker wk.
+func (e *engine) enterPhase(r int, wk *worker) {
+	e.selectPhase(r, wk.sel)
+	wk.phase = r
+}
+
 // selectPhase decodes phase index r into one phase per axis, last axis
 // fastest.
 func (e *engine) selectPhase(r int, sel []int) {
@@ -320,7 +327,12 @@ func (v view) rowsContiguous(dst []int) bool {
 // tableBytes returns the bytes of the engine's tables and of its workers'
 // scratch other than floats.
 func (e *engine) tableBytes() int {
-	return len(e.workers) * 3 * e.linesMax * int(unsafe.Sizeof(run{}))
+	n := len(e.workers) * 3 * e.linesMax * int(unsafe.Sizeof(run{}))
+	for i := range e.tables {
+		t := &e.tables[i]
+		n += (cap(t.copies)+cap(t.zeros))*int(unsafe.Sizeof(run{})) + 8*(cap(t.cs)+cap(t.zs)+cap(t.strides))
+	}
+	return n
 }
 
 // worker is the scratch of one goroutine.
@@ -332,6 +344,8 @@ type worker struct {
 	sel, tap     []int
 	lines        lines
 	wfKey        int // 1 + phase·groups + group held in wf, 0 for none
+	phase        int // the phase held in sel
+	tileIdx      int // the tile last selected by tile
 }
 
 func (e *engine) newWorker() *worker {

@@ -89,24 +89,29 @@ type run struct{ pos, n, off, inc int }
 func (l *lines) runs(copies, zeros []run, p0, p1 int, join bool) ([]run, []run) {
 	l.reset(p0, p1)
 	last := len(l.idx) - 1
-	rowEnd := -1 // with join, the offset just past the tensor row where the last copy run ends
+	// Runs already in copies and zeros belong to others: never merge
+	// with them.
+	c0, z0 := len(copies), len(zeros)
+	// With join, the offset just past the tensor row where the last copy
+	// run ends.
+	rowEnd := -1
 	for {
 		pos, n, a, b, off, inc, ok := l.next(p0)
 		if !ok {
 			return copies, zeros
 		}
 		if a == b {
-			zeros = addZeros(zeros, pos, n)
+			zeros = addZeros(zeros, z0, pos, n)
 			rowEnd = -1
 			continue
 		}
-		zeros = addZeros(zeros, pos, a)
-		zeros = addZeros(zeros, pos+b, n-b)
+		zeros = addZeros(zeros, z0, pos, a)
+		zeros = addZeros(zeros, z0, pos+b, n-b)
 		// The offset of the line's row; meaningful with join only.
 		row := off - (l.start[last] + l.i0 + a)
 		k := len(copies) - 1
 		switch {
-		case k < 0:
+		case k < c0:
 			copies = append(copies, run{pos + a, b - a, off, inc})
 		case pos+a == copies[k].pos+copies[k].n && inc == copies[k].inc && off == copies[k].off+copies[k].n*inc:
 			copies[k].n += b - a
@@ -120,12 +125,12 @@ func (l *lines) runs(copies, zeros []run, p0, p1 int, join bool) ([]run, []run) 
 }
 
 // addZeros appends the zero run [pos, pos+n) to zs, merging it with the
-// last run when they touch.
-func addZeros(zs []run, pos, n int) []run {
+// last run when they touch and it is not one of the first z0.
+func addZeros(zs []run, z0, pos, n int) []run {
 	if n == 0 {
 		return zs
 	}
-	if k := len(zs) - 1; k >= 0 && zs[k].pos+zs[k].n == pos {
+	if k := len(zs) - 1; k >= z0 && zs[k].pos+zs[k].n == pos {
 		zs[k].n += n
 		return zs
 	}
@@ -157,12 +162,10 @@ func zero(row []float32, zs []run) {
 // the row, so that a copy run that continues over them adds zeros.
 func (e *engine) moveCols(col []float32, ld int, v view, n, g, p0, p1 int, wk *worker, add bool) {
 	l := e.colLines(v, wk)
-	last := len(e.axes) - 1
-	join := v.sp[last] == 1 && l.step[last] == 1
+	join := joins(v, l)
 	taps := len(col) / (ld * e.cin)
 	for t := 0; t < taps; t++ {
-		e.tapLines(t, wk)
-		copies, zeros := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, join)
+		copies, zeros := e.tapRuns(t, p0, p1, join, wk)
 		for c := 0; c < e.cin; c++ {
 			src := v.data[n*v.sn+(g*e.cin+c)*v.sc:]
 			row := col[(c*taps+t)*ld : (c*taps+t)*ld+p1-p0]

@@ -92,6 +92,7 @@ func (e *engine) threadLimit() int {
 func (e *engine) run(op, units int) {
 	e.op, e.units = op, units
 	e.small = e.smallProducts(op)
+	e.prepareRuns(op)
 	e.next.Store(0)
 	e.fault = nil
 	for _, wk := range e.workers {
@@ -161,6 +162,7 @@ func (e *engine) tile(i int, wk *worker) (k, p0, p1 int) {
 	k = e.cin * taps
 	ts := e.tileFor(k, pos)
 	p0 = i * ts
+	wk.tileIdx = i
 	return k, p0, min(pos, p0+ts)
 }
 
@@ -180,7 +182,7 @@ func (e *engine) forwardUnit(wk *worker, u int) {
 	u /= e.batch
 	g := u % e.groups
 	r := u / e.groups
-	e.selectPhase(r, wk.sel)
+	e.enterPhase(r, wk)
 	k, p0, p1 := e.tile(i, wk)
 	if p0 >= p1 {
 		return
@@ -332,7 +334,7 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 	items := e.nphase * e.tiles
 	q0, q1 := ch*items/e.chunks, (ch+1)*items/e.chunks
 	for r := q0 / e.tiles; r < e.nphase && r*e.tiles < q1; r++ {
-		e.selectPhase(r, wk.sel)
+		e.enterPhase(r, wk)
 		w := e.weights(e.wc, g, r, wk)
 		for i := max(0, q0-r*e.tiles); i < e.tiles && r*e.tiles+i < q1; i++ {
 			k, p0, p1 := e.tile(i, wk)
@@ -368,7 +370,7 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 	items := e.batch * e.tiles
 	q0, q1 := ch*items/chunks, (ch+1)*items/chunks
 	for r := 0; r < e.nphase; r++ {
-		e.selectPhase(r, wk.sel)
+		e.enterPhase(r, wk)
 		taps, _ := e.phaseSize(wk.sel)
 		k := e.cin * taps
 		if k == 0 {
