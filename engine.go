@@ -80,6 +80,7 @@ func axisPhases(out, k, s, d, lo, u int, mode StretchMode) []axisPhase {
 // an engine serves one call at a time.
 type engine struct {
 	batch, groups int   // batch: the one planned, then that of the current call, never more
+	planBatch     int   // the batch planned
 	cin, cout     int   // channels per group on the gathered and output sides
 	src, dst      []int // spatial sizes of the gathered and output sides
 	srcStrides    []int // row-major strides of src, for the partial sums of backwardData
@@ -157,7 +158,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 		return nil, errorf(op, ErrTooLarge, "%d output channels per group, more than %d", cout, maxRows)
 	}
 	e := &engine{
-		batch: batch, groups: groups, cin: cin, cout: cout,
+		batch: batch, planBatch: batch, groups: groups, cin: cin, cout: cout,
 		src: src, dst: dst, srcStrides: rowMajor(src), kernel: make([]int, len(specs)), axes: make([][]axisPhase, len(specs)),
 		kvol: 1, nphase: 1, unfolded: true, dense: true,
 	}

@@ -99,6 +99,10 @@ func (e *engine) run(op, units int) {
 		wk.wfKey = 0
 	}
 	n := min(e.threadLimit(), units, len(e.workers))
+	if e.callMACs() < parallelMACs {
+		// A plan made for a larger batch: this call is too small to share.
+		n = 1
+	}
 	if n > 1 {
 		growPool(n - 1)
 		e.wg.Add(n - 1)
@@ -232,13 +236,22 @@ const (
 	partialBudget = 1 << 24
 )
 
+// callMACs returns the multiply-adds of one pass at the current call's
+// batch.
+func (e *engine) callMACs() int {
+	if e.planBatch == 0 {
+		return 0
+	}
+	return e.macs / e.planBatch * e.batch
+}
+
 // chunksFor returns the number of blocks for a reduction of items terms
 // with results of size floats, when units other independent units already
-// run in parallel. A geometry too small to run in parallel (macs below
-// parallelMACs, whatever GOMAXPROCS) is not split: its partial sums would
-// only cost a pass to clear and one to add.
+// run in parallel. A call too small to run in parallel (callMACs below
+// parallelMACs, whatever the number of threads) is not split: its partial
+// sums would only cost a pass to clear and one to add.
 func (e *engine) chunksFor(items, units, size int) int {
-	if e.macs < parallelMACs {
+	if e.callMACs() < parallelMACs {
 		return 1
 	}
 	return max(1, min(items, (maxChunks+units-1)/units, 1+partialBudget/max(1, size)))

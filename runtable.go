@@ -31,6 +31,12 @@ func joins(v view, l *lines) bool {
 // It runs before the units start, on worker 0's scratch.
 func (e *engine) prepareRuns(op int) {
 	t := &e.tables[op]
+	if op == opBackwardData && e.chunks > 1 && !sameShape(e.in.sp, e.srcStrides) {
+		// The blocks of this call gather from partial buffers of another
+		// layout than the result's: their units compile runs as they go.
+		t.strides, t.valid = nil, false
+		return
+	}
 	if t.strides != nil && t.small == e.small && sameShape(t.strides, e.in.sp) {
 		return
 	}
