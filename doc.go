@@ -83,7 +83,11 @@
 // chosen by the CPU at start-up; pure Go elsewhere or with the purego build
 // tag), while blas32.Use (for example
 // with OpenBLAS through gonum's netlib package) changes the implementation
-// for the whole package.
+// for the whole package. With the default implementation, products whose
+// weight matrix is tiny (a single channel and a few taps, where packing
+// would cost more than the arithmetic) run as direct loops over the
+// tensors instead; after blas32.Use every product goes to the
+// implementation installed.
 //
 // # Errors
 //
