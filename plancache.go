@@ -134,27 +134,39 @@ func (p *unpoolPlan) bytes() int {
 // geometry without allocating.
 const keyBuf = 128
 
+// The keys of the one-shot calls hold every field of their options
+// (TestPlanKeysCoverOptions checks that each one changes the key).
+
+func stretchKey(buf []byte, op string, x, w *Tensor, o StretchOptions) planKey {
+	return newPlanKey(buf, op).ints(keyShape(x)).ints(keyShape(w)).conv(o.ConvOptions).ints(o.Stretch).int(int(o.Mode)).ints(o.OutSize)
+}
+
+func deconvKey(buf []byte, op string, x, w *Tensor, o DeconvOptions) planKey {
+	return newPlanKey(buf, op).ints(keyShape(x)).ints(keyShape(w)).conv(o.ConvOptions).ints(o.OutputPadding).ints(o.OutSize)
+}
+
+func unpoolKey(buf []byte, x *Tensor, o UnpoolOptions) planKey {
+	cover := 0
+	if o.CoverAll {
+		cover = 1
+	}
+	return newPlanKey(buf, "unpool").ints(keyShape(x)).ints(o.Ksize).ints(o.Stride).ints(o.Pad).ints(o.OutSize).int(cover)
+}
+
 // stretchPlan checks out the plan of a Conv or StretchConv call.
 func stretchPlan(op string, x, w *Tensor, o StretchOptions) (*cached[*convPlan], error) {
 	var buf [keyBuf]byte
-	k := newPlanKey(buf[:], op).ints(keyShape(x)).ints(keyShape(w)).conv(o.ConvOptions).ints(o.Stretch).int(int(o.Mode))
-	return convPlans.get(k, func() (*convPlan, error) { return newStretchPlan(op, x, w, o) })
+	return convPlans.get(stretchKey(buf[:], op, x, w, o), func() (*convPlan, error) { return newStretchPlan(op, x, w, o) })
 }
 
 // deconvPlan checks out the plan of a Deconv call.
 func deconvPlan(op string, x, w *Tensor, o DeconvOptions) (*cached[*convPlan], error) {
 	var buf [keyBuf]byte
-	k := newPlanKey(buf[:], op).ints(keyShape(x)).ints(keyShape(w)).conv(o.ConvOptions).ints(o.OutputPadding)
-	return convPlans.get(k, func() (*convPlan, error) { return newDeconvPlan(op, x, w, o) })
+	return convPlans.get(deconvKey(buf[:], op, x, w, o), func() (*convPlan, error) { return newDeconvPlan(op, x, w, o) })
 }
 
 // unpoolPlanFor checks out the plan of an UnpoolND call.
 func unpoolPlanFor(x *Tensor, o UnpoolOptions) (*cached[*unpoolPlan], error) {
 	var buf [keyBuf]byte
-	cover := 0
-	if o.CoverAll {
-		cover = 1
-	}
-	k := newPlanKey(buf[:], "unpool").ints(keyShape(x)).ints(o.Ksize).ints(o.Stride).ints(o.Pad).ints(o.OutSize).int(cover)
-	return unpoolPlans.get(k, func() (*unpoolPlan, error) { return newUnpoolPlan(x, o) })
+	return unpoolPlans.get(unpoolKey(buf[:], x, o), func() (*unpoolPlan, error) { return newUnpoolPlan(x, o) })
 }

@@ -2,6 +2,7 @@ package aniso
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -155,4 +156,57 @@ func TestPlanCacheSharedGeometry(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
+}
+
+// TestPlanKeysCoverOptions sets each field of each options struct in turn
+// and checks that the one-shot key changes, so that no option added later
+// can be served a plan made for other options.
+func TestPlanKeysCoverOptions(t *testing.T) {
+	x, w := New(1, 2, 8, 8), New(2, 2, 3, 3)
+	// vary returns copies of o with each leaf field (embedded structs
+	// walked into) given a value other than its zero.
+	var vary func(v reflect.Value, set func(func(reflect.Value))) int
+	vary = func(v reflect.Value, set func(func(reflect.Value))) int {
+		n := 0
+		for i := 0; i < v.NumField(); i++ {
+			f := v.Type().Field(i)
+			if f.Anonymous {
+				n += vary(v.Field(i), func(g func(reflect.Value)) { set(func(c reflect.Value) { g(c.Field(i)) }) })
+				continue
+			}
+			n++
+			set(func(c reflect.Value) {
+				fv := c.Field(i)
+				switch fv.Kind() {
+				case reflect.Slice:
+					fv.Set(reflect.ValueOf([]int{2, 2}))
+				case reflect.Bool:
+					fv.SetBool(true)
+				case reflect.Int:
+					fv.SetInt(2)
+				default:
+					t.Fatalf("field %s has kind %v: teach this test and the keys about it", f.Name, fv.Kind())
+				}
+			})
+		}
+		return n
+	}
+	check := func(name string, zero any, key func(o any) string) {
+		base := key(zero)
+		seen := map[string]bool{base: true}
+		fields := vary(reflect.ValueOf(zero), func(g func(reflect.Value)) {
+			c := reflect.New(reflect.TypeOf(zero)).Elem()
+			g(c)
+			k := key(c.Interface())
+			require.False(t, seen[k], "%s: a field leaves the key unchanged or equal to another's: %+v", name, c.Interface())
+			seen[k] = true
+		})
+		require.Len(t, seen, fields+1, name)
+	}
+	var buf [keyBuf]byte
+	check("StretchOptions", StretchOptions{}, func(o any) string { return string(stretchKey(buf[:], "s", x, w, o.(StretchOptions))) })
+	check("DeconvOptions", DeconvOptions{}, func(o any) string { return string(deconvKey(buf[:], "d", x, w, o.(DeconvOptions))) })
+	check("UnpoolOptions", UnpoolOptions{}, func(o any) string { return string(unpoolKey(buf[:], x, o.(UnpoolOptions))) })
+	// Conv reaches stretchKey through StretchOptions.ConvOptions, covered
+	// above.
 }
