@@ -371,9 +371,6 @@ func newTask(name string, sceneDims []int) (task, error) {
 	if sceneDims[0]%2 != 0 || sceneDims[1]%2 != 0 {
 		return task{}, fmt.Errorf("task %s: scene %v must be even along its first two axes", name, sceneDims)
 	}
-	if t.Mosaic && sceneDims[1]%t.Colours != 0 {
-		return task{}, fmt.Errorf("task %s: scene %v must be a multiple of %d along its second axis", name, sceneDims, t.Colours)
-	}
 	in := append([]int(nil), sceneDims...)
 	in[1] /= 2
 	out := append([]int(nil), sceneDims...)
@@ -390,7 +387,7 @@ func newTask(name string, sceneDims []int) (task, error) {
 // sample renders n scenes from seed and returns them as inputs and
 // targets.
 func (t task) sample(n int, seed uint64) samples {
-	rng := rand.New(rand.NewPCG(seed, 0x5ce9e))
+	rng := sceneRand(seed)
 	inVol, outVol := volume(t.In), volume(t.Out)
 	s := samples{X: make([]float32, n*inVol), Y: make([]float32, n*outVol), N: n}
 	// 4×4 samples per pixel in 2-D; 2×2×2 per voxel in 3-D, where 4 per
@@ -418,6 +415,9 @@ func (t task) sample(n int, seed uint64) samples {
 	}
 	return s
 }
+
+// sceneRand returns the random source sample draws its scenes from.
+func sceneRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x5ce9e)) }
 
 // batch copies the samples at idx into tensors of shape B×C×D….
 func (s samples) batch(t task, idx []int) (x, y *aniso.Tensor) {

@@ -33,12 +33,13 @@
 //
 // Usage:
 //
-//	go run ./examples/train [-tasks A,B,C] [-methods m1,m2,…] [-seeds 3] [-steps 200] [-budget 5s]
+//	go run ./examples/train [-tasks A,B,C] [-methods m1,m2,…] [-seeds 3] [-steps 300] [-budget 4s]
 //		[-channels 16] [-batch 4] [-lr 0.002] [-train 256] [-val 16]
-//		[-scene2 100,200] [-scene3 16,32,16] [-figures docs/train] [-markdown]
+//		[-scene2 100,200] [-scene3 16,32,16] [-cpu] [-figures docs/train] [-markdown]
 package main
 
 import (
+	"encoding/gob"
 	"flag"
 	"fmt"
 	"io"
@@ -66,8 +67,8 @@ func main() {
 		tasksFlag   = flag.String("tasks", "A,B,C", "tasks to run, from A, B and C")
 		methodsFlag = flag.String("methods", strings.Join(methods.Names, ","), "methods to compare")
 		seeds       = flag.Int("seeds", 3, "training runs per method and task, from seeds 1, 2, …")
-		steps       = flag.Int("steps", 200, "training steps of the fixed-step budget")
-		budget      = flag.Duration("budget", 5*time.Second, "training time of the fixed-time budget, validation excluded")
+		steps       = flag.Int("steps", 300, "training steps of the fixed-step budget")
+		budget      = flag.Duration("budget", 4*time.Second, "training time of the fixed-time budget, validation excluded")
 		channels    = flag.Int("channels", 16, "channels C around and inside the method")
 		batch       = flag.Int("batch", 4, "scenes per training step")
 		lr          = flag.Float64("lr", 2e-3, "Adam's learning rate")
@@ -77,14 +78,22 @@ func main() {
 		scene3      = flag.String("scene3", "16,32,16", "size of the rendered 3-D scenes of task B")
 		figures     = flag.String("figures", "", "write PNG figures to files starting with this path (e.g. docs/train)")
 		markdown    = flag.Bool("markdown", false, "print the tables as Markdown")
+		saveFile    = flag.String("save", "", "also write the runs to this file, for -load")
+		loadFile    = flag.String("load", "", "report the runs saved by -save in this file instead of training")
+		cpu         = flag.Bool("cpu", false, "measure training time as processor time of all threads, not wall-clock time (for a shared machine)")
 	)
 	flag.Parse()
 	o := options{
 		Tasks: split(*tasksFlag), Methods: split(*methodsFlag), Seeds: *seeds, Train: *ntrain, Val: *nval,
-		Config: config{Steps: *steps, Budget: *budget, Batch: *batch, Channels: *channels, LR: *lr, Checks: 20, Show: 2, MaxFactor: 20},
+		Config: config{Steps: *steps, Budget: *budget, Batch: *batch, Channels: *channels, LR: *lr, Checks: 20, Show: 2, MaxFactor: 20, CPU: *cpu},
 	}
 	var err error
-	if o.Scene2, err = ints(*scene2); err != nil {
+	if *loadFile != "" {
+		if o, err = load(*loadFile); err != nil {
+			fmt.Fprintln(os.Stderr, "train:", err)
+			os.Exit(1)
+		}
+	} else if o.Scene2, err = ints(*scene2); err != nil {
 		err = fmt.Errorf("-scene2: %v", err)
 	} else if o.Scene3, err = ints(*scene3); err != nil {
 		err = fmt.Errorf("-scene3: %v", err)
@@ -98,14 +107,28 @@ func main() {
 		os.Exit(2)
 	}
 	start := time.Now()
-	res, err := compare(tasks, o, os.Stderr)
+	var res results
+	if *loadFile != "" {
+		res, err = reload(*loadFile, tasks, o)
+	} else {
+		res, err = compare(tasks, o, os.Stderr)
+	}
+	if err == nil && *saveFile != "" {
+		err = save(*saveFile, o, res.runs)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "train:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("%s; %d seeds, batch %d, C = %d, Adam lr %g, %d training and %d validation scenes per task; %s in all\n\n",
-		machine(), o.Seeds, o.Config.Batch, o.Config.Channels, o.Config.LR, o.Train, o.Val, time.Since(start).Round(time.Second))
+	clock := "wall-clock"
+	if o.Config.CPU {
+		clock = "processor"
+	}
+	fmt.Printf("%s; %d seeds, batch %d, C = %d, Adam lr %g, %d training and %d validation scenes per task; training time is %s time; %s in all\n\n",
+		machine(), o.Seeds, o.Config.Batch, o.Config.Channels, o.Config.LR, o.Train, o.Val, clock, time.Since(start).Round(time.Second))
 	printTables(os.Stdout, res.summaries, tasks, o.Config, *markdown)
+	printLayers(os.Stdout, res.summaries)
+	fmt.Println()
 	for _, line := range verdict(res.summaries, res.runs, o.Config) {
 		fmt.Println(line)
 	}
@@ -131,6 +154,9 @@ func (o options) check() ([]task, error) {
 		return nil, fmt.Errorf("-lr must be positive")
 	case len(o.Tasks) == 0 || len(o.Methods) == 0:
 		return nil, fmt.Errorf("-tasks and -methods must name at least one each")
+	}
+	if _, ok := cpuTime(); c.CPU && !ok {
+		return nil, fmt.Errorf("-cpu: this system does not report processor time")
 	}
 	for _, m := range o.Methods {
 		if !slices.Contains(methods.Names, m) {
@@ -167,21 +193,13 @@ type results struct {
 // speed of a shared machine spreads over all of them.
 func compare(tasks []task, o options, progress io.Writer) (results, error) {
 	res := results{val: map[string]samples{}}
-	twoStep := map[string]bool{}
-	for _, name := range o.Methods {
-		m, err := methods.New(name, []int{1, 1, 2, 2}, []int{1, 1, 1, 4})
-		if err != nil {
-			return results{}, err
-		}
-		twoStep[name] = m.Steps() > 1
-	}
 	total := len(tasks) * o.Seeds * len(o.Methods)
 	done := 0
 	start := time.Now()
 	for ti, t := range tasks {
 		fmt.Fprintf(progress, "\r%-100s\rtask %s: rendering %d scenes", "", t.Name, o.Train+o.Val)
-		train := t.sample(o.Train, uint64(1000+2*ti))
-		val := t.sample(o.Val, uint64(1001+2*ti))
+		train := t.sample(o.Train, trainSeed(ti))
+		val := t.sample(o.Val, valSeed(ti))
 		res.val[t.Name] = val
 		for seed := uint64(1); seed <= uint64(o.Seeds); seed++ {
 			for _, name := range o.Methods {
@@ -198,9 +216,77 @@ func compare(tasks []task, o options, progress io.Writer) (results, error) {
 		}
 	}
 	fmt.Fprintf(progress, "\r%-100s\r", "")
-	res.summaries = summarise(res.runs, twoStep)
+	res.summaries = summarise(res.runs, twoStep(o.Methods))
 	return res, nil
 }
+
+// twoStep tells which methods apply two operators in a row.
+func twoStep(names []string) map[string]bool {
+	two := map[string]bool{}
+	for _, name := range names {
+		if m, err := methods.New(name, []int{1, 1, 2, 2}, []int{1, 1, 1, 4}); err == nil {
+			two[name] = m.Steps() > 1
+		}
+	}
+	return two
+}
+
+// saved is what -save writes: the options and the runs, from which the
+// validation scenes can be rendered again.
+type saved struct {
+	Options options
+	Runs    []run
+}
+
+func save(file string, o options, runs []run) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := gob.NewEncoder(f).Encode(saved{o, runs}); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %v", file, err)
+	}
+	return f.Close()
+}
+
+func load(file string) (options, error) {
+	s, err := readSaved(file)
+	return s.Options, err
+}
+
+func readSaved(file string) (saved, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return saved{}, err
+	}
+	defer f.Close()
+	var s saved
+	if err := gob.NewDecoder(f).Decode(&s); err != nil {
+		return saved{}, fmt.Errorf("reading %s: %v", file, err)
+	}
+	return s, nil
+}
+
+// reload returns the saved runs with their summaries and the validation
+// scenes rendered again.
+func reload(file string, tasks []task, o options) (results, error) {
+	s, err := readSaved(file)
+	if err != nil {
+		return results{}, err
+	}
+	res := results{runs: s.Runs, val: map[string]samples{}}
+	for ti, t := range tasks {
+		res.val[t.Name] = t.sample(o.Val, valSeed(ti))
+	}
+	res.summaries = summarise(res.runs, twoStep(o.Methods))
+	return res, nil
+}
+
+// trainSeed and valSeed are the seeds the scenes of the tasks are
+// rendered from, by the task's position.
+func trainSeed(ti int) uint64 { return uint64(1000 + 2*ti) }
+func valSeed(ti int) uint64   { return uint64(1001 + 2*ti) }
 
 func split(s string) []string {
 	var v []string

@@ -184,7 +184,7 @@ func curves(file string, res results, tasks []task, cfg config, gradients bool) 
 			rows[i][j].Draw(canvases[i][j])
 		}
 	}
-	return save(file, img)
+	return savePNG(file, img)
 }
 
 func contains(s []string, v string) bool {
@@ -196,7 +196,7 @@ func contains(s []string, v string) bool {
 	return false
 }
 
-func save(file string, c *vgimg.Canvas) error {
+func savePNG(file string, c *vgimg.Canvas) error {
 	f, err := os.Create(file)
 	if err != nil {
 		return err

@@ -112,10 +112,23 @@ func meanSD(v []float64) (mean, sd float64) {
 }
 
 func header(cfg config) []string {
-	return []string{"method", "params", "ms/step",
+	perStep := "ms/step"
+	if cfg.CPU {
+		perStep = "CPU ms/step"
+	}
+	return []string{"method", "params", perStep,
 		fmt.Sprintf("MSE, %d steps", cfg.Steps), "PSNR",
-		fmt.Sprintf("MSE, %s", seconds(cfg.Budget.Seconds())), "PSNR", "steps in " + seconds(cfg.Budget.Seconds()),
+		fmt.Sprintf("MSE, %s", cfg.budget()), "PSNR", "steps in " + cfg.budget(),
 		"‖dx‖/‖dy‖ across", "‖∇W_in‖/‖∇W_out‖"}
+}
+
+// budget formats the time budget with its clock.
+func (cfg config) budget() string {
+	s := strconv.FormatFloat(cfg.Budget.Seconds(), 'g', 3, 64) + " s"
+	if cfg.CPU {
+		s += " CPU"
+	}
+	return s
 }
 
 func (s summary) cells() []string {
@@ -137,8 +150,6 @@ func (s summary) cells() []string {
 func pm(m, sd float64) string {
 	return fmt.Sprintf("%.2e ± %.1e", m, sd)
 }
-
-func seconds(s float64) string { return strconv.FormatFloat(s, 'g', 3, 64) + " s" }
 
 // printTables prints one table per task, as aligned text or Markdown.
 func printTables(w io.Writer, ss []summary, tasks []task, cfg config, markdown bool) {
@@ -167,6 +178,21 @@ func printTables(w io.Writer, ss []summary, tasks []task, cfg config, markdown b
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// printLayers lists the mean norm of every weight's gradient during
+// training, layer by layer from the input, for each task and method.
+func printLayers(w io.Writer, ss []summary) {
+	fmt.Fprintln(w, "Mean weight-gradient norm per layer during training, from the input up:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, s := range ss {
+		var f []string
+		for i, g := range s.LayerGrads {
+			f = append(f, fmt.Sprintf("%s %.3g", s.Layers[i], g))
+		}
+		fmt.Fprintf(tw, "\ttask %s\t%s\t%s\n", s.Task, s.Method, strings.Join(f, ", "))
+	}
+	tw.Flush()
 }
 
 // clearly reports whether means a < b differ by more than two standard
@@ -231,7 +257,7 @@ func verdict(ss []summary, runs []run, cfg config) []string {
 		}
 		b := rank(fmt.Sprintf("after %d steps", cfg.Steps), func(s summary) float64 { return s.AtSteps }, func(s summary) float64 { return s.AtStepsSD })
 		winners[b.Method] = append(winners[b.Method], name)
-		rank(fmt.Sprintf("within %s of training", seconds(cfg.Budget.Seconds())), func(s summary) float64 { return s.AtBudget }, func(s summary) float64 { return s.AtBudgetSD })
+		rank(fmt.Sprintf("within %s of training", cfg.budget()), func(s summary) float64 { return s.AtBudget }, func(s summary) float64 { return s.AtBudgetSD })
 
 		f := slices.Clone(ts)
 		sort.SliceStable(f, func(i, j int) bool { return f[i].StepTime < f[j].StepTime })
@@ -239,9 +265,9 @@ func verdict(ss []summary, runs []run, cfg config) []string {
 			v = append(v, fmt.Sprintf("Task %s: fastest step %s (%.1f ms), %.2f× faster than the slowest, %s (%.1f ms).",
 				name, f[0].Method, f[0].StepTime*1e3, f[len(f)-1].StepTime/f[0].StepTime, f[len(f)-1].Method, f[len(f)-1].StepTime*1e3))
 		}
-		for _, p := range samePath(runs, name) {
+		for _, p := range samePath(runs, name, cfg.Steps) {
 			a, b := find(ts, p[0]), find(ts, p[1])
-			v = append(v, fmt.Sprintf("Task %s: %s and %s end within %.0f%% of each other from every seed (the same function); %s takes %.2f× the time per step of %s.",
+			v = append(v, fmt.Sprintf("Task %s: %s and %s follow the same path, within %.0f%% at every check from every seed (the same function); %s takes %.2f× the time per step of %s.",
 				name, a.Method, b.Method, 100*samePathTol, a.Method, a.StepTime/b.StepTime, b.Method))
 		}
 	}
@@ -303,9 +329,9 @@ const (
 	// vanishBelow is the gradient ratio across a method under which it
 	// is said to make the gradient vanish, as in the seed comparison.
 	vanishBelow = 0.5
-	// samePathTol is the relative difference of final losses under which
-	// two methods trained from the same seed count as following the same
-	// path.
+	// samePathTol is the relative difference of validation losses under
+	// which two methods trained from the same seed count as following the
+	// same path.
 	samePathTol = 0.01
 )
 
@@ -318,28 +344,44 @@ func find(ss []summary, method string) summary {
 	return summary{}
 }
 
-// samePath returns the pairs of methods whose losses after the fixed
-// steps differ by less than samePathTol from every seed of the task.
-func samePath(runs []run, taskName string) [][2]string {
-	loss := map[string]map[uint64]float64{}
+// samePath returns the pairs of methods whose validation losses, at every
+// check up to the fixed number of steps, differ by less than samePathTol
+// from every seed of the task: two methods that compute the same function
+// from the same parameters follow one path, up to rounding.
+func samePath(runs []run, taskName string, steps int) [][2]string {
+	curves := map[string]map[uint64][]point{}
 	var names []string
 	for _, r := range runs {
 		if r.Task != taskName {
 			continue
 		}
-		if loss[r.Method] == nil {
-			loss[r.Method] = map[uint64]float64{}
+		if curves[r.Method] == nil {
+			curves[r.Method] = map[uint64][]point{}
 			names = append(names, r.Method)
 		}
-		loss[r.Method][r.Seed] = r.AtSteps
+		curves[r.Method][r.Seed] = r.Curve
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= samePathTol*math.Max(a, b) }
+	follows := func(a, b []point) bool {
+		n := 0
+		for _, p := range a {
+			if p.Step > steps {
+				continue
+			}
+			i := slices.IndexFunc(b, func(q point) bool { return q.Step == p.Step })
+			if i < 0 || !near(p.Val, b[i].Val) {
+				return false
+			}
+			n++
+		}
+		return n > 0
 	}
 	var pairs [][2]string
 	for i, a := range names {
 		for _, b := range names[i+1:] {
-			same := len(loss[a]) == len(loss[b])
-			for seed, la := range loss[a] {
-				lb, ok := loss[b][seed]
-				if !ok || math.Abs(la-lb) > samePathTol*math.Max(la, lb) {
+			same := len(curves[a]) == len(curves[b])
+			for seed, ca := range curves[a] {
+				if cb, ok := curves[b][seed]; !ok || !follows(ca, cb) {
 					same = false
 				}
 			}
