@@ -138,12 +138,16 @@ func TestSamples(t *testing.T) {
 	}
 }
 
-// tiny is the fast setting: every task on small scenes, every method.
+// tiny is the fast setting: every task on small scenes, every method, two
+// seeds; under the race detector one task and one seed.
 func tiny() (options, []task) {
 	o := options{
 		Tasks: []string{"A", "B", "C"}, Methods: methods.Names, Seeds: 2,
 		Scene2: []int{16, 32}, Scene3: []int{8, 16, 8}, Train: 24, Val: 6,
-		Config: config{Steps: 60, Budget: time.Millisecond, Batch: 4, Channels: 4, LR: 1e-2, Checks: 6, Show: 2, MaxFactor: 2},
+		Config: config{Steps: 30, Budget: time.Millisecond, Batch: 4, Channels: 4, LR: 1e-2, Checks: 6, Show: 2, MaxFactor: 2},
+	}
+	if race {
+		o.Tasks, o.Seeds = []string{"A"}, 1
 	}
 	tasks, err := o.check()
 	if err != nil {
@@ -154,7 +158,7 @@ func tiny() (options, []task) {
 
 // learnFraction is the share of its starting validation loss below which
 // every method must bring it in the fast setting.
-const learnFraction = 0.5
+const learnFraction = 0.3
 
 // TestTrainingLearns trains every method on every task in the fast
 // setting and checks that each learns, that the report's numbers are the
@@ -168,7 +172,9 @@ func TestTrainingLearns(t *testing.T) {
 	if want := len(tasks) * o.Seeds * len(o.Methods); len(res.runs) != want {
 		t.Fatalf("%d runs, want %d", len(res.runs), want)
 	}
+	worst := 0.0
 	for _, r := range res.runs {
+		worst = math.Max(worst, r.AtSteps/r.Initial())
 		if !(r.AtSteps < learnFraction*r.Initial()) {
 			t.Errorf("task %s, %s, seed %d: validation MSE %.3g after %d steps, not below %.2f of the initial %.3g",
 				r.Task, r.Method, r.Seed, r.AtSteps, o.Config.Steps, learnFraction, r.Initial())
@@ -181,6 +187,8 @@ func TestTrainingLearns(t *testing.T) {
 			t.Errorf("task %s, %s: the last check %v is neither budget's end nor the steps' end", r.Task, r.Method, last.Val)
 		}
 	}
+
+	t.Logf("the worst run ends at %.3g of its initial validation loss", worst)
 
 	// Every number of the summaries comes from the runs.
 	if want := len(tasks) * len(o.Methods); len(res.summaries) != want {
@@ -274,7 +282,7 @@ func TestOptionsCheck(t *testing.T) {
 			t.Errorf("%s: no error", c.name)
 		}
 	}
-	if ts, err := o.check(); err != nil || len(ts) != 3 {
+	if ts, err := o.check(); err != nil || len(ts) != len(o.Tasks) {
 		t.Errorf("the fast setting: %d tasks, %v", len(ts), err)
 	}
 	if v, err := ints("100, 200"); err != nil || !slices.Equal(v, []int{100, 200}) {

@@ -112,26 +112,37 @@ func curves(file string, res results, tasks []task, cfg config, gradients bool) 
 			bySeconds   bool
 			value       func(point) float64
 			skipFirst   bool
+			vanish      bool // mark the level below which the gradient counts as vanishing
 		}
 		var panels []panel
 		if gradients {
 			panels = []panel{
-				{fmt.Sprintf("task %s: gradient across the method", t.Name), "step", "‖dx‖/‖dy‖", false, func(p point) float64 { return p.Flow }, true},
-				{fmt.Sprintf("task %s: first over last layer's weight gradient", t.Name), "step", "‖∇W_in‖/‖∇W_out‖", false, func(p point) float64 { return p.Grads[0] / p.Grads[len(p.Grads)-1] }, true},
+				{fmt.Sprintf("task %s: gradient across the method", t.Name), "step", "‖dx‖/‖dy‖", false, func(p point) float64 { return p.Flow }, true, true},
+				{fmt.Sprintf("task %s: first over last layer's weight gradient", t.Name), "step", "‖∇W_in‖/‖∇W_out‖", false, func(p point) float64 { return p.Grads[0] / p.Grads[len(p.Grads)-1] }, true, false},
 			}
 		} else {
 			val := func(p point) float64 { return p.Val }
+			unit := "seconds"
+			if cfg.CPU {
+				unit = "processor seconds"
+			}
 			panels = []panel{
-				{fmt.Sprintf("task %s: validation MSE by step", t.Name), "step", "MSE", false, val, false},
-				{fmt.Sprintf("task %s: validation MSE by training time", t.Name), "seconds", "MSE", true, val, false},
+				{fmt.Sprintf("task %s: validation MSE by step", t.Name), "step", "MSE", false, val, false, false},
+				{fmt.Sprintf("task %s: validation MSE by training time", t.Name), unit, "MSE", true, val, false, false},
 			}
 		}
 		for _, pn := range panels {
 			p := plot.New()
 			p.Title.Text = pn.title
 			p.X.Label.Text, p.Y.Label.Text = pn.x, pn.y
-			p.Y.Scale = plot.LogScale{}
-			p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+			// Losses span decades; the gradient ratios are drawn from 0,
+			// so that a vanishing one would show, with room above the
+			// curves for the legend.
+			if !gradients {
+				p.Y.Scale = plot.LogScale{}
+				p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+			}
+			top := 0.0
 			p.Add(plotter.NewGrid())
 			p.Legend.Top = true
 			p.Legend.TextStyle.Font.Size = vg.Points(8)
@@ -164,6 +175,21 @@ func curves(file string, res results, tasks []task, cfg config, gradients bool) 
 				}
 				p.Add(l)
 				p.Legend.Add(name, l)
+				for _, q := range pos {
+					top = math.Max(top, q.Y)
+				}
+			}
+			if gradients {
+				p.Y.Min, p.Y.Max = 0, 1.5*top
+				if pn.vanish {
+					v, err := plotter.NewLine(plotter.XYs{{X: p.X.Min, Y: vanishBelow}, {X: p.X.Max, Y: vanishBelow}})
+					if err != nil {
+						return err
+					}
+					v.Color, v.Dashes = color.Gray{0x80}, []vg.Length{vg.Points(2), vg.Points(2)}
+					p.Add(v)
+					p.Legend.Add(fmt.Sprintf("%.1f: vanishing", vanishBelow), v)
+				}
 			}
 			rows[i] = append(rows[i], p)
 		}
