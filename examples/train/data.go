@@ -118,7 +118,7 @@ func around(c []float64, r float64) (lo, hi []float64) {
 	return lo, hi
 }
 
-// layer of a scene: a shape and its colour, one value per channel.
+// painted is a shape of a scene with its colour, one value per channel.
 type painted struct {
 	s      shape
 	colour []float64

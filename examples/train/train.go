@@ -64,7 +64,7 @@ type run struct {
 // Initial returns the validation MSE before training.
 func (r run) Initial() float64 { return r.Curve[0].Val }
 
-// train trains method on t from seed. The batches come from train in an
+// trainRun trains method on t from seed. The batches come from train in an
 // order fixed by the seed, so every method of one seed sees the same
 // batches. One run serves both budgets: it stops once it has done
 // cfg.Steps steps and spent cfg.Budget training, measuring the validation
@@ -166,8 +166,8 @@ func trainRun(t task, method string, seed uint64, cfg config, train, val samples
 	}
 	if !budgetDone {
 		// MaxFactor·Steps steps ran out before the budget did.
-		last := r.Curve[len(r.Curve)-1]
-		r.AtBudget, r.BudgetSteps = last.Val, last.Step
+		end := r.Curve[len(r.Curve)-1]
+		r.AtBudget, r.BudgetSteps = end.Val, end.Step
 	}
 	return r, nil
 }
