@@ -239,8 +239,9 @@ func savePNG(file string, c *vgimg.Canvas) error {
 // absolute error, 4× amplified, one method per row. Every tile shows the
 // same window of the scene at the rendered resolution, each sample
 // repeated (nearest) over the area it covers and then zoomed, so that
-// blur and checkerboards stay as they are: the middle 50×100 of a larger
-// 2-D scene, the middle slice along the third axis of a 3-D one.
+// blur and checkerboards stay as they are: the 50×100 window of a larger
+// 2-D scene where the target varies most, the middle slice along the
+// third axis of a 3-D one.
 // Two-colour inputs show as red and green, everything else in grey.
 func grid(file string, res results, t task) error {
 	val := res.val[t.Name]
@@ -255,7 +256,6 @@ func grid(file string, res results, t task) error {
 	}
 	shown := len(preds[0].Pred) / volume(t.Out)
 	win := window{h: min(t.Scene[0], 50), w: min(t.Scene[1], 100)}
-	win.r0, win.c0 = (t.Scene[0]-win.h)/4*2, (t.Scene[1]-win.w)/4*2
 	win.zoom = max(1, 400/win.w)
 	tw, th := win.w*win.zoom, win.h*win.zoom
 	const gap, left, top = 6, 120, 24
@@ -279,6 +279,7 @@ func grid(file string, res results, t task) error {
 		label(x0+tw/2, top/2, fmt.Sprintf("scene %d: input, prediction", k+1), draw.XCenter)
 		label(x0+tw+gap+tw/2, top/2, "target, |error| × 4", draw.XCenter)
 		tgt := val.Y[k*outVol:][:outVol]
+		win.r0, win.c0 = busiest(t, tgt, win.h, win.w)
 		win.paint(img, x0, top, t, t.In, val.X[k*inVol:][:inVol], nil)
 		win.paint(img, x0+tw+gap, top, t, t.Out, tgt, nil)
 		for j, r := range preds {
@@ -301,6 +302,35 @@ func grid(file string, res results, t task) error {
 		return fmt.Errorf("writing %s: %v", file, err)
 	}
 	return f.Close()
+}
+
+// busiest returns the corner of the h×w window, among the corners, edge
+// middles and centre of the scene, where the target y varies most, so
+// that the tiles show edges rather than a flat background.
+func busiest(t task, y []float32, h, w int) (r0, c0 int) {
+	_, oh, ow := t.Out[0], t.Out[1], t.Out[2]
+	depth := volume(t.Out[3:])
+	fy, fx := t.Scene[0]/oh, t.Scene[1]/ow
+	best := -1.0
+	for _, r := range []int{0, (t.Scene[0] - h) / 2, t.Scene[0] - h} {
+		for _, c := range []int{0, (t.Scene[1] - w) / 2, t.Scene[1] - w} {
+			r, c := r/(2*fy)*2*fy, c/(2*fx)*2*fx
+			var sum, sq float64
+			n := 0
+			for i := r / fy; i < (r+h)/fy; i++ {
+				for j := c / fx; j < (c+w)/fx; j++ {
+					v := float64(y[(i*ow+j)*depth+depth/2])
+					sum += v
+					sq += v * v
+					n++
+				}
+			}
+			if v := sq/float64(n) - (sum/float64(n))*(sum/float64(n)); v > best {
+				best, r0, c0 = v, r, c
+			}
+		}
+	}
+	return r0, c0
 }
 
 // window is the part of a scene a tile shows: h×w rendered pixels from

@@ -256,7 +256,14 @@ func verdict(ss []summary, runs []run, cfg config) []string {
 			return best
 		}
 		b := rank(fmt.Sprintf("after %d steps", cfg.Steps), func(s summary) float64 { return s.AtSteps }, func(s summary) float64 { return s.AtStepsSD })
-		winners[b.Method] = append(winners[b.Method], name)
+		winner := b.Method
+		pairs := samePath(runs, name, cfg.Steps)
+		for _, p := range pairs {
+			if p[0] == b.Method || p[1] == b.Method {
+				winner = p[0] + " = " + p[1]
+			}
+		}
+		winners[winner] = append(winners[winner], name)
 		rank(fmt.Sprintf("within %s of training", cfg.budget()), func(s summary) float64 { return s.AtBudget }, func(s summary) float64 { return s.AtBudgetSD })
 
 		f := slices.Clone(ts)
@@ -265,7 +272,7 @@ func verdict(ss []summary, runs []run, cfg config) []string {
 			v = append(v, fmt.Sprintf("Task %s: fastest step %s (%.1f ms), %.2f× faster than the slowest, %s (%.1f ms).",
 				name, f[0].Method, f[0].StepTime*1e3, f[len(f)-1].StepTime/f[0].StepTime, f[len(f)-1].Method, f[len(f)-1].StepTime*1e3))
 		}
-		for _, p := range samePath(runs, name, cfg.Steps) {
+		for _, p := range pairs {
 			a, b := find(ts, p[0]), find(ts, p[1])
 			v = append(v, fmt.Sprintf("Task %s: %s and %s follow the same path, within %.0f%% at every check from every seed (the same function); %s takes %.2f× the time per step of %s.",
 				name, a.Method, b.Method, 100*samePathTol, a.Method, a.StepTime/b.StepTime, b.Method))
@@ -308,8 +315,12 @@ func verdict(ss []summary, runs []run, cfg config) []string {
 	}
 	if len(tasks) > 1 {
 		var names []string
+		alike := ""
 		for m := range winners {
 			names = append(names, m)
+			if strings.Contains(m, " = ") {
+				alike = " (a = b: two methods that train alike)"
+			}
 		}
 		sort.Strings(names)
 		var parts []string
@@ -317,9 +328,9 @@ func verdict(ss []summary, runs []run, cfg config) []string {
 			parts = append(parts, fmt.Sprintf("%s wins task %s", m, strings.Join(winners[m], ", ")))
 		}
 		if len(names) == 1 {
-			v = append(v, fmt.Sprintf("By learning after %d steps, %s wins every task.", cfg.Steps, names[0]))
+			v = append(v, fmt.Sprintf("By learning after %d steps, %s wins every task%s.", cfg.Steps, names[0], alike))
 		} else {
-			v = append(v, fmt.Sprintf("By learning after %d steps, no method wins everywhere: %s.", cfg.Steps, strings.Join(parts, "; ")))
+			v = append(v, fmt.Sprintf("By learning after %d steps, no method wins everywhere: %s%s.", cfg.Steps, strings.Join(parts, "; "), alike))
 		}
 	}
 	return v
@@ -345,7 +356,7 @@ func find(ss []summary, method string) summary {
 }
 
 // samePath returns the pairs of methods whose validation losses, at every
-// check up to the fixed number of steps, differ by less than samePathTol
+// step up to the fixed number that both checked, differ by less than samePathTol
 // from every seed of the task: two methods that compute the same function
 // from the same parameters follow one path, up to rounding.
 func samePath(runs []run, taskName string, steps int) [][2]string {
@@ -368,13 +379,19 @@ func samePath(runs []run, taskName string, steps int) [][2]string {
 			if p.Step > steps {
 				continue
 			}
+			// The checks at the end of the time budget fall on
+			// different steps for the two; compare the steps both
+			// checked.
 			i := slices.IndexFunc(b, func(q point) bool { return q.Step == p.Step })
-			if i < 0 || !near(p.Val, b[i].Val) {
+			if i < 0 {
+				continue
+			}
+			if !near(p.Val, b[i].Val) {
 				return false
 			}
 			n++
 		}
-		return n > 0
+		return n > 1
 	}
 	var pairs [][2]string
 	for i, a := range names {
