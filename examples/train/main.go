@@ -106,7 +106,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "train:", err)
 		os.Exit(2)
 	}
-	start := time.Now()
 	var res results
 	if *loadFile != "" {
 		res, err = reload(*loadFile, tasks, o)
@@ -114,7 +113,7 @@ func main() {
 		res, err = compare(tasks, o, os.Stderr)
 	}
 	if err == nil && *saveFile != "" {
-		err = save(*saveFile, o, res.runs)
+		err = save(*saveFile, o, res)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "train:", err)
@@ -125,7 +124,7 @@ func main() {
 		clock = "processor"
 	}
 	fmt.Printf("%s; %d seeds, batch %d, C = %d, Adam lr %g, %d training and %d validation scenes per task; training time is %s time; %s in all\n\n",
-		machine(), o.Seeds, o.Config.Batch, o.Config.Channels, o.Config.LR, o.Train, o.Val, clock, time.Since(start).Round(time.Second))
+		res.machine, o.Seeds, o.Config.Batch, o.Config.Channels, o.Config.LR, o.Train, o.Val, clock, res.took.Round(time.Second))
 	printTables(os.Stdout, res.summaries, tasks, o.Config, *markdown)
 	printLayers(os.Stdout, res.summaries)
 	fmt.Println()
@@ -184,6 +183,8 @@ type results struct {
 	runs      []run
 	summaries []summary
 	val       map[string]samples
+	machine   string        // where the runs ran
+	took      time.Duration // how long the comparison took
 }
 
 // compare trains every method on every task from every seed. Each task's
@@ -217,6 +218,7 @@ func compare(tasks []task, o options, progress io.Writer) (results, error) {
 	}
 	fmt.Fprintf(progress, "\r%-100s\r", "")
 	res.summaries = summarise(res.runs, twoStep(o.Methods))
+	res.machine, res.took = machine(), time.Since(start)
 	return res, nil
 }
 
@@ -235,15 +237,17 @@ func twoStep(names []string) map[string]bool {
 // validation scenes can be rendered again.
 type saved struct {
 	Options options
+	Machine string
+	Took    time.Duration
 	Runs    []run
 }
 
-func save(file string, o options, runs []run) error {
+func save(file string, o options, res results) error {
 	f, err := os.Create(file)
 	if err != nil {
 		return err
 	}
-	if err := gob.NewEncoder(f).Encode(saved{o, runs}); err != nil {
+	if err := gob.NewEncoder(f).Encode(saved{o, res.machine, res.took, res.runs}); err != nil {
 		f.Close()
 		return fmt.Errorf("writing %s: %v", file, err)
 	}
@@ -275,7 +279,7 @@ func reload(file string, tasks []task, o options) (results, error) {
 	if err != nil {
 		return results{}, err
 	}
-	res := results{runs: s.Runs, val: map[string]samples{}}
+	res := results{runs: s.Runs, val: map[string]samples{}, machine: s.Machine, took: s.Took}
 	for ti, t := range tasks {
 		res.val[t.Name] = t.sample(o.Val, valSeed(ti))
 	}

@@ -162,7 +162,8 @@ const learnFraction = 0.3
 
 // TestTrainingLearns trains every method on every task in the fast
 // setting and checks that each learns, that the report's numbers are the
-// runs' numbers, and that the figures are written.
+// runs' numbers, that saved runs load back, and that the figures are
+// written.
 func TestTrainingLearns(t *testing.T) {
 	o, tasks := tiny()
 	res, err := compare(tasks, o, io.Discard)
@@ -232,6 +233,32 @@ func TestTrainingLearns(t *testing.T) {
 	}
 
 	dir := t.TempDir()
+	file := filepath.Join(dir, "runs.gob")
+	if err := save(file, o, res); err != nil {
+		t.Fatal(err)
+	}
+	lo, err := load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := reload(file, tasks, lo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(lo.Methods, o.Methods) || lo.Config != o.Config || back.machine != res.machine || len(back.summaries) != len(res.summaries) {
+		t.Fatalf("saved and loaded: %+v, %d summaries; want %+v, %d", lo, len(back.summaries), o, len(res.summaries))
+	}
+	for i, s := range back.summaries {
+		if w := res.summaries[i]; s.AtSteps != w.AtSteps || s.AtBudget != w.AtBudget || s.Flow != w.Flow {
+			t.Errorf("loaded summary %d differs: %+v, want %+v", i, s, w)
+		}
+	}
+	for name, v := range back.val {
+		if !slices.Equal(v.Y, res.val[name].Y) {
+			t.Errorf("task %s: validation scenes rendered again differ", name)
+		}
+	}
+
 	files, err := writeFigures(filepath.Join(dir, "train"), res, tasks, o.Config)
 	if err != nil {
 		t.Fatal(err)

@@ -18,7 +18,6 @@ type summary struct {
 	Seeds        int
 	Params       int
 	StepTime     float64 // mean seconds per training step
-	Initial      float64 // mean validation MSE before training
 	// AtSteps and AtBudget are the validation MSE after the fixed number
 	// of steps and within the fixed training time, mean and standard
 	// deviation over seeds, and PSNR the mean over seeds of
@@ -61,7 +60,6 @@ func summarise(runs []run, twoStep map[string]bool) []summary {
 		var nchecks int
 		for _, r := range rs {
 			s.StepTime += r.StepTime / float64(len(rs))
-			s.Initial += r.Initial() / float64(len(rs))
 			s.PSNRSteps += psnr(r.AtSteps) / float64(len(rs))
 			s.PSNRBudget += psnr(r.AtBudget) / float64(len(rs))
 			s.BudgetSteps += float64(r.BudgetSteps) / float64(len(rs))
