@@ -36,6 +36,7 @@
 //	go run ./examples/train [-tasks A,B,C] [-methods m1,m2,…] [-seeds 3] [-steps 300] [-budget 4s]
 //		[-channels 16] [-batch 4] [-lr 0.002] [-train 256] [-val 16]
 //		[-scene2 100,200] [-scene3 16,32,16] [-cpu] [-figures docs/train] [-markdown]
+//		[-save FILE | -load FILE]
 package main
 
 import (
