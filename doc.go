@@ -36,6 +36,9 @@
 //     detects differences that cross a kink (a ReLU, say) and retries
 //     them, so the defaults suit piecewise linear float32 blocks too.
 //
+// Package nn (github.com/anisoconv/aniso/nn) makes layers with weights,
+// losses and optimisers of these operators, for training networks in Go.
+//
 // # Geometry
 //
 // Per spatial axis with input size n, kernel k, stride s, dilation d,
@@ -81,9 +84,8 @@
 // at call time: with gonum's default implementation the package multiplies
 // with its own packed GEMM (AVX-512 or AVX2/FMA micro-kernels on amd64,
 // chosen by the CPU at start-up; pure Go elsewhere or with the purego build
-// tag), while blas32.Use (for example
-// with OpenBLAS through gonum's netlib package) changes the implementation
-// for the whole package. With the default implementation, products whose
+// tag), while blas32.Use (for example with OpenBLAS through gonum's netlib
+// package) changes the implementation for the whole package. With the default implementation, products whose
 // weight matrix is tiny (a single channel and a few taps, where packing
 // would cost more than the arithmetic) run as direct loops over the
 // tensors instead; after blas32.Use every product goes to the

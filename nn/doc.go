@@ -6,9 +6,10 @@
 // Sequential of layers (or any code that calls Forward and Backward in
 // turn). It is not a framework: there is no device, no dtype other than
 // float32, no data loading and no training loop; a loop is a dozen lines
-// (see the examples). The weight layers run aniso's plans: Conv,
-// Deconv and StretchConv keep an aniso plan per input shape, so after the
-// first batch of a shape a training step allocates nothing in the layers.
+// (see the examples). The layers run aniso's plans: Conv, Deconv,
+// StretchConv, Unpool and PixelShuffle keep an aniso plan per input shape,
+// so after the first batch of a shape a training step allocates nothing in
+// the layers.
 //
 // # Layers
 //
@@ -38,9 +39,9 @@
 // StretchConv, the inputs of one output sample. For Deconv, whose weight
 // is in×(out/G)×k…, that convention gives (out/G)·Πk, the fan-in of the
 // convolution Deconv transposes. The layers follow it so that their
-// weights match what those frameworks produce; an output sample of a stride-s
-// Deconv sums about (in/G)·Πk/Πs inputs. Initialise W again with any of
-// the initialisers to choose otherwise.
+// weights match what those frameworks produce; an output sample of a
+// stride-s Deconv sums about (in/G)·Πk/Πs inputs. Initialise W again with
+// any of the initialisers to choose otherwise.
 //
 // # Training
 //

@@ -38,6 +38,11 @@
 // Every trained layer has a bias and, except the sub-pixel convolution,
 // maps C channels to C channels; the unpooling, the upsampling weight and
 // the pixel shuffle are fixed and have no parameters.
+//
+// Beside the methods, the package holds what the seed and train commands
+// measure with them: multiply-adds (Method.MACs), the gradient flow and
+// the checkerboard at initialisation (GradientFlow, PhaseSpread), and the
+// statistics of repeated timings (Quartiles, PairedRatio).
 package methods
 
 import (
