@@ -131,7 +131,7 @@ func main() {
 		os.Exit(1)
 	}
 	rs := mt.results
-	fmt.Printf("%s → %s; %s\n\n", dims(in), dims(out), machine())
+	fmt.Printf("%s → %s; %s\n\n", methods.Dims(in), methods.Dims(out), methods.Machine())
 	if *steps {
 		for _, name := range append(slices.Clone(methods.Names), methods.RepeatConv) {
 			m, err := methods.New(name, in, out)
@@ -162,7 +162,7 @@ func main() {
 		fmt.Println(line)
 	}
 	if *plotFile != "" {
-		title := fmt.Sprintf("%s → %s, %s", dims(in), dims(out), machine())
+		title := fmt.Sprintf("%s → %s, %s", methods.Dims(in), methods.Dims(out), methods.Machine())
 		if err := chart(*plotFile, title, rs); err != nil {
 			fmt.Fprintln(os.Stderr, "seed:", err)
 			os.Exit(1)
@@ -174,10 +174,10 @@ func main() {
 // spatial sizes; batch and channels are those of the input, which every
 // layer keeps.
 func shapes(inFlag, outFlag string, channels int) (in, out []int, err error) {
-	if in, err = ints(inFlag); err != nil {
+	if in, err = methods.Sizes(inFlag); err != nil {
 		return nil, nil, fmt.Errorf("-shape: %v", err)
 	}
-	if out, err = ints(outFlag); err != nil {
+	if out, err = methods.Sizes(outFlag); err != nil {
 		return nil, nil, fmt.Errorf("-out: %v", err)
 	}
 	if len(in) < 3 {
@@ -200,18 +200,6 @@ func shapes(inFlag, outFlag string, channels int) (in, out []int, err error) {
 		return nil, nil, fmt.Errorf("-out %s: want %d spatial sizes for input %v", outFlag, len(in)-2, in)
 	}
 	return in, out, nil
-}
-
-func ints(s string) ([]int, error) {
-	var v []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("%q is not a list of positive integers", s)
-		}
-		v = append(v, n)
-	}
-	return v, nil
 }
 
 // measurement is what measure found, and why it stopped repeating.
@@ -574,20 +562,6 @@ func find(rs []result, name string) (result, bool) {
 	return result{}, false
 }
 
-// machine names the CPU, the threads and the Go version.
-func machine() string {
-	cpu := runtime.GOARCH
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				cpu = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	return fmt.Sprintf("%s, %d threads, %s", cpu, runtime.GOMAXPROCS(0), runtime.Version())
-}
-
 var header = []string{"method", "output", "params", "MACs", "forward", "fwd+bwd", "alloc/fwd+bwd", "‖dx‖/‖dy‖", "phase spread"}
 
 // legend says, one line per column of the table, what it measures and
@@ -609,7 +583,7 @@ func legend() []string {
 func (r result) cells() []string {
 	return []string{
 		r.Name,
-		dims(r.Out),
+		methods.Dims(r.Out),
 		strconv.Itoa(r.Params),
 		si(float64(r.MACs)),
 		timeCell(r, forward),
@@ -641,14 +615,6 @@ func printMarkdown(w io.Writer, rs []result) {
 	for _, r := range rs {
 		fmt.Fprintln(w, "| "+strings.Join(r.cells(), " | ")+" |")
 	}
-}
-
-func dims(s []int) string {
-	f := make([]string, len(s))
-	for i, v := range s {
-		f[i] = strconv.Itoa(v)
-	}
-	return strings.Join(f, "×")
 }
 
 func ms(d time.Duration) string { return num(d) + " ms" }

@@ -45,9 +45,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -94,9 +92,9 @@ func main() {
 			fmt.Fprintln(os.Stderr, "train:", err)
 			os.Exit(1)
 		}
-	} else if o.Scene2, err = ints(*scene2); err != nil {
+	} else if o.Scene2, err = methods.Sizes(*scene2); err != nil {
 		err = fmt.Errorf("-scene2: %v", err)
-	} else if o.Scene3, err = ints(*scene3); err != nil {
+	} else if o.Scene3, err = methods.Sizes(*scene3); err != nil {
 		err = fmt.Errorf("-scene3: %v", err)
 	}
 	var tasks []task
@@ -219,7 +217,7 @@ func compare(tasks []task, o options, progress io.Writer) (results, error) {
 	}
 	fmt.Fprintf(progress, "\r%-100s\r", "")
 	res.summaries = summarise(res.runs, twoStep(o.Methods))
-	res.machine, res.took = machine(), time.Since(start)
+	res.machine, res.took = methods.Machine(), time.Since(start)
 	return res, nil
 }
 
@@ -301,30 +299,4 @@ func split(s string) []string {
 		}
 	}
 	return v
-}
-
-func ints(s string) ([]int, error) {
-	var v []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("%q is not a list of positive integers", s)
-		}
-		v = append(v, n)
-	}
-	return v, nil
-}
-
-// machine names the CPU, the threads and the Go version.
-func machine() string {
-	cpu := runtime.GOARCH
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				cpu = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	return fmt.Sprintf("%s, %d threads, %s", cpu, runtime.GOMAXPROCS(0), runtime.Version())
 }

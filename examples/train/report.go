@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/anisoconv/aniso/internal/methods"
 )
 
 // summary is what the runs of one method on one task say, over seeds.
@@ -153,7 +155,7 @@ func pm(m, sd float64) string {
 func printTables(w io.Writer, ss []summary, tasks []task, cfg config, markdown bool) {
 	h := header(cfg)
 	for _, t := range tasks {
-		fmt.Fprintf(w, "Task %s, %s: %s → %s\n\n", t.Name, t.Title, dims(t.In), dims(t.Out))
+		fmt.Fprintf(w, "Task %s, %s: %s → %s\n\n", t.Name, t.Title, methods.Dims(t.In), methods.Dims(t.Out))
 		var rows [][]string
 		for _, s := range ss {
 			if s.Task == t.Name {
@@ -406,12 +408,4 @@ func samePath(runs []run, taskName string, steps int) [][2]string {
 		}
 	}
 	return pairs
-}
-
-func dims(s []int) string {
-	f := make([]string, len(s))
-	for i, v := range s {
-		f[i] = strconv.Itoa(v)
-	}
-	return strings.Join(f, "×")
 }
