@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"slices"
 
 	"github.com/anisoconv/aniso"
 )
@@ -100,7 +101,7 @@ type ewState struct {
 
 func (e *elementwise) state(shape []int) *ewState {
 	for _, s := range e.states {
-		if sameShape(s.shape, shape) {
+		if slices.Equal(s.shape, shape) {
 			return s
 		}
 	}
@@ -155,7 +156,7 @@ func (e *elementwise) backward(gy *aniso.Tensor) (gx *aniso.Tensor, err error) {
 	if err := checkTensor(e.op, "gy", gy); err != nil {
 		return nil, err
 	}
-	if !sameShape(gy.Shape, s.shape) {
+	if !slices.Equal(gy.Shape, s.shape) {
 		return nil, errorf(e.op, aniso.ErrShape, "gy has shape %v, the last output %v", gy.Shape, s.shape)
 	}
 	g, y := s.gx.Data, s.y.Data

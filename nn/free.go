@@ -1,6 +1,10 @@
 package nn
 
-import "github.com/anisoconv/aniso"
+import (
+	"slices"
+
+	"github.com/anisoconv/aniso"
+)
 
 // freePlan is what the parameter-free layers need of aniso's
 // PixelShufflePlan and UnpoolPlan.
@@ -29,7 +33,7 @@ type freeLayer struct {
 // state returns the state of inputs of shape, building it on first use.
 func (l *freeLayer) state(shape []int) (*freeState, error) {
 	for _, s := range l.states {
-		if sameShape(s.shape, shape) {
+		if slices.Equal(s.shape, shape) {
 			return s, nil
 		}
 	}
@@ -69,7 +73,7 @@ func (l *freeLayer) backward(gy *aniso.Tensor) (gx *aniso.Tensor, err error) {
 	if err := checkTensor(l.op, "gy", gy); err != nil {
 		return nil, err
 	}
-	if !sameShape(gy.Shape, s.y.Shape) {
+	if !slices.Equal(gy.Shape, s.y.Shape) {
 		return nil, errorf(l.op, aniso.ErrShape, "gy has shape %v, the last output %v", gy.Shape, s.y.Shape)
 	}
 	if err := s.plan.Backward(s.gx, gy); err != nil {

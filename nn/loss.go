@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"slices"
 
 	"github.com/anisoconv/aniso"
 )
@@ -68,7 +69,7 @@ func lossOperands(op string, y, target *aniso.Tensor) (*aniso.Tensor, []float32,
 	if err := checkTensor(op, "target", target); err != nil {
 		return nil, nil, err
 	}
-	if !sameShape(y.Shape, target.Shape) {
+	if !slices.Equal(y.Shape, target.Shape) {
 		return nil, nil, errorf(op, aniso.ErrShape, "y has shape %v, target %v", y.Shape, target.Shape)
 	}
 	n := y.Size()

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"slices"
 
 	"github.com/anisoconv/aniso"
 )
@@ -36,7 +37,7 @@ func checkParam(op string, i int, p *Param) error {
 	if checkDense(op, "", p.Grad) != nil {
 		return checkDense(op, "param "+p.Name+" grad", p.Grad)
 	}
-	if !sameShape(p.Value.Shape, p.Grad.Shape) {
+	if !slices.Equal(p.Value.Shape, p.Grad.Shape) {
 		return errorf(op, aniso.ErrShape, "param %s: grad has shape %v, value %v", p.Name, p.Grad.Shape, p.Value.Shape)
 	}
 	return nil

@@ -77,19 +77,6 @@ func checkDense(op, name string, t *aniso.Tensor) error {
 	return nil
 }
 
-// sameShape reports whether a and b have equal shapes.
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // gather copies the elements of the valid tensor t into dst in row-major
 // order; dst has t.Size() elements.
 func gather(dst []float32, t *aniso.Tensor) {

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math/rand/v2"
+	"slices"
 
 	"github.com/anisoconv/aniso"
 )
@@ -106,7 +107,7 @@ func (l *weightLayer) params(w, b *Param) []*Param {
 // state returns the state of inputs of shape, building it on first use.
 func (l *weightLayer) state(shape, wShape []int) (*weightState, error) {
 	for _, s := range l.states {
-		if sameShape(s.shape, shape) {
+		if slices.Equal(s.shape, shape) {
 			return s, nil
 		}
 	}
@@ -177,7 +178,7 @@ func (l *weightLayer) backward(gy *aniso.Tensor, w, b *Param) (gx *aniso.Tensor,
 	if err := checkTensor(l.op, "gy", gy); err != nil {
 		return nil, err
 	}
-	if !sameShape(gy.Shape, s.y.Shape) {
+	if !slices.Equal(gy.Shape, s.y.Shape) {
 		return nil, errorf(l.op, aniso.ErrShape, "gy has shape %v, the last output %v", gy.Shape, s.y.Shape)
 	}
 	if err := l.checkWeights(w, b); err != nil {
@@ -213,7 +214,7 @@ func (l *weightLayer) checkGrad(name string, p *Param) error {
 	if checkDense(l.op, "", p.Grad) != nil {
 		return checkDense(l.op, name+".Grad", p.Grad)
 	}
-	if !sameShape(p.Grad.Shape, p.Value.Shape) {
+	if !slices.Equal(p.Grad.Shape, p.Value.Shape) {
 		return errorf(l.op, aniso.ErrShape, "%s.Grad has shape %v, %s.Value %v", name, p.Grad.Shape, name, p.Value.Shape)
 	}
 	return nil
