@@ -40,10 +40,10 @@ func PixelShuffle(x *Tensor, factors []int) (y *Tensor, err error) {
 //
 // For n = 2 and r1 = r2 this is PyTorch's pixel_unshuffle (ONNX
 // SpaceToDepth orders the channels the other way, phase-major). It is
-// also PixelShuffle's adjoint, so it is PixelShuffle's backward pass, and
-// PixelShuffle is its own. x is read through its strides; the result is a new contiguous tensor.
-// Errors wrap ErrNilTensor, ErrShape (rank, or a spatial size not a
-// multiple of its factor), ErrOption, ErrData or ErrTooLarge.
+// also PixelShuffle's adjoint, so each is the other's backward pass. x is
+// read through its strides; the result is a new contiguous tensor. Errors
+// wrap ErrNilTensor, ErrShape (rank, or a spatial size not a multiple of
+// its factor), ErrOption, ErrData or ErrTooLarge.
 func PixelUnshuffle(x *Tensor, factors []int) (y *Tensor, err error) {
 	const op = "pixelunshuffle"
 	defer guard(op, &err)
