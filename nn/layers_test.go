@@ -378,33 +378,15 @@ func TestActivationsDirect(t *testing.T) {
 	}
 }
 
-// TestUnpoolLayer compares Unpool with aniso.UnpoolND and its backward.
+// TestUnpoolLayer compares Unpool with aniso.UnpoolND and its backward,
+// on two batch sizes and a strided input.
 func TestUnpoolLayer(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	o := aniso.UnpoolOptions{Ksize: []int{1, 2}, CoverAll: true}
-	l := nn.NewUnpool(o)
-	for _, nb := range []int{1, 3} {
-		x := randn(rng, nb, 2, 4, 5)
-		y, err := l.Forward(x)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := aniso.UnpoolND(x, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		near(t, "y", y, want, 0)
-		gy := randn(rng, y.Shape...)
-		gx, err := l.Backward(gy)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantx, err := aniso.UnpoolNDBackward(x, gy, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		near(t, "gx", gx, wantx, 0)
-	}
+	checkFreeLayer(t, rng, nn.NewUnpool(o),
+		[]*aniso.Tensor{randn(rng, 1, 2, 4, 5), randn(rng, 3, 2, 4, 5), gappy(randn(rng, 1, 2, 4, 5))},
+		func(x *aniso.Tensor) (*aniso.Tensor, error) { return aniso.UnpoolND(x, o) },
+		func(x, gy *aniso.Tensor) (*aniso.Tensor, error) { return aniso.UnpoolNDBackward(x, gy, o) })
 }
 
 // TestSequentialGradient checks StretchConv → ReLU → Conv end to end, and

@@ -13,33 +13,45 @@ import (
 func TestPixelShuffleLayer(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 21))
 	r := []int{1, 2}
-	l := nn.NewPixelShuffle(r)
-	if l.Params() != nil {
-		t.Fatal("PixelShuffle has parameters")
-	}
 	// Two shapes in turn, each with its own plan, and a strided input.
-	for _, x := range []*aniso.Tensor{randn(rng, 1, 4, 3, 5), randn(rng, 3, 6, 2, 2), gappy(randn(rng, 1, 4, 3, 5))} {
+	checkFreeLayer(t, rng, nn.NewPixelShuffle(r),
+		[]*aniso.Tensor{randn(rng, 1, 4, 3, 5), randn(rng, 3, 6, 2, 2), gappy(randn(rng, 1, 4, 3, 5))},
+		func(x *aniso.Tensor) (*aniso.Tensor, error) { return aniso.PixelShuffle(x, r) },
+		func(_, gy *aniso.Tensor) (*aniso.Tensor, error) { return aniso.PixelUnshuffle(gy, r) })
+}
+
+// checkFreeLayer checks a parameter-free layer against the operator it
+// wraps: it has no parameters; Forward and Backward on each input in turn
+// give exactly what fwd and bwd give; and, once the shape of the last
+// input is known, they allocate nothing.
+func checkFreeLayer(t *testing.T, rng *rand.Rand, l nn.Layer, xs []*aniso.Tensor, fwd func(x *aniso.Tensor) (*aniso.Tensor, error), bwd func(x, gy *aniso.Tensor) (*aniso.Tensor, error)) {
+	t.Helper()
+	if l.Params() != nil {
+		t.Fatal("the layer has parameters")
+	}
+	var gy *aniso.Tensor
+	for _, x := range xs {
 		y, err := l.Forward(x)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := aniso.PixelShuffle(x, r)
+		want, err := fwd(x)
 		if err != nil {
 			t.Fatal(err)
 		}
 		near(t, "y", y, want, 0)
-		gy := randn(rng, y.Shape...)
+		gy = randn(rng, y.Shape...)
 		gx, err := l.Backward(gy)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantx, err := aniso.PixelUnshuffle(gy, r)
+		wantx, err := bwd(x, gy)
 		if err != nil {
 			t.Fatal(err)
 		}
 		near(t, "gx", gx, wantx, 0)
 	}
-	x, gy := randn(rng, 3, 6, 2, 2), randn(rng, 3, 3, 2, 4)
+	x := xs[len(xs)-1]
 	if allocs := testing.AllocsPerRun(5, func() {
 		if _, err := l.Forward(x); err != nil {
 			t.Fatal(err)
