@@ -84,8 +84,10 @@ func trainRun(t task, method string, seed uint64, cfg config, train, val samples
 	every := max(1, cfg.Steps/max(1, cfg.Checks))
 	grads := make([]float64, len(ws))
 	sinceCheck := 0
-	check := func(step int, seconds float64) (float64, error) {
-		v, err := validate(net, t, val, cfg.Batch, nil)
+	// check validates the network and records a point of the curve; with
+	// pred not nil it keeps the predictions too.
+	check := func(step int, seconds float64, pred *[]float32) (float64, error) {
+		v, err := validate(net, t, val, cfg.Batch, pred)
 		if err != nil {
 			return 0, err
 		}
@@ -104,7 +106,7 @@ func trainRun(t task, method string, seed uint64, cfg config, train, val samples
 		r.Curve = append(r.Curve, p)
 		return v, nil
 	}
-	if _, err := check(0, 0); err != nil {
+	if _, err := check(0, 0, nil); err != nil {
 		return run{}, err
 	}
 	idx := make([]int, cfg.Batch)
@@ -143,16 +145,17 @@ func trainRun(t task, method string, seed uint64, cfg config, train, val samples
 		sinceCheck++
 		reachedBudget := !budgetDone && spent >= cfg.Budget
 		if step%every == 0 || step == cfg.Steps || reachedBudget {
-			v, err := check(step, spent.Seconds())
+			var pred *[]float32
+			if step == cfg.Steps {
+				pred = &r.Pred
+			}
+			v, err := check(step, spent.Seconds(), pred)
 			if err != nil {
 				return run{}, err
 			}
 			if step == cfg.Steps {
 				r.AtSteps = v
 				r.StepTime = spent.Seconds() / float64(step)
-				if _, err := validate(net, t, val, cfg.Batch, &r.Pred); err != nil {
-					return run{}, err
-				}
 				r.Pred = r.Pred[:min(cfg.Show, val.N)*volume(t.Out)]
 			}
 			if reachedBudget {
