@@ -142,18 +142,21 @@ func newNetwork(t task, method string, channels int, seed uint64) (*network, err
 	if err != nil {
 		return nil, err
 	}
-	n := &network{seq: nn.NewSequential(first, nn.NewReLU(), m, last), method: m}
-	n.params = n.seq.Params()
+	n := &network{method: m}
+	// The labels are taken before NewSequential prefixes the names with
+	// the layers' positions.
 	n.weights = append(n.weights, first.W)
 	n.labels = append(n.labels, "conv in")
 	for _, p := range m.Params() {
 		if p.Value.Size() != p.Value.Shape[0] { // not a bias
 			n.weights = append(n.weights, p)
-			n.labels = append(n.labels, p.Name[len("2."):])
+			n.labels = append(n.labels, p.Name)
 		}
 	}
 	n.weights = append(n.weights, last.W)
 	n.labels = append(n.labels, "conv out")
+	n.seq = nn.NewSequential(first, nn.NewReLU(), m, last)
+	n.params = n.seq.Params()
 	return n, nil
 }
 
