@@ -20,7 +20,7 @@ func Add(dst, src []float32) {
 	add(dst[:len(src)], src)
 }
 
-// AddInc adds src[i] to dst[i·inc] for i < len(src), inc ≥ 1, in increasing
+// AddInc adds src[i] to dst[i·inc] for i < len(src), inc ≥ 0, in increasing
 // i.
 func AddInc(dst []float32, inc int, src []float32) {
 	if len(src) == 0 {
@@ -37,7 +37,7 @@ func AddInc(dst []float32, inc int, src []float32) {
 	}
 }
 
-// Gather sets dst[i] = src[i·inc] for i < len(dst), inc ≥ 1.
+// Gather sets dst[i] = src[i·inc] for i < len(dst), inc ≥ 0.
 func Gather(dst, src []float32, inc int) {
 	if len(dst) == 0 {
 		return
@@ -53,7 +53,7 @@ func Gather(dst, src []float32, inc int) {
 	}
 }
 
-// ScatterBias sets dst[i·inc] = src[i] + b for i < len(src), inc ≥ 1.
+// ScatterBias sets dst[i·inc] = src[i] + b for i < len(src), inc ≥ 0.
 func ScatterBias(dst []float32, inc int, src []float32, b float32) {
 	if len(src) == 0 {
 		return
