@@ -45,7 +45,7 @@ func Gather(dst, src []float32, inc int) {
 	src = src[:(len(dst)-1)*inc+1]
 	switch inc {
 	case 1:
-		copy(dst, src)
+		copy1(dst, src)
 	case 2:
 		gather2(dst, src)
 	default:

@@ -23,6 +23,17 @@ var levels = func() []level {
 // AVX2 versions of the stride-2 operations would have to load and store
 // the gaps between the elements, so that level runs the generic ones.
 
+// copy1 copies with AVX-512 rather than memmove: the line copies of
+// im2col are short or unaligned, and memmove's setup costs more than the
+// masked tail.
+func copy1(dst, src []float32) {
+	if use == avx512 {
+		copyAVX512(&dst[0], &src[0], len(dst))
+		return
+	}
+	copy(dst, src)
+}
+
 func add(dst, src []float32) {
 	switch use {
 	case avx512:
@@ -112,3 +123,8 @@ func addAVX2(dst, src *float32, n int)
 //
 //go:noescape
 func scatterBias1AVX2(dst, src *float32, n int, b float32)
+
+// copyAVX512 sets dst[i] = src[i] for i < n, n ≥ 1.
+//
+//go:noescape
+func copyAVX512(dst, src *float32, n int)
