@@ -140,16 +140,17 @@ func addZeros(zs []run, z0, pos, n int) []run {
 }
 
 // zero clears the zero runs zs of row. Most are a sample or two at a
-// border, for which a loop is cheaper than a call.
+// border, for which a store is cheaper than a call.
 func zero(row []float32, zs []run) {
 	for _, z := range zs {
-		r := row[z.pos : z.pos+z.n]
-		if len(r) > 8 {
-			clear(r)
-			continue
-		}
-		for i := 0; i < len(r); i++ {
-			r[i] = 0
+		switch z.n {
+		case 1:
+			row[z.pos] = 0
+		case 2:
+			r := row[z.pos : z.pos+2]
+			r[0], r[1] = 0, 0
+		default:
+			clear(row[z.pos : z.pos+z.n])
 		}
 	}
 }
