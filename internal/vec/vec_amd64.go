@@ -18,10 +18,10 @@ var levels = func() []level {
 	return ls
 }()
 
-// The AVX2 versions work on whole vectors of eight and leave the rest to
-// the generic ones; the AVX-512 versions finish with masked vectors. The
-// AVX2 versions of the stride-2 operations would have to load and store
-// the gaps between the elements, so that level runs the generic ones.
+// The AVX2 versions work on whole blocks of eight elements and leave the
+// rest to the generic ones; the AVX-512 versions finish with masked
+// vectors. The stride-2 versions load and store under masks of the even
+// lanes (VMASKMOVPS with AVX2), so the gaps are neither read nor written.
 
 // copy1 copies with AVX-512 rather than memmove: the line copies of
 // im2col are short or unaligned, and memmove's setup costs more than the
@@ -50,19 +50,37 @@ func add(dst, src []float32) {
 }
 
 func addInc2(dst, src []float32) {
-	if use == avx512 {
+	switch use {
+	case avx512:
 		addInc2AVX512(&dst[0], &src[0], len(src))
-		return
+	case avx2:
+		n := len(src) &^ 7
+		if n > 0 {
+			addInc2AVX2(&dst[0], &src[0], n)
+		}
+		if n < len(src) {
+			addIncGeneric(dst[2*n:], 2, src[n:])
+		}
+	default:
+		addIncGeneric(dst, 2, src)
 	}
-	addIncGeneric(dst, 2, src)
 }
 
 func gather2(dst, src []float32) {
-	if use == avx512 {
+	switch use {
+	case avx512:
 		gather2AVX512(&dst[0], &src[0], len(dst))
-		return
+	case avx2:
+		n := len(dst) &^ 7
+		if n > 0 {
+			gather2AVX2(&dst[0], &src[0], n)
+		}
+		if n < len(dst) {
+			gatherGeneric(dst[n:], src[2*n:], 2)
+		}
+	default:
+		gatherGeneric(dst, src, 2)
 	}
-	gatherGeneric(dst, src, 2)
 }
 
 func scatterBias1(dst, src []float32, b float32) {
@@ -81,11 +99,20 @@ func scatterBias1(dst, src []float32, b float32) {
 }
 
 func scatterBias2(dst, src []float32, b float32) {
-	if use == avx512 {
+	switch use {
+	case avx512:
 		scatterBias2AVX512(&dst[0], &src[0], len(src), b)
-		return
+	case avx2:
+		n := len(src) &^ 7
+		if n > 0 {
+			scatterBias2AVX2(&dst[0], &src[0], n, b)
+		}
+		if n < len(src) {
+			scatterBiasGeneric(dst[2*n:], 2, src[n:], b)
+		}
+	default:
+		scatterBiasGeneric(dst, 2, src, b)
 	}
-	scatterBiasGeneric(dst, 2, src, b)
 }
 
 // addAVX512 adds src[i] to dst[i] for i < n, n ≥ 1.
@@ -128,3 +155,19 @@ func scatterBias1AVX2(dst, src *float32, n int, b float32)
 //
 //go:noescape
 func copyAVX512(dst, src *float32, n int)
+
+// addInc2AVX2 adds src[i] to dst[2i] for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func addInc2AVX2(dst, src *float32, n int)
+
+// gather2AVX2 sets dst[i] = src[2i] for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func gather2AVX2(dst, src *float32, n int)
+
+// scatterBias2AVX2 sets dst[2i] = src[i] + b for i < n, n a positive
+// multiple of 8.
+//
+//go:noescape
+func scatterBias2AVX2(dst, src *float32, n int, b float32)

@@ -410,3 +410,86 @@ copytail:
 copydone:
 	VZEROUPPER
 	RET
+
+// evenmask selects the even lanes of a YMM vector for VMASKMOVPS.
+DATA evenmask<>+0(SB)/8, $0x00000000ffffffff
+DATA evenmask<>+8(SB)/8, $0x00000000ffffffff
+DATA evenmask<>+16(SB)/8, $0x00000000ffffffff
+DATA evenmask<>+24(SB)/8, $0x00000000ffffffff
+GLOBL evenmask<>(SB), RODATA|NOPTR, $32
+
+// func addInc2AVX2(dst, src *float32, n int)
+TEXT ·addInc2AVX2(SB), NOSPLIT, $0-24
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), CX
+	VMOVUPS spread<>+0(SB), Y13
+	VMOVUPS spread<>+32(SB), Y14
+	VMOVUPS evenmask<>(SB), Y15
+
+addinc2avx2:
+	VMOVUPS    (SI), Y0
+	VPERMPS    Y0, Y13, Y1
+	VPERMPS    Y0, Y14, Y2
+	VMASKMOVPS (DI), Y15, Y3
+	VMASKMOVPS 32(DI), Y15, Y4
+	VADDPS     Y1, Y3, Y3
+	VADDPS     Y2, Y4, Y4
+	VMASKMOVPS Y3, Y15, (DI)
+	VMASKMOVPS Y4, Y15, 32(DI)
+	ADDQ       $32, SI
+	ADDQ       $64, DI
+	SUBQ       $8, CX
+	JNZ        addinc2avx2
+
+	VZEROUPPER
+	RET
+
+// func gather2AVX2(dst, src *float32, n int)
+TEXT ·gather2AVX2(SB), NOSPLIT, $0-24
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), CX
+	VMOVUPS evenmask<>(SB), Y15
+
+gather2avx2:
+	// Lanes s0…s15 hold the even elements; the shuffle takes s0 s2 s8
+	// s10 from the low halves and s4 s6 s12 s14 from the high ones, and
+	// the permutation of 64-bit pairs puts them in order.
+	VMASKMOVPS (SI), Y15, Y0
+	VMASKMOVPS 32(SI), Y15, Y1
+	VSHUFPS    $0x88, Y1, Y0, Y2
+	VPERMPD    $0xd8, Y2, Y2
+	VMOVUPS    Y2, (DI)
+	ADDQ       $64, SI
+	ADDQ       $32, DI
+	SUBQ       $8, CX
+	JNZ        gather2avx2
+
+	VZEROUPPER
+	RET
+
+// func scatterBias2AVX2(dst, src *float32, n int, b float32)
+TEXT ·scatterBias2AVX2(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS b+24(FP), Y12
+	VMOVUPS      spread<>+0(SB), Y13
+	VMOVUPS      spread<>+32(SB), Y14
+	VMOVUPS      evenmask<>(SB), Y15
+
+bias2avx2:
+	VMOVUPS    (SI), Y0
+	VADDPS     Y12, Y0, Y0
+	VPERMPS    Y0, Y13, Y1
+	VPERMPS    Y0, Y14, Y2
+	VMASKMOVPS Y1, Y15, (DI)
+	VMASKMOVPS Y2, Y15, 32(DI)
+	ADDQ       $32, SI
+	ADDQ       $64, DI
+	SUBQ       $8, CX
+	JNZ        bias2avx2
+
+	VZEROUPPER
+	RET
