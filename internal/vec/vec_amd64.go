@@ -23,11 +23,11 @@ var levels = func() []level {
 // vectors. The stride-2 versions load and store under masks of the even
 // lanes (VMASKMOVPS with AVX2), so the gaps are neither read nor written.
 
-// copy1 copies with AVX-512 rather than memmove: the line copies of
-// im2col are short or unaligned, and memmove's setup costs more than the
-// masked tail.
+// copy1 copies lines shorter than 2 KiB with AVX-512: those of im2col are
+// short and unaligned, and memmove's setup costs more than the masked tail.
+// Longer lines go to memmove, which moves them with string instructions.
 func copy1(dst, src []float32) {
-	if use == avx512 {
+	if use == avx512 && len(dst) < 512 {
 		copyAVX512(&dst[0], &src[0], len(dst))
 		return
 	}
