@@ -33,7 +33,7 @@ func buffer(rng *rand.Rand, off, m, inc int) (buf, s []float32) {
 		buf[i] = sentinel
 	}
 	s = buf[guard+off : guard+off+m]
-	for i := 0; i < m; i += inc {
+	for i := 0; i < m; i += max(inc, 1) {
 		s[i] = 2*rng.Float32() - 1
 	}
 	return buf, s
@@ -68,9 +68,9 @@ func same(a, b []float32) int {
 }
 
 // cases calls f for every length, an aligned and an unaligned offset, and
-// the strides 1, 2, 3 and 7.
+// the strides 0 (a broadcast axis), 1, 2, 3 and 7.
 func cases(t *testing.T, f func(t *testing.T, n, off, inc int)) {
-	for _, inc := range []int{1, 2, 3, 7} {
+	for _, inc := range []int{0, 1, 2, 3, 7} {
 		for _, n := range lengths {
 			for _, off := range []int{0, 3} {
 				f(t, n, off, inc)
