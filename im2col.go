@@ -1,5 +1,7 @@
 package aniso
 
+import "github.com/anisoconv/aniso/internal/vec"
+
 // lines walks a block [p0, p1) of a phase's output positions, row-major over
 // the per-axis counts, one line along the last axis at a time. Along axis a,
 // index i addresses element start[a] + i·step[a] of a tensor axis with
@@ -138,16 +140,17 @@ func addZeros(zs []run, z0, pos, n int) []run {
 }
 
 // zero clears the zero runs zs of row. Most are a sample or two at a
-// border, for which a loop is cheaper than a call.
+// border, for which a store is cheaper than a call.
 func zero(row []float32, zs []run) {
 	for _, z := range zs {
-		r := row[z.pos : z.pos+z.n]
-		if len(r) > 8 {
-			clear(r)
-			continue
-		}
-		for i := 0; i < len(r); i++ {
-			r[i] = 0
+		switch z.n {
+		case 1:
+			row[z.pos] = 0
+		case 2:
+			r := row[z.pos : z.pos+2]
+			r[0], r[1] = 0, 0
+		default:
+			clear(row[z.pos : z.pos+z.n])
 		}
 	}
 }
@@ -243,43 +246,15 @@ func (e *engine) moveRows(t []float32, ld int, v view, n, g, p0, p1 int, wk *wor
 
 // scatterBias sets dst[i·inc] = src[i] + bias.
 func scatterBias(dst []float32, inc int, src []float32, bias float32) {
-	if inc == 1 {
-		dst = dst[:len(src)]
-		for i, x := range src {
-			dst[i] = x + bias
-		}
-		return
-	}
-	if len(src) == 0 {
-		return
-	}
-	dst = dst[:(len(src)-1)*inc+1]
-	for i, j := 0, 0; i < len(src); i, j = i+1, j+inc {
-		dst[j] = src[i] + bias
-	}
+	vec.ScatterBias(dst, inc, src, bias)
 }
 
 // copyStrided sets dst[i] = src[i·inc].
 func copyStrided(dst, src []float32, inc int) {
-	if inc == 1 {
-		copy(dst, src)
-		return
-	}
-	for i := range dst {
-		dst[i] = src[i*inc]
-	}
+	vec.Gather(dst, src, inc)
 }
 
 // addStrided adds src[i] to dst[i·inc].
 func addStrided(dst []float32, inc int, src []float32) {
-	if inc == 1 {
-		dst = dst[:len(src)]
-		for i, x := range src {
-			dst[i] += x
-		}
-		return
-	}
-	for i, x := range src {
-		dst[i*inc] += x
-	}
+	vec.AddInc(dst, inc, src)
 }

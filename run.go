@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/anisoconv/aniso/internal/vec"
 )
 
 // parallelMACs is the work, in multiply-adds, below which a call stays on
@@ -315,10 +317,7 @@ func addStridedND(dst []float32, strides []int, src []float32, shape []int) {
 // addPartials adds the partial sums of blocks 1… onto dst in block order.
 func (e *engine) addPartials(dst []float32, chunks int) {
 	for ch := 1; ch < chunks; ch++ {
-		p := e.partial[(ch-1)*len(dst) : ch*len(dst)]
-		for i, v := range p {
-			dst[i] += v
-		}
+		vec.Add(dst, e.partial[(ch-1)*len(dst):ch*len(dst)])
 	}
 }
 

@@ -1,0 +1,70 @@
+// Package vec moves and adds float32 data along strided runs: the line
+// copies, scatters and additions of im2col and col2im. Each operation has a
+// generic Go version, which every build has and which defines its results,
+// and on amd64 AVX-512 and AVX2 versions chosen at run time by the
+// processor's features (the purego build tag leaves only the generic ones).
+// The operations are elementwise, so every version gives the same bits.
+//
+// The functions read and write only the elements their formulas name; the
+// assembly is called on slices whose bounds have been checked in Go, and it
+// loads and stores the other elements in its vectors under masks, so the
+// gaps of a strided run are neither read nor written.
+package vec
+
+// Add adds src[i] to dst[i] for i < len(src). dst must have at least
+// len(src) elements.
+func Add(dst, src []float32) {
+	if len(src) == 0 {
+		return
+	}
+	add(dst[:len(src)], src)
+}
+
+// AddInc adds src[i] to dst[i·inc] for i < len(src), inc ≥ 0, in increasing
+// i.
+func AddInc(dst []float32, inc int, src []float32) {
+	if len(src) == 0 {
+		return
+	}
+	dst = dst[:(len(src)-1)*inc+1]
+	switch inc {
+	case 1:
+		add(dst, src)
+	case 2:
+		addInc2(dst, src)
+	default:
+		addIncGeneric(dst, inc, src)
+	}
+}
+
+// Gather sets dst[i] = src[i·inc] for i < len(dst), inc ≥ 0.
+func Gather(dst, src []float32, inc int) {
+	if len(dst) == 0 {
+		return
+	}
+	src = src[:(len(dst)-1)*inc+1]
+	switch inc {
+	case 1:
+		copy1(dst, src)
+	case 2:
+		gather2(dst, src)
+	default:
+		gatherGeneric(dst, src, inc)
+	}
+}
+
+// ScatterBias sets dst[i·inc] = src[i] + b for i < len(src), inc ≥ 0.
+func ScatterBias(dst []float32, inc int, src []float32, b float32) {
+	if len(src) == 0 {
+		return
+	}
+	dst = dst[:(len(src)-1)*inc+1]
+	switch inc {
+	case 1:
+		scatterBias1(dst, src, b)
+	case 2:
+		scatterBias2(dst, src, b)
+	default:
+		scatterBiasGeneric(dst, inc, src, b)
+	}
+}

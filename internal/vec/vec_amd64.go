@@ -1,0 +1,173 @@
+//go:build !purego
+
+package vec
+
+import "golang.org/x/sys/cpu"
+
+// levels lists the versions this machine runs, the generic one first. cpu
+// reports AVX2 only when the operating system saves the YMM registers, and
+// AVX512F only when it also saves the ZMM and opmask registers.
+var levels = func() []level {
+	ls := []level{generic}
+	if cpu.X86.HasAVX2 {
+		ls = append(ls, avx2)
+	}
+	if cpu.X86.HasAVX512F {
+		ls = append(ls, avx512)
+	}
+	return ls
+}()
+
+// The AVX2 versions work on whole blocks of eight elements and leave the
+// rest to the generic ones; the AVX-512 versions finish with masked
+// vectors. The stride-2 versions load and store under masks of the even
+// lanes (VMASKMOVPS with AVX2), so the gaps are neither read nor written.
+
+// copy1 copies lines shorter than 2 KiB with AVX-512: those of im2col are
+// short and unaligned, and memmove's setup costs more than the masked tail.
+// Longer lines go to memmove, which moves them with string instructions.
+func copy1(dst, src []float32) {
+	if use == avx512 && len(dst) < 512 {
+		copyAVX512(&dst[0], &src[0], len(dst))
+		return
+	}
+	copy(dst, src)
+}
+
+func add(dst, src []float32) {
+	switch use {
+	case avx512:
+		addAVX512(&dst[0], &src[0], len(src))
+	case avx2:
+		n := len(src) &^ 7
+		if n > 0 {
+			addAVX2(&dst[0], &src[0], n)
+		}
+		addGeneric(dst[n:], src[n:])
+	default:
+		addGeneric(dst, src)
+	}
+}
+
+func addInc2(dst, src []float32) {
+	switch use {
+	case avx512:
+		addInc2AVX512(&dst[0], &src[0], len(src))
+	case avx2:
+		n := len(src) &^ 7
+		if n > 0 {
+			addInc2AVX2(&dst[0], &src[0], n)
+		}
+		if n < len(src) {
+			addIncGeneric(dst[2*n:], 2, src[n:])
+		}
+	default:
+		addIncGeneric(dst, 2, src)
+	}
+}
+
+func gather2(dst, src []float32) {
+	switch use {
+	case avx512:
+		gather2AVX512(&dst[0], &src[0], len(dst))
+	case avx2:
+		n := len(dst) &^ 7
+		if n > 0 {
+			gather2AVX2(&dst[0], &src[0], n)
+		}
+		if n < len(dst) {
+			gatherGeneric(dst[n:], src[2*n:], 2)
+		}
+	default:
+		gatherGeneric(dst, src, 2)
+	}
+}
+
+func scatterBias1(dst, src []float32, b float32) {
+	switch use {
+	case avx512:
+		scatterBias1AVX512(&dst[0], &src[0], len(src), b)
+	case avx2:
+		n := len(src) &^ 7
+		if n > 0 {
+			scatterBias1AVX2(&dst[0], &src[0], n, b)
+		}
+		scatterBiasGeneric(dst[n:], 1, src[n:], b)
+	default:
+		scatterBiasGeneric(dst, 1, src, b)
+	}
+}
+
+func scatterBias2(dst, src []float32, b float32) {
+	switch use {
+	case avx512:
+		scatterBias2AVX512(&dst[0], &src[0], len(src), b)
+	case avx2:
+		n := len(src) &^ 7
+		if n > 0 {
+			scatterBias2AVX2(&dst[0], &src[0], n, b)
+		}
+		if n < len(src) {
+			scatterBiasGeneric(dst[2*n:], 2, src[n:], b)
+		}
+	default:
+		scatterBiasGeneric(dst, 2, src, b)
+	}
+}
+
+// addAVX512 adds src[i] to dst[i] for i < n, n ≥ 1.
+//
+//go:noescape
+func addAVX512(dst, src *float32, n int)
+
+// addInc2AVX512 adds src[i] to dst[2i] for i < n, n ≥ 1.
+//
+//go:noescape
+func addInc2AVX512(dst, src *float32, n int)
+
+// gather2AVX512 sets dst[i] = src[2i] for i < n, n ≥ 1.
+//
+//go:noescape
+func gather2AVX512(dst, src *float32, n int)
+
+// scatterBias1AVX512 sets dst[i] = src[i] + b for i < n, n ≥ 1.
+//
+//go:noescape
+func scatterBias1AVX512(dst, src *float32, n int, b float32)
+
+// scatterBias2AVX512 sets dst[2i] = src[i] + b for i < n, n ≥ 1.
+//
+//go:noescape
+func scatterBias2AVX512(dst, src *float32, n int, b float32)
+
+// addAVX2 adds src[i] to dst[i] for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func addAVX2(dst, src *float32, n int)
+
+// scatterBias1AVX2 sets dst[i] = src[i] + b for i < n, n a positive
+// multiple of 8.
+//
+//go:noescape
+func scatterBias1AVX2(dst, src *float32, n int, b float32)
+
+// copyAVX512 sets dst[i] = src[i] for i < n, n ≥ 1.
+//
+//go:noescape
+func copyAVX512(dst, src *float32, n int)
+
+// addInc2AVX2 adds src[i] to dst[2i] for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func addInc2AVX2(dst, src *float32, n int)
+
+// gather2AVX2 sets dst[i] = src[2i] for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func gather2AVX2(dst, src *float32, n int)
+
+// scatterBias2AVX2 sets dst[2i] = src[i] + b for i < n, n a positive
+// multiple of 8.
+//
+//go:noescape
+func scatterBias2AVX2(dst, src *float32, n int, b float32)

@@ -1,0 +1,495 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// spread holds the lane indices 0, 0, 1, 1, …, 15, 15: the two halves
+// spread lanes 0–7 and 8–15 of a vector over the even lanes of two.
+DATA spread<>+0(SB)/4, $0
+DATA spread<>+4(SB)/4, $0
+DATA spread<>+8(SB)/4, $1
+DATA spread<>+12(SB)/4, $1
+DATA spread<>+16(SB)/4, $2
+DATA spread<>+20(SB)/4, $2
+DATA spread<>+24(SB)/4, $3
+DATA spread<>+28(SB)/4, $3
+DATA spread<>+32(SB)/4, $4
+DATA spread<>+36(SB)/4, $4
+DATA spread<>+40(SB)/4, $5
+DATA spread<>+44(SB)/4, $5
+DATA spread<>+48(SB)/4, $6
+DATA spread<>+52(SB)/4, $6
+DATA spread<>+56(SB)/4, $7
+DATA spread<>+60(SB)/4, $7
+DATA spread<>+64(SB)/4, $8
+DATA spread<>+68(SB)/4, $8
+DATA spread<>+72(SB)/4, $9
+DATA spread<>+76(SB)/4, $9
+DATA spread<>+80(SB)/4, $10
+DATA spread<>+84(SB)/4, $10
+DATA spread<>+88(SB)/4, $11
+DATA spread<>+92(SB)/4, $11
+DATA spread<>+96(SB)/4, $12
+DATA spread<>+100(SB)/4, $12
+DATA spread<>+104(SB)/4, $13
+DATA spread<>+108(SB)/4, $13
+DATA spread<>+112(SB)/4, $14
+DATA spread<>+116(SB)/4, $14
+DATA spread<>+120(SB)/4, $15
+DATA spread<>+124(SB)/4, $15
+GLOBL spread<>(SB), RODATA|NOPTR, $128
+
+// evens holds the lane indices 0, 2, …, 30: the even lanes of two vectors.
+DATA evens<>+0(SB)/4, $0
+DATA evens<>+4(SB)/4, $2
+DATA evens<>+8(SB)/4, $4
+DATA evens<>+12(SB)/4, $6
+DATA evens<>+16(SB)/4, $8
+DATA evens<>+20(SB)/4, $10
+DATA evens<>+24(SB)/4, $12
+DATA evens<>+28(SB)/4, $14
+DATA evens<>+32(SB)/4, $16
+DATA evens<>+36(SB)/4, $18
+DATA evens<>+40(SB)/4, $20
+DATA evens<>+44(SB)/4, $22
+DATA evens<>+48(SB)/4, $24
+DATA evens<>+52(SB)/4, $26
+DATA evens<>+56(SB)/4, $28
+DATA evens<>+60(SB)/4, $30
+GLOBL evens<>(SB), RODATA|NOPTR, $64
+
+// TAILMASK sets K1 to the lowest CX lanes, 0 ≤ CX < 16; it uses AX.
+#define TAILMASK \
+	MOVL  $1, AX;  \
+	SHLL  CX, AX;  \
+	DECL  AX;      \
+	KMOVW AX, K1
+
+// EVENMASKS sets K2 and K3 to the even lanes among the lowest 2·CX − 1
+// lanes of a pair of vectors, 1 ≤ CX < 16: the elements 0, 2, …, 2·CX − 2.
+// It uses AX and BX and keeps CX.
+#define EVENMASKS \
+	MOVQ  CX, BX;                 \
+	LEAL  -1(CX)(CX*1), CX;       \
+	MOVL  $1, AX;                 \
+	SHLL  CX, AX;                 \
+	DECL  AX;                     \
+	ANDL  $0x55555555, AX;        \
+	KMOVW AX, K2;                 \
+	SHRL  $16, AX;                \
+	KMOVW AX, K3;                 \
+	MOVQ  BX, CX
+
+// func addAVX512(dst, src *float32, n int)
+TEXT ·addAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	CMPQ CX, $64
+	JLT  add16
+
+add64:
+	VMOVUPS (DI), Z0
+	VMOVUPS 64(DI), Z1
+	VMOVUPS 128(DI), Z2
+	VMOVUPS 192(DI), Z3
+	VADDPS  (SI), Z0, Z0
+	VADDPS  64(SI), Z1, Z1
+	VADDPS  128(SI), Z2, Z2
+	VADDPS  192(SI), Z3, Z3
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ    $256, DI
+	ADDQ    $256, SI
+	SUBQ    $64, CX
+	CMPQ    CX, $64
+	JGE     add64
+
+add16:
+	CMPQ    CX, $16
+	JLT     addtail
+	VMOVUPS (DI), Z0
+	VADDPS  (SI), Z0, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JMP     add16
+
+addtail:
+	TESTQ     CX, CX
+	JEQ       adddone
+	TAILMASK
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z1
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, (DI)
+
+adddone:
+	VZEROUPPER
+	RET
+
+// func addInc2AVX512(dst, src *float32, n int)
+TEXT ·addInc2AVX512(SB), NOSPLIT, $0-24
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), CX
+	VMOVUPS spread<>+0(SB), Z30
+	VMOVUPS spread<>+64(SB), Z31
+	MOVL    $0x5555, AX
+	KMOVW   AX, K4
+	CMPQ    CX, $16
+	JLT     addinc2tail
+
+addinc2loop:
+	VMOVUPS   (SI), Z0
+	VPERMPS   Z0, Z30, Z1
+	VPERMPS   Z0, Z31, Z2
+	VMOVUPS.Z (DI), K4, Z3
+	VMOVUPS.Z 64(DI), K4, Z4
+	VADDPS    Z1, Z3, Z3
+	VADDPS    Z2, Z4, Z4
+	VMOVUPS   Z3, K4, (DI)
+	VMOVUPS   Z4, K4, 64(DI)
+	ADDQ      $64, SI
+	ADDQ      $128, DI
+	SUBQ      $16, CX
+	CMPQ      CX, $16
+	JGE       addinc2loop
+
+addinc2tail:
+	TESTQ     CX, CX
+	JEQ       addinc2done
+	TAILMASK
+	EVENMASKS
+	VMOVUPS.Z (SI), K1, Z0
+	VPERMPS   Z0, Z30, Z1
+	VPERMPS   Z0, Z31, Z2
+	VMOVUPS.Z (DI), K2, Z3
+	VMOVUPS.Z 64(DI), K3, Z4
+	VADDPS    Z1, Z3, Z3
+	VADDPS    Z2, Z4, Z4
+	VMOVUPS   Z3, K2, (DI)
+	VMOVUPS   Z4, K3, 64(DI)
+
+addinc2done:
+	VZEROUPPER
+	RET
+
+// func gather2AVX512(dst, src *float32, n int)
+TEXT ·gather2AVX512(SB), NOSPLIT, $0-24
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), CX
+	VMOVUPS evens<>(SB), Z31
+	MOVL    $0x5555, AX
+	KMOVW   AX, K4
+	CMPQ    CX, $16
+	JLT     gather2tail
+
+gather2loop:
+	VMOVUPS.Z (SI), K4, Z0
+	VMOVUPS.Z 64(SI), K4, Z1
+	VPERMT2PS Z1, Z31, Z0
+	VMOVUPS   Z0, (DI)
+	ADDQ      $128, SI
+	ADDQ      $64, DI
+	SUBQ      $16, CX
+	CMPQ      CX, $16
+	JGE       gather2loop
+
+gather2tail:
+	TESTQ     CX, CX
+	JEQ       gather2done
+	TAILMASK
+	EVENMASKS
+	VMOVUPS.Z (SI), K2, Z0
+	VMOVUPS.Z 64(SI), K3, Z1
+	VPERMT2PS Z1, Z31, Z0
+	VMOVUPS   Z0, K1, (DI)
+
+gather2done:
+	VZEROUPPER
+	RET
+
+// func scatterBias1AVX512(dst, src *float32, n int, b float32)
+TEXT ·scatterBias1AVX512(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS b+24(FP), Z31
+	CMPQ         CX, $64
+	JLT          bias16
+
+bias64:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS 192(SI), Z3
+	VADDPS  Z31, Z0, Z0
+	VADDPS  Z31, Z1, Z1
+	VADDPS  Z31, Z2, Z2
+	VADDPS  Z31, Z3, Z3
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ    $256, DI
+	ADDQ    $256, SI
+	SUBQ    $64, CX
+	CMPQ    CX, $64
+	JGE     bias64
+
+bias16:
+	CMPQ    CX, $16
+	JLT     biastail
+	VMOVUPS (SI), Z0
+	VADDPS  Z31, Z0, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JMP     bias16
+
+biastail:
+	TESTQ     CX, CX
+	JEQ       biasdone
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z0
+	VADDPS    Z31, Z0, Z0
+	VMOVUPS   Z0, K1, (DI)
+
+biasdone:
+	VZEROUPPER
+	RET
+
+// func scatterBias2AVX512(dst, src *float32, n int, b float32)
+TEXT ·scatterBias2AVX512(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS b+24(FP), Z29
+	VMOVUPS      spread<>+0(SB), Z30
+	VMOVUPS      spread<>+64(SB), Z31
+	MOVL         $0x5555, AX
+	KMOVW        AX, K4
+	CMPQ         CX, $16
+	JLT          bias2tail
+
+bias2loop:
+	VMOVUPS (SI), Z0
+	VADDPS  Z29, Z0, Z0
+	VPERMPS Z0, Z30, Z1
+	VPERMPS Z0, Z31, Z2
+	VMOVUPS Z1, K4, (DI)
+	VMOVUPS Z2, K4, 64(DI)
+	ADDQ    $64, SI
+	ADDQ    $128, DI
+	SUBQ    $16, CX
+	CMPQ    CX, $16
+	JGE     bias2loop
+
+bias2tail:
+	TESTQ     CX, CX
+	JEQ       bias2done
+	TAILMASK
+	EVENMASKS
+	VMOVUPS.Z (SI), K1, Z0
+	VADDPS    Z29, Z0, Z0
+	VPERMPS   Z0, Z30, Z1
+	VPERMPS   Z0, Z31, Z2
+	VMOVUPS   Z1, K2, (DI)
+	VMOVUPS   Z2, K3, 64(DI)
+
+bias2done:
+	VZEROUPPER
+	RET
+
+// func addAVX2(dst, src *float32, n int)
+TEXT ·addAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	CMPQ CX, $32
+	JLT  add8avx2
+
+add32avx2:
+	VMOVUPS (DI), Y0
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VADDPS  (SI), Y0, Y0
+	VADDPS  32(SI), Y1, Y1
+	VADDPS  64(SI), Y2, Y2
+	VADDPS  96(SI), Y3, Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ    $128, DI
+	ADDQ    $128, SI
+	SUBQ    $32, CX
+	CMPQ    CX, $32
+	JGE     add32avx2
+
+add8avx2:
+	TESTQ   CX, CX
+	JEQ     adddoneavx2
+	VMOVUPS (DI), Y0
+	VADDPS  (SI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JMP     add8avx2
+
+adddoneavx2:
+	VZEROUPPER
+	RET
+
+// func scatterBias1AVX2(dst, src *float32, n int, b float32)
+TEXT ·scatterBias1AVX2(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS b+24(FP), Y15
+
+bias8avx2:
+	VMOVUPS (SI), Y0
+	VADDPS  Y15, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JNZ     bias8avx2
+
+	VZEROUPPER
+	RET
+
+// func copyAVX512(dst, src *float32, n int)
+TEXT ·copyAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	CMPQ CX, $64
+	JLT  copy16
+
+copy64:
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS 192(SI), Z3
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ    $256, DI
+	ADDQ    $256, SI
+	SUBQ    $64, CX
+	CMPQ    CX, $64
+	JGE     copy64
+
+copy16:
+	CMPQ    CX, $16
+	JLT     copytail
+	VMOVUPS (SI), Z0
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JMP     copy16
+
+copytail:
+	TESTQ     CX, CX
+	JEQ       copydone
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS   Z0, K1, (DI)
+
+copydone:
+	VZEROUPPER
+	RET
+
+// evenmask selects the even lanes of a YMM vector for VMASKMOVPS.
+DATA evenmask<>+0(SB)/8, $0x00000000ffffffff
+DATA evenmask<>+8(SB)/8, $0x00000000ffffffff
+DATA evenmask<>+16(SB)/8, $0x00000000ffffffff
+DATA evenmask<>+24(SB)/8, $0x00000000ffffffff
+GLOBL evenmask<>(SB), RODATA|NOPTR, $32
+
+// func addInc2AVX2(dst, src *float32, n int)
+TEXT ·addInc2AVX2(SB), NOSPLIT, $0-24
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), CX
+	VMOVUPS spread<>+0(SB), Y13
+	VMOVUPS spread<>+32(SB), Y14
+	VMOVUPS evenmask<>(SB), Y15
+
+addinc2avx2:
+	VMOVUPS    (SI), Y0
+	VPERMPS    Y0, Y13, Y1
+	VPERMPS    Y0, Y14, Y2
+	VMASKMOVPS (DI), Y15, Y3
+	VMASKMOVPS 32(DI), Y15, Y4
+	VADDPS     Y1, Y3, Y3
+	VADDPS     Y2, Y4, Y4
+	VMASKMOVPS Y3, Y15, (DI)
+	VMASKMOVPS Y4, Y15, 32(DI)
+	ADDQ       $32, SI
+	ADDQ       $64, DI
+	SUBQ       $8, CX
+	JNZ        addinc2avx2
+
+	VZEROUPPER
+	RET
+
+// func gather2AVX2(dst, src *float32, n int)
+TEXT ·gather2AVX2(SB), NOSPLIT, $0-24
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), CX
+	VMOVUPS evenmask<>(SB), Y15
+
+gather2avx2:
+	// Lanes s0…s15 hold the even elements; the shuffle takes s0 s2 s8
+	// s10 from the low halves and s4 s6 s12 s14 from the high ones, and
+	// the permutation of 64-bit pairs puts them in order.
+	VMASKMOVPS (SI), Y15, Y0
+	VMASKMOVPS 32(SI), Y15, Y1
+	VSHUFPS    $0x88, Y1, Y0, Y2
+	VPERMPD    $0xd8, Y2, Y2
+	VMOVUPS    Y2, (DI)
+	ADDQ       $64, SI
+	ADDQ       $32, DI
+	SUBQ       $8, CX
+	JNZ        gather2avx2
+
+	VZEROUPPER
+	RET
+
+// func scatterBias2AVX2(dst, src *float32, n int, b float32)
+TEXT ·scatterBias2AVX2(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS b+24(FP), Y12
+	VMOVUPS      spread<>+0(SB), Y13
+	VMOVUPS      spread<>+32(SB), Y14
+	VMOVUPS      evenmask<>(SB), Y15
+
+bias2avx2:
+	VMOVUPS    (SI), Y0
+	VADDPS     Y12, Y0, Y0
+	VPERMPS    Y0, Y13, Y1
+	VPERMPS    Y0, Y14, Y2
+	VMASKMOVPS Y1, Y15, (DI)
+	VMASKMOVPS Y2, Y15, 32(DI)
+	ADDQ       $32, SI
+	ADDQ       $64, DI
+	SUBQ       $8, CX
+	JNZ        bias2avx2
+
+	VZEROUPPER
+	RET

@@ -1,0 +1,182 @@
+package vec
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// lengths are the run lengths the tests try: every length up to 100,
+// which covers every tail of every vector width, and a few long ones.
+var lengths = func() []int {
+	var ns []int
+	for n := 0; n <= 100; n++ {
+		ns = append(ns, n)
+	}
+	return append(ns, 255, 256, 1000, 4099)
+}()
+
+// guard is the number of sentinels before and after the elements a test
+// hands to an operation.
+const guard = 40
+
+// sentinel marks the elements that no operation may write.
+var sentinel = float32(math.NaN())
+
+// buffer returns a buffer of guard sentinels, off more sentinels, m
+// elements and guard sentinels, and its m elements, which hold random
+// values at the indices i·inc and sentinels in between.
+func buffer(rng *rand.Rand, off, m, inc int) (buf, s []float32) {
+	buf = make([]float32, 2*guard+off+m)
+	for i := range buf {
+		buf[i] = sentinel
+	}
+	s = buf[guard+off : guard+off+m]
+	for i := 0; i < m; i += max(inc, 1) {
+		s[i] = 2*rng.Float32() - 1
+	}
+	return buf, s
+}
+
+// withLevel runs f at every level this machine runs.
+func withLevel(t *testing.T, f func(t *testing.T)) {
+	saved := use
+	defer func() { use = saved }()
+	for _, l := range levels {
+		use = l
+		t.Run(l.String(), f)
+	}
+}
+
+// span is the number of elements a run of n elements inc apart spans.
+func span(n, inc int) int {
+	if n == 0 {
+		return 0
+	}
+	return (n-1)*inc + 1
+}
+
+// same reports the first index where a and b differ in bits, or −1.
+func same(a, b []float32) int {
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// cases calls f for every length, an aligned and an unaligned offset, and
+// the strides 0 (a broadcast axis), 1, 2, 3 and 7.
+func cases(t *testing.T, f func(t *testing.T, n, off, inc int)) {
+	for _, inc := range []int{0, 1, 2, 3, 7} {
+		for _, n := range lengths {
+			for _, off := range []int{0, 3} {
+				f(t, n, off, inc)
+			}
+		}
+	}
+}
+
+// The tests below compare each operation at the current level with the
+// generic version on the same data: the strided operand holds sentinels in
+// its gaps and around it, which must come out unchanged.
+
+func TestAddInc(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		cases(t, func(t *testing.T, n, off, inc int) {
+			rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
+			buf, dst := buffer(rng, off, span(n, inc), inc)
+			want := append([]float32(nil), buf...)
+			_, src := buffer(rng, 1, n, 1)
+			addIncGeneric(want[guard+off:], inc, src)
+			if inc == 1 {
+				Add(dst, src)
+			} else {
+				AddInc(dst, inc, src)
+			}
+			if i := same(buf, want); i >= 0 {
+				t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-off, buf[i], want[i])
+			}
+		})
+	})
+}
+
+func TestAddIncOne(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		for _, n := range lengths {
+			rng := rand.New(rand.NewPCG(uint64(n), 9))
+			buf, dst := buffer(rng, 1, n, 1)
+			want := append([]float32(nil), buf...)
+			_, src := buffer(rng, 2, n, 1)
+			addGeneric(want[guard+1:], src)
+			AddInc(dst, 1, src)
+			if i := same(buf, want); i >= 0 {
+				t.Fatalf("n=%d: element %d is %v, want %v", n, i-guard-1, buf[i], want[i])
+			}
+		}
+	})
+}
+
+func TestGather(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		cases(t, func(t *testing.T, n, off, inc int) {
+			rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
+			_, src := buffer(rng, off, span(n, inc), inc)
+			buf, dst := buffer(rng, 3-off, n, 1)
+			want := append([]float32(nil), buf...)
+			gatherGeneric(want[guard+3-off:guard+3-off+n], src, inc)
+			Gather(dst, src, inc)
+			if i := same(buf, want); i >= 0 {
+				t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-3+off, buf[i], want[i])
+			}
+			for i, x := range dst {
+				if x != x {
+					t.Fatalf("n=%d off=%d inc=%d: element %d read a gap", n, off, inc, i)
+				}
+			}
+		})
+	})
+}
+
+func TestScatterBias(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		cases(t, func(t *testing.T, n, off, inc int) {
+			rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
+			buf, dst := buffer(rng, off, span(n, inc), inc)
+			want := append([]float32(nil), buf...)
+			_, src := buffer(rng, 2, n, 1)
+			b := 2*rng.Float32() - 1
+			scatterBiasGeneric(want[guard+off:], inc, src, b)
+			ScatterBias(dst, inc, src, b)
+			if i := same(buf, want); i >= 0 {
+				t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-off, buf[i], want[i])
+			}
+		})
+	})
+}
+
+// TestGenericFormulas checks the generic versions, which the others are
+// compared with, against the formulas on a small case.
+func TestGenericFormulas(t *testing.T) {
+	src := []float32{1, 2, 3}
+	dst := []float32{10, 20, 30, 40, 50}
+	addIncGeneric(dst, 2, src)
+	if got := fmt.Sprint(dst); got != "[11 20 32 40 53]" {
+		t.Errorf("addIncGeneric: %s", got)
+	}
+	scatterBiasGeneric(dst, 2, src, 0.5)
+	if got := fmt.Sprint(dst); got != "[1.5 20 2.5 40 3.5]" {
+		t.Errorf("scatterBiasGeneric: %s", got)
+	}
+	g := make([]float32, 3)
+	gatherGeneric(g, dst, 2)
+	if got := fmt.Sprint(g); got != "[1.5 2.5 3.5]" {
+		t.Errorf("gatherGeneric: %s", got)
+	}
+	addGeneric(g, src)
+	if got := fmt.Sprint(g); got != "[2.5 4.5 6.5]" {
+		t.Errorf("addGeneric: %s", got)
+	}
+}
