@@ -15,9 +15,13 @@ import "sync"
 // depends on k alone, which fixes the order in which every element of C is
 // summed.
 const (
-	kcMax = 256  // depth of a packed slice: an nr-wide B micro-panel fills half of L1
-	mcMax = 144  // rows of a packed A block, a multiple of mr: 144 KiB at kcMax
-	ncMax = 2048 // columns of a packed B block, a multiple of nr: 2 MiB at kcMax
+	// kcMax is the depth of a packed slice: a 64-wide B micro-panel of the
+	// widest kernel fills 32 KiB, so it stays in the first-level cache
+	// while every A micro-panel of the block streams past it. It is the
+	// same for every kernel, so that all of them sum in the same order.
+	kcMax = 128
+	mcMax = 144  // rows of a packed A block, a multiple of mr: 72 KiB at kcMax
+	ncMax = 2048 // columns of a packed B block, a multiple of nr: 1 MiB at kcMax
 )
 
 // workspace holds the packed blocks of one call.
