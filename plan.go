@@ -148,6 +148,7 @@ func (e *engine) workspace() int {
 // transposes, so the roles of its operations swap.
 type convPlan struct {
 	e          *engine
+	adj        adjoint // the data adjoint as a gather, see adjoint.go
 	io         planIO
 	transposed bool
 	xShape     []int
@@ -179,6 +180,7 @@ func newConvPlan(op string, x, w *Tensor, outC, groups int, out []int, specs []a
 	}
 	return &convPlan{
 		e:          e,
+		adj:        newAdjoint(specs, mode),
 		io:         newPlanIO(op, len(x.Shape)),
 		transposed: transposed,
 		xShape:     append([]int(nil), x.Shape...),
@@ -206,6 +208,9 @@ func (p *convPlan) forward(y, x, w, b *Tensor, zeroed bool) error {
 	}
 	if err := checkDisjoint(p.io.op, []string{"y"}, []*Tensor{y}, []string{"x", "w", "b"}, []*Tensor{x, w, b}); err != nil {
 		return err
+	}
+	if p.transposed && n > 0 && p.adj.run(p.io.op, p.e, p.io.view(y, 0), p.io.view(x, 1), p.io.weights(w), p.io.bias(b), n) {
+		return nil
 	}
 	if p.transposed {
 		// The data adjoint accumulates into y.
@@ -259,6 +264,7 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed, add bool) erro
 		case n == 0:
 		case p.transposed:
 			p.e.forward(p.io.view(gx, 1), gyv, p.io.weights(w), nil)
+		case p.adj.run(p.io.op, p.e, p.io.view(gx, 1), gyv, p.io.weights(w), nil, n):
 		default:
 			if !zeroed {
 				clearTensor(gx)
@@ -354,7 +360,7 @@ func (w *weightPlan) workspace() int {
 	if w == nil || w.p == nil {
 		return 0
 	}
-	return w.p.e.workspace()
+	return w.p.e.workspace() + w.p.adj.workspace()
 }
 
 func (w *weightPlan) macs() int {

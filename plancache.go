@@ -119,13 +119,13 @@ var (
 )
 
 func (p *convPlan) bytes() int {
-	return 4*(p.e.workspace()+len(p.io.wbuf)+len(p.io.bbuf)) + p.e.tableBytes()
+	return 4*(p.e.workspace()+len(p.io.wbuf)+len(p.io.bbuf)) + p.e.tableBytes() + p.adj.bytes()
 }
 
 func (p *unpoolPlan) bytes() int {
 	n := 4 * len(p.ones)
 	if p.e != nil {
-		n += 4*p.e.workspace() + p.e.tableBytes()
+		n += 4*p.e.workspace() + p.e.tableBytes() + p.adj.bytes()
 	}
 	return n
 }

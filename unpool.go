@@ -108,7 +108,7 @@ func (p *UnpoolPlan) Workspace() int {
 	if err != nil || q.e == nil {
 		return 0
 	}
-	return q.e.workspace() + len(q.ones)
+	return q.e.workspace() + q.adj.workspace() + len(q.ones)
 }
 
 // SetThreads bounds the goroutines each later call of the plan uses, as
@@ -153,6 +153,7 @@ func (p *UnpoolPlan) Backward(gx, gy *Tensor) (err error) {
 // every axis and the direct path applies.
 type unpoolPlan struct {
 	e              *engine
+	adj            adjoint // the forward pass as a gather, see adjoint.go
 	io             planIO
 	ones           []float32 // the all-ones kernel of one channel, shared by all channels
 	xShape, yShape []int
@@ -244,6 +245,7 @@ func newUnpoolPlan(x *Tensor, o UnpoolOptions) (*unpoolPlan, error) {
 	// Every channel has the same kernel: one row of ones serves them all,
 	// so the scratch does not grow with the channel count.
 	p.e.shared = true
+	p.adj = newAdjoint(specs, Nearest)
 	p.ones = make([]float32, p.e.kvol)
 	for i := range p.ones {
 		p.ones[i] = 1
@@ -263,14 +265,19 @@ func (p *unpoolPlan) forward(y, x *Tensor, zeroed bool) error {
 	if err := checkDisjoint(p.io.op, []string{"y"}, []*Tensor{y}, []string{"x"}, []*Tensor{x}); err != nil {
 		return err
 	}
-	if !zeroed {
-		clearTensor(y)
-	}
 	switch {
 	case n == 0:
+	case p.e != nil && p.adj.run(p.io.op, p.e, p.io.view(y, 0), p.io.view(x, 1), p.ones, nil, n):
+		// The gather writes every element of y.
 	case p.e == nil:
+		if !zeroed {
+			clearTensor(y)
+		}
 		p.repeat(p.io.view(y, 0), p.io.view(x, 1), n)
 	default:
+		if !zeroed {
+			clearTensor(y)
+		}
 		p.e.batch = n
 		p.e.backwardData(p.io.view(y, 0), p.io.view(x, 1), p.ones)
 	}

@@ -1,0 +1,177 @@
+package aniso
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// col2imOnly makes the data adjoint of p run as col2im, as it does where
+// the gather does not apply.
+func (a *adjoint) col2imOnly() { a.built, a.e = true, nil }
+
+// gathers reports whether the data adjoint of a geometry with stretch u,
+// dilation d and mode runs as a gather.
+func gathers(u, d []int, mode StretchMode) bool {
+	for a := range u {
+		if mode == Nearest && u[a] > 1 && d[a] > u[a] {
+			return false
+		}
+	}
+	return true
+}
+
+// resultLike returns a tensor of the shape of ref for a result: contiguous
+// and zeroed, or, when strided is set, with gaps and NaN everywhere.
+func resultLike(rng *rand.Rand, ref *refArr, strided bool) *Tensor {
+	if !strided {
+		return New(ref.Shape...)
+	}
+	r := newRef(ref.Shape...)
+	for i := range r.Data {
+		r.Data[i] = math.NaN()
+	}
+	return gappy(rng, r)
+}
+
+// TestAdjointGather runs the data adjoint, as a gather and as col2im, on
+// random geometries of every operator that has one: the input gradient of
+// StretchConv (Conv is its u = 1 case) through Backward and BackwardAdd,
+// the forward pass of Deconv with output padding and bias, and UnpoolND's
+// forward pass, and compares both with the reference.
+func TestAdjointGather(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 7))
+	cov := coverage{}
+	for n := 1; n <= 3; n++ {
+		for range 40 {
+			c := drawStretch(rng, n)
+			if rng.IntN(4) == 0 {
+				// Padding beyond the dilated kernel: outputs of the
+				// adjoint that no sample reaches.
+				for a := range c.g.PadLo {
+					dk := c.g.Dilation[a]*(c.w[2+a]-1) + 1
+					c.g.PadLo[a] += dk
+					c.g.PadHi[a] += dk
+				}
+			}
+			drawConvCoverage(c.convCase, cov)
+			cov.note(c.mode == Nearest, "Nearest")
+			cov.note(c.mode == Zeros, "Zeros")
+			for a, u := range c.u {
+				cov.note(u > 1, "stretch")
+				cov.note(u > 1 && c.mode == Nearest && c.g.Dilation[a] > 1, "Nearest with dilation")
+			}
+			x, w := randRef(rng, c.x...), randRef(rng, c.w...)
+			want := refStretchConv(x, w, nil, c.g, c.u, c.mode)
+			gy := randRef(rng, want.Shape...)
+			gxWant, _, _ := refStretchConvGrads(x, w, gy, c.g, c.u, c.mode)
+			strided := rng.IntN(2) == 0
+			for _, gather := range []bool{true, false} {
+				what := fmt.Sprintf("%v stretch %v %v gather %v", c.convCase, c.u, c.mode, gather)
+				p, err := NewStretchConvPlan(c.x, c.w, c.options())
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				if !gather {
+					p.p.adj.col2imOnly()
+				}
+				xt, wt, gyt := gappy(rng, x), tensorFromRef(w), gappy(rng, gy)
+				for _, add := range []bool{false, true} {
+					gx := resultLike(rng, gxWant, strided)
+					run := p.Backward
+					if add {
+						run = p.BackwardAdd
+					}
+					if err := run(gx, nil, nil, xt, wt, gyt); err != nil {
+						t.Fatalf("%s: %v", what, err)
+					}
+					expectClose(t, what+": gx", gx, gxWant)
+				}
+				if used := p.p.adj.e != nil; used != (gather && gathers(c.u, c.g.Dilation, c.mode)) {
+					t.Fatalf("%s: gather used %v", what, used)
+				}
+			}
+		}
+	}
+	cov.require(t, "1-D", "2-D", "3-D", "stride > kernel", "dilation", "negative padding", "padding ≥ kernel",
+		"groups", "batch > 1", "Nearest", "Zeros", "stretch", "Nearest with dilation")
+
+	for n := 1; n <= 3; n++ {
+		for i := 0; i < 40; {
+			cc := drawConv(rng, n)
+			cc.w[0], cc.w[1] = cc.x[1], cc.w[0]/cc.g.Groups
+			var outPad []int
+			for a := 0; a < n; a++ {
+				outPad = append(outPad, rng.IntN(max(cc.g.Stride[a], cc.g.Dilation[a])))
+			}
+			ok := true
+			for a, v := range refDeconvSize(cc.x[2:], cc.w[2:], cc.g, outPad) {
+				ok = ok && v >= 1 && v+min(cc.g.PadLo[a], 0)+min(cc.g.PadHi[a], 0) >= 0
+			}
+			if !ok {
+				continue
+			}
+			i++
+			c := deconvCase{convCase: cc, outPad: outPad}
+			x, w, b := randRef(rng, c.x...), randRef(rng, c.w...), randRef(rng, c.w[1]*c.g.Groups)
+			want := refDeconv(x, w, b.Data, c.g, outPad)
+			strided := rng.IntN(2) == 0
+			for _, gather := range []bool{true, false} {
+				what := fmt.Sprintf("deconv %v output padding %v gather %v", c.convCase, outPad, gather)
+				p, err := NewDeconvPlan(c.x, c.w, c.options())
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				if !gather {
+					p.p.adj.col2imOnly()
+				}
+				y := resultLike(rng, want, strided)
+				if err := p.Forward(y, gappy(rng, x), tensorFromRef(w), tensorFromRef(b)); err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				expectClose(t, what+": y", y, want)
+				if (p.p.adj.e != nil) != gather {
+					t.Fatalf("%s: gather used %v", what, !gather)
+				}
+			}
+		}
+	}
+
+	for n := 1; n <= 3; n++ {
+		for i := 0; i < 30; {
+			x := []int{1 + rng.IntN(2), 1 + rng.IntN(3)}
+			var k, s, pad []int
+			for range n {
+				x = append(x, 1+rng.IntN(5))
+				k, s, pad = append(k, 1+rng.IntN(4)), append(s, 1+rng.IntN(4)), append(pad, rng.IntN(3))
+			}
+			o := UnpoolOptions{Ksize: k, Stride: s, Pad: pad, CoverAll: rng.IntN(2) == 0}
+			p, err := NewUnpoolPlan(x, o)
+			if err != nil || p.p.e == nil {
+				continue
+			}
+			i++
+			xr := randRef(rng, x...)
+			want := refUnpool(xr, k, s, pad, o.CoverAll, nil)
+			for _, gather := range []bool{true, false} {
+				what := fmt.Sprintf("unpool x %v %+v gather %v", x, o, gather)
+				q, err := NewUnpoolPlan(x, o)
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				if !gather {
+					q.p.adj.col2imOnly()
+				}
+				y := resultLike(rng, want, rng.IntN(2) == 0)
+				if err := q.Forward(y, gappy(rng, xr)); err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				expectClose(t, what+": y", y, want)
+				if (q.p.adj.e != nil) != gather {
+					t.Fatalf("%s: gather used %v", what, !gather)
+				}
+			}
+		}
+	}
+}
