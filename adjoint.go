@@ -19,8 +19,7 @@ import "runtime"
 //   - Nearest, u > 1: gx[i] = Σ_{r<u} Σ w[j]·gy[o] over
 //     o·s + j·d − lo = i·u + r: the same with a kernel of (k−1)d + u taps,
 //     dilation 1 and PadLo' = (k−1)d − lo, whose tap e carries the sum of
-//     the w[j] with 0 ≤ e − (k−1−j)d < u. For d > u that kernel has taps
-//     of weight zero, wasted work, and col2im serves instead.
+//     the w[j] with 0 ≤ e − (k−1−j)d < u.
 //
 // Outputs of the adjoint that no (o, j) reaches read only absent samples
 // of gy and come out zero, as the engine writes every output.
@@ -54,6 +53,9 @@ func (a *adjoint) engine(op string, f *engine) *engine {
 		return a.e
 	}
 	a.built = true
+	if !a.gathers() {
+		return nil
+	}
 	nax := len(a.specs)
 	specs := make([]axisSpec, nax)
 	taps := make([][][]int, nax) // per axis, the kernel taps of each adjoint tap
@@ -67,9 +69,9 @@ func (a *adjoint) engine(op string, f *engine) *engine {
 			for e := range taps[ax] {
 				taps[ax][e] = []int{sp.k - 1 - e}
 			}
-		case sp.d <= sp.u:
-			k, ok1 := add(sp.d*(sp.k-1), sp.u)
-			if !ok1 || k > maxAdjointWeights {
+		default: // Nearest with 1 < u, and d ≤ u (see gathers)
+			k, fits := add(sp.d*(sp.k-1), sp.u)
+			if !fits || k > maxAdjointWeights {
 				return nil
 			}
 			specs[ax] = axisSpec{k: k, s: sp.u, d: 1, lo: sp.d*(sp.k-1) - sp.lo, u: sp.s}
@@ -80,8 +82,6 @@ func (a *adjoint) engine(op string, f *engine) *engine {
 					taps[ax][e] = append(taps[ax][e], j)
 				}
 			}
-		default:
-			return nil
 		}
 		if kvol, ok = mul(kvol, specs[ax].k); !ok || kvol > maxAdjointWeights {
 			return nil
@@ -116,6 +116,30 @@ func (a *adjoint) engine(op string, f *engine) *engine {
 	a.w = make([]float32, groups*f.cin*f.cout*kvol)
 	a.e = e
 	return e
+}
+
+// gathers reports whether the adjoint runs as a gather. Along an axis the
+// forward engine reads its gathered side x at step s/gcd(s, u) from one
+// output to the next, and the adjoint reads gy at step u/gcd(s, u); a read
+// at step 1 along the innermost axes makes long contiguous runs, which
+// decide the speed of either pass. So the gather serves unless, on the
+// innermost axis where the two steps differ, the forward engine's is the
+// smaller. It never serves Nearest with dilation beyond the stretch, whose
+// combined kernel would hold taps of weight zero.
+func (a *adjoint) gathers() bool {
+	for _, sp := range a.specs {
+		if a.mode == Nearest && sp.u > 1 && sp.d > sp.u {
+			return false
+		}
+	}
+	for ax := len(a.specs) - 1; ax >= 0; ax-- {
+		sp := a.specs[ax]
+		fwd, adj := sp.s/gcd(sp.s, sp.u), sp.u/gcd(sp.s, sp.u)
+		if fwd != adj {
+			return fwd > adj
+		}
+	}
+	return true
 }
 
 // listTaps appends to a.js and a.start the flat kernel taps of every

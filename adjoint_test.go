@@ -11,17 +11,6 @@ import (
 // the gather does not apply.
 func (a *adjoint) col2imOnly() { a.built, a.e = true, nil }
 
-// gathers reports whether the data adjoint of a geometry with stretch u,
-// dilation d and mode runs as a gather.
-func gathers(u, d []int, mode StretchMode) bool {
-	for a := range u {
-		if mode == Nearest && u[a] > 1 && d[a] > u[a] {
-			return false
-		}
-	}
-	return true
-}
-
 // resultLike returns a tensor of the shape of ref for a result: contiguous
 // and zeroed, or, when strided is set, with gaps and NaN everywhere.
 func resultLike(rng *rand.Rand, ref *refArr, strided bool) *Tensor {
@@ -88,14 +77,19 @@ func TestAdjointGather(t *testing.T) {
 					}
 					expectClose(t, what+": gx", gx, gxWant)
 				}
-				if used := p.p.adj.e != nil; used != (gather && gathers(c.u, c.g.Dilation, c.mode)) {
+				used := p.p.adj.e != nil
+				if used != (gather && p.p.adj.gathers()) {
 					t.Fatalf("%s: gather used %v", what, used)
+				}
+				for _, u := range c.u {
+					cov.note(used && u > 1, "gather with stretch, "+c.mode.String())
 				}
 			}
 		}
 	}
 	cov.require(t, "1-D", "2-D", "3-D", "stride > kernel", "dilation", "negative padding", "padding ≥ kernel",
-		"groups", "batch > 1", "Nearest", "Zeros", "stretch", "Nearest with dilation")
+		"groups", "batch > 1", "Nearest", "Zeros", "stretch", "Nearest with dilation",
+		"gather with stretch, Nearest", "gather with stretch, Zeros")
 
 	for n := 1; n <= 3; n++ {
 		for i := 0; i < 40; {
@@ -172,6 +166,50 @@ func TestAdjointGather(t *testing.T) {
 					t.Fatalf("%s: gather used %v", what, !gather)
 				}
 			}
+		}
+	}
+}
+
+// BenchmarkAdjoint times the input gradient alone, as the gather and as
+// col2im, on geometries with a stretch or a stride on an inner or an outer
+// axis; where the plan routes the adjoint to col2im both paths are col2im.
+func BenchmarkAdjoint(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	cases := []struct {
+		name string
+		x, w []int
+		o    StretchOptions
+	}{
+		{"conv2d", []int{8, 32, 100, 100}, []int{32, 32, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}}}},
+		{"conv3d", []int{2, 16, 16, 16, 16}, []int{16, 16, 3, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1, 1}}}},
+		{"conv2d-s2", []int{8, 32, 100, 100}, []int{32, 32, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, Stride: []int{2, 2}}}},
+		{"nearest", []int{8, 32, 100, 100}, []int{32, 32, 4, 4}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 2}}, Stretch: []int{1, 2}}},
+		{"zeros", []int{8, 32, 100, 100}, []int{32, 32, 4, 4}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 2}, PadHi: []int{1, 2}}, Stretch: []int{1, 2}, Mode: Zeros}},
+		{"nearest3d", []int{2, 16, 16, 16, 16}, []int{16, 16, 3, 3, 3}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{2, 1, 1}, PadLo: []int{1, 1, 1}}, Stretch: []int{1, 2, 1}}},
+		{"nearest-axis0", []int{8, 32, 100, 100}, []int{32, 32, 4, 4}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{1, 2}, PadLo: []int{1, 1}, PadHi: []int{1, 2}}, Stretch: []int{2, 1}}},
+		{"zeros-axis0", []int{8, 32, 100, 100}, []int{32, 32, 4, 4}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{1, 2}, PadLo: []int{1, 1}, PadHi: []int{1, 2}}, Stretch: []int{2, 1}, Mode: Zeros}},
+		{"nearest3d-axis0", []int{2, 16, 16, 16, 16}, []int{16, 16, 3, 3, 3}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{1, 2, 1}, PadLo: []int{1, 1, 1}}, Stretch: []int{2, 1, 1}}},
+	}
+	for _, c := range cases {
+		for _, gather := range []bool{true, false} {
+			b.Run(fmt.Sprintf("shape=%s/path=%s", c.name, map[bool]string{true: "gather", false: "col2im"}[gather]), func(b *testing.B) {
+				p, err := NewStretchConvPlan(c.x, c.w, c.o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if !gather {
+					p.p.adj.col2imOnly()
+				}
+				x, w := randTensor(rng, c.x...), randTensor(rng, c.w...)
+				gy := randTensor(rng, p.OutShape()...)
+				gx := New(c.x...)
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := p.Backward(gx, nil, nil, x, w, gy); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }
