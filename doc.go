@@ -57,8 +57,13 @@
 // Every operator is a geometry of one engine. Along each spatial axis the
 // outputs fall into phases whose taps are fixed; a phase is an ordinary
 // strided convolution of the original input, computed as im2col on tiles of
-// output positions followed by a GEMM, and the transposed operations run
-// the same phases as GEMM followed by col2im. A plain convolution has one
+// output positions followed by a GEMM. The data adjoint (Conv's input
+// gradient, Deconv's forward pass) is itself such a convolution: of the
+// output side stretched with zeros by the stride, at a stride of the
+// stretch, with the kernel flipped (for Nearest, widened by the stretch),
+// and runs as one on a second engine; where its reads along the inner
+// axes would be more strided than the phases' own, the phases run it as
+// GEMM followed by col2im instead. A plain convolution has one
 // phase; a stretch by u has u/gcd(s, u) phases per axis with folded
 // (Nearest) or thinned (Zeros) kernels, which is where StretchConv saves
 // its work. Work is spread over GOMAXPROCS goroutines in units that write

@@ -83,9 +83,11 @@ func StretchConv(x, w, b *Tensor, o StretchOptions) (y *Tensor, err error) {
 
 // StretchConvBackward returns the gradients of StretchConv(x, w, b, o) with
 // respect to x, w and b for the output gradient gy, computed phase by phase
-// like the forward pass: the input gradient scatters each phase through its
-// folded kernel onto the original samples, and the weight gradient of each
-// phase is unfolded back onto the original taps.
+// like the forward pass: the input gradient gathers the output gradient
+// through the flipped (for Nearest, summed) kernel or scatters each phase
+// through its folded kernel onto the original samples, whichever reads
+// the longer contiguous runs, and the weight gradient of each phase is
+// unfolded back onto the original taps.
 func StretchConvBackward(x, w, gy *Tensor, o StretchOptions) (gx, gw, gb *Tensor, err error) {
 	defer guard("stretchconv", &err)
 	c, err := stretchPlan("stretchconv", x, w, o)
