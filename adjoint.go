@@ -105,9 +105,14 @@ func (a *adjoint) engine(op string, f *engine) *engine {
 	if err != nil {
 		return nil
 	}
+	if e.smallProducts(opForward) && !f.smallProducts(opBackwardData) {
+		// Fewer taps per phase than f has made the weight matrix tiny:
+		// its direct loops are slower than the GEMM of f's phases.
+		return nil
+	}
 	e.shared = f.shared
-	if nw := max(1, a.procs); len(e.workers) > nw {
-		e.workers, e.shares = e.workers[:nw], e.shares[:nw]
+	if len(e.workers) > a.procs {
+		e.workers, e.shares = e.workers[:a.procs], e.shares[:a.procs]
 	}
 	e.makeFolded()
 	a.start = make([]int, 1, kvol+1)

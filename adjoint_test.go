@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // col2imOnly makes the data adjoint of p run as col2im, as it does where
@@ -78,8 +81,8 @@ func TestAdjointGather(t *testing.T) {
 					expectClose(t, what+": gx", gx, gxWant)
 				}
 				used := p.p.adj.e != nil
-				if used != (gather && p.p.adj.gathers()) {
-					t.Fatalf("%s: gather used %v", what, used)
+				if used && (!gather || !p.p.adj.gathers()) {
+					t.Fatalf("%s: gather used", what)
 				}
 				for _, u := range c.u {
 					cov.note(used && u > 1, "gather with stretch, "+c.mode.String())
@@ -125,9 +128,11 @@ func TestAdjointGather(t *testing.T) {
 					t.Fatalf("%s: %v", what, err)
 				}
 				expectClose(t, what+": y", y, want)
-				if (p.p.adj.e != nil) != gather {
-					t.Fatalf("%s: gather used %v", what, !gather)
+				used := p.p.adj.e != nil
+				if used && !gather {
+					t.Fatalf("%s: gather used", what)
 				}
+				cov.note(used, "gather, Deconv")
 			}
 		}
 	}
@@ -162,12 +167,44 @@ func TestAdjointGather(t *testing.T) {
 					t.Fatalf("%s: %v", what, err)
 				}
 				expectClose(t, what+": y", y, want)
-				if (q.p.adj.e != nil) != gather {
-					t.Fatalf("%s: gather used %v", what, !gather)
+				used := q.p.adj.e != nil
+				if used && !gather {
+					t.Fatalf("%s: gather used", what)
 				}
+				cov.note(used, "gather, UnpoolND")
 			}
 		}
 	}
+	cov.require(t, "gather, Deconv", "gather, UnpoolND")
+}
+
+// TestAdjointThreads checks that the gather gives the same bits on one
+// goroutine as on several, for Conv's input gradient and Deconv's forward
+// pass.
+func TestAdjointThreads(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	rng := rand.New(rand.NewPCG(43, 1))
+	x, w := randTensor(rng, 4, 16, 32, 32), randTensor(rng, 16, 16, 3, 3)
+	o := ConvOptions{Stride: []int{1, 2}, PadLo: []int{1, 1}}
+	cp, err := NewConvPlan(x.Shape, w.Shape, o)
+	require.NoError(t, err)
+	gy := randTensor(rng, cp.OutShape()...)
+	dp, err := NewDeconvPlan(gy.Shape, w.Shape, DeconvOptions{ConvOptions: o})
+	require.NoError(t, err)
+	b := randTensor(rng, 16)
+	run := func(threads int) [2][]float32 {
+		cp.SetThreads(threads)
+		dp.SetThreads(threads)
+		gx, y := New(x.Shape...), New(dp.OutShape()...)
+		require.NoError(t, cp.Backward(gx, nil, nil, x, w, gy))
+		require.NoError(t, dp.Forward(y, gy, w, b))
+		return [2][]float32{gx.Data, y.Data}
+	}
+	want := run(1)
+	require.NotNil(t, cp.p.adj.e)
+	require.NotNil(t, dp.p.adj.e)
+	require.Greater(t, len(cp.p.adj.e.workers), 1)
+	require.Equal(t, want, run(4))
 }
 
 // BenchmarkAdjoint times the input gradient alone, as the gather and as
@@ -182,6 +219,7 @@ func BenchmarkAdjoint(b *testing.B) {
 	}{
 		{"conv2d", []int{8, 32, 100, 100}, []int{32, 32, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}}}},
 		{"conv3d", []int{2, 16, 16, 16, 16}, []int{16, 16, 3, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1, 1}}}},
+		{"seed-conv", []int{1, 1, 100, 200}, []int{1, 1, 4, 4}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 2}}}},
 		{"conv2d-s2", []int{8, 32, 100, 100}, []int{32, 32, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, Stride: []int{2, 2}}}},
 		{"nearest", []int{8, 32, 100, 100}, []int{32, 32, 4, 4}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 2}}, Stretch: []int{1, 2}}},
 		{"zeros", []int{8, 32, 100, 100}, []int{32, 32, 4, 4}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 2}, PadHi: []int{1, 2}}, Stretch: []int{1, 2}, Mode: Zeros}},
