@@ -83,7 +83,8 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 
 // check panics unless the arguments describe matrices that lie inside their
 // slices: A is m×k (k×m when transposed) with rows lda apart, B is k×n (n×k)
-// with rows ldb apart and C is m×n with rows ldc apart. Sgemm has already
+// with rows ldb apart and C is m×n with rows ldc apart; a nil b is not
+// checked (SgemmFrom's op(B) comes from a PanelSource). Sgemm has already
 // returned for m, n or k zero.
 func check(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	if m < 0 || n < 0 || k < 0 {
@@ -106,7 +107,7 @@ func check(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 		panic("gemm: bad leading dimension of C")
 	case len(a) < lda*(rowsA-1)+colsA:
 		panic("gemm: insufficient length of A")
-	case len(b) < ldb*(rowsB-1)+colsB:
+	case b != nil && len(b) < ldb*(rowsB-1)+colsB:
 		panic("gemm: insufficient length of B")
 	case len(c) < ldc*(m-1)+n:
 		panic("gemm: insufficient length of C")
@@ -128,4 +129,44 @@ func scale(m, n int, beta float32, c []float32, ldc int) {
 			row[j] *= beta
 		}
 	}
+}
+
+// A PanelSource supplies op(B) to SgemmFrom one micro-panel at a time, so
+// that a matrix computed on the fly (an im2col tile, say) never has to be
+// stored whole.
+type PanelSource interface {
+	// Panel writes rows [p0, p0+kb) and columns [j0, j0+cols) of op(B)
+	// into dst as a kb×nr row-major panel, row p−p0 at dst[(p−p0)·nr:],
+	// with columns cols ≤ j < nr of every row set to zero; cols ≤ nr.
+	Panel(dst []float32, nr, p0, kb, j0, cols int)
+}
+
+// SgemmFrom computes
+//
+//	C = op(A)·op(B) + beta·C
+//
+// for the row-major m×k matrix A (rows lda apart) and the m×n matrix C
+// (rows ldc apart), asking src for op(B), k×n, one panel at a time right
+// before the kernel uses it. It sums every element of C in the order of
+// Sgemm, so the two give the same bits for the same op(B). It allocates
+// nothing in steady state; the panels live in a buffer of the package.
+//
+// SgemmFrom reports false, doing nothing, when a program has called
+// blas32.Use: an installed implementation can only multiply a stored op(B),
+// so the caller builds it and calls Sgemm. It panics, as Sgemm does, on a
+// negative dimension or on A or C too short for its matrix.
+func SgemmFrom(m, n, k int, a []float32, lda int, src PanelSource, beta float32, c []float32, ldc int) bool {
+	if _, ok := blas32.Implementation().(gonum.Implementation); !ok {
+		return false
+	}
+	if m == 0 || n == 0 {
+		return true
+	}
+	if k == 0 {
+		scale(m, n, beta, c, ldc)
+		return true
+	}
+	check(false, false, m, n, k, a, lda, nil, n, c, ldc)
+	sgemmFrom(m, n, k, a, lda, src, beta, c, ldc)
+	return true
 }
