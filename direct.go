@@ -49,6 +49,9 @@ func (e *engine) smallProducts(op int) bool {
 func (e *engine) forwardProduct(w []float32, k int, x view, n, g, p0, p1 int, wk *worker, beta float32, c []float32, ldc int) {
 	cols := p1 - p0
 	if !e.small {
+		if e.implicitForward(w, k, x, n, g, p0, p1, wk, beta, c, ldc) {
+			return
+		}
 		col := wk.col[:k*cols]
 		e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
 		gemm.Sgemm(false, false, e.cout, cols, k, 1, w, k, col, cols, beta, c, ldc)

@@ -344,6 +344,7 @@ type worker struct {
 	zeros        []run // the zero runs of one im2col row
 	sel, tap     []int
 	lines        lines
+	panels       colPanels
 	wfKey        int // 1 + phase·groups + group held in wf, 0 for none
 	phase        int // the phase held in sel
 	tileIdx      int // the tile last selected by tile
@@ -361,6 +362,13 @@ func (e *engine) newWorker() *worker {
 		tap:    make([]int, nax),
 	}
 	w.lines.init(nax)
+	if e.nphase*e.tiles*e.tapsMax >= tableBudget {
+		// No run table, so no panels to serve (see implicitForward).
+		return w
+	}
+	pc := make([]int, 5*e.tapsMax)
+	w.panels.cc, w.panels.zc, w.panels.lo = pc[:e.tapsMax], pc[e.tapsMax:2*e.tapsMax], pc[2*e.tapsMax:3*e.tapsMax]
+	w.panels.hi, w.panels.whole = pc[3*e.tapsMax:4*e.tapsMax], pc[4*e.tapsMax:]
 	return w
 }
 

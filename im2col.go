@@ -1,6 +1,11 @@
 package aniso
 
-import "github.com/anisoconv/aniso/internal/vec"
+import (
+	"math"
+
+	"github.com/anisoconv/aniso/internal/gemm"
+	"github.com/anisoconv/aniso/internal/vec"
+)
 
 // lines walks a block [p0, p1) of a phase's output positions, row-major over
 // the per-axis counts, one line along the last axis at a time. Along axis a,
@@ -257,4 +262,122 @@ func copyStrided(dst, src []float32, inc int) {
 // addStrided adds src[i] to dst[i·inc].
 func addStrided(dst []float32, inc int, src []float32) {
 	vec.AddInc(dst, inc, src)
+}
+
+// colPanels serves the im2col tile of one forward product to
+// gemm.SgemmFrom a micro-panel at a time, replaying the compiled runs of
+// the current operation's table restricted to the panel's columns, so the
+// tile is never stored. Rows of the tile are channel-major, tap-minor, as
+// moveCols lays them out. Every channel of a tap has the same runs, so a
+// panel first clips each tap's runs to its columns, once, and then replays
+// them for every row; a row that one unit-stride copy fills whole, the
+// usual case inside the tensor, is a single copy. The panels of one depth
+// slice are asked for in increasing columns, so each tap keeps a cursor on
+// its first copy and zero run that reaches the current panel; a panel to
+// the left of the last one starts the cursors over.
+type colPanels struct {
+	tab     *runTable
+	data    []float32 // the tensor from batch n, group g, channel 0 on
+	sc      int       // channel stride of the tensor
+	taps    int
+	base    int   // table entry of tap 0 of the tile
+	cc, zc  []int // per tap: index in tab.copies, tab.zeros of its cursor
+	lastCol int
+
+	// The runs of the current panel: tap t's are segs[lo[t]:hi[t]],
+	// positions relative to the panel, zero runs marked by inc < 0;
+	// whole[t] is the offset of the one copy that fills the row, or −1.
+	segs          []run
+	lo, hi, whole []int
+}
+
+// Panel implements gemm.PanelSource.
+func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
+	tab := s.tab
+	if j0 < s.lastCol {
+		for t := 0; t < s.taps; t++ {
+			s.cc[t], s.zc[t] = tab.cs[s.base+t], tab.zs[s.base+t]
+		}
+	}
+	s.lastCol = j0
+	j1 := j0 + cols
+	segs := s.segs[:0]
+	for p := p0; p < p0+min(kb, s.taps); p++ {
+		t := p % s.taps
+		s.lo[t] = len(segs)
+		ci, cEnd := s.cc[t], tab.cs[s.base+t+1]
+		for ci < cEnd && tab.copies[ci].pos+tab.copies[ci].n <= j0 {
+			ci++
+		}
+		s.cc[t] = ci
+		for ; ci < cEnd && tab.copies[ci].pos < j1; ci++ {
+			r := tab.copies[ci]
+			a, b := max(r.pos, j0), min(r.pos+r.n, j1)
+			segs = append(segs, run{a - j0, b - a, r.off + (a-r.pos)*r.inc, r.inc})
+		}
+		zi, zEnd := s.zc[t], tab.zs[s.base+t+1]
+		for zi < zEnd && tab.zeros[zi].pos+tab.zeros[zi].n <= j0 {
+			zi++
+		}
+		s.zc[t] = zi
+		for ; zi < zEnd && tab.zeros[zi].pos < j1; zi++ {
+			z := tab.zeros[zi]
+			a, b := max(z.pos, j0), min(z.pos+z.n, j1)
+			segs = append(segs, run{a - j0, b - a, 0, -1})
+		}
+		s.hi[t] = len(segs)
+		s.whole[t] = -1
+		if r := segs[s.lo[t]]; s.hi[t]-s.lo[t] == 1 && r.inc == 1 {
+			s.whole[t] = r.off
+		}
+	}
+	s.segs = segs
+	ch, t := p0/s.taps, p0%s.taps
+	for p := 0; p < kb; p++ {
+		row := dst[p*nr : p*nr+nr]
+		src := s.data[ch*s.sc:]
+		if off := s.whole[t]; off >= 0 {
+			copy(row[:cols], src[off:off+cols])
+		} else {
+			for _, r := range segs[s.lo[t]:s.hi[t]] {
+				switch {
+				case r.inc < 0 && r.n == 1:
+					row[r.pos] = 0
+				case r.inc < 0:
+					clear(row[r.pos : r.pos+r.n])
+				case r.inc == 1:
+					copy(row[r.pos:r.pos+r.n], src[r.off:r.off+r.n])
+				default:
+					copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
+				}
+			}
+		}
+		if cols < nr {
+			clear(row[cols:])
+		}
+		if t++; t == s.taps {
+			t = 0
+			ch++
+		}
+	}
+}
+
+// implicitForward computes the forward product of forwardProduct with
+// gemm.SgemmFrom, im2col feeding the GEMM's panels directly, and reports
+// whether it did: it needs the operation's run table and gonum's default
+// BLAS implementation.
+func (e *engine) implicitForward(w []float32, k int, x view, n, g, p0, p1 int, wk *worker, beta float32, c []float32, ldc int) bool {
+	tab := &e.tables[e.op]
+	if !tab.valid {
+		return false
+	}
+	s := &wk.panels
+	taps := k / e.cin
+	*s = colPanels{
+		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps,
+		base: (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax,
+		cc:   s.cc[:taps], zc: s.zc[:taps], lastCol: math.MaxInt,
+		segs: s.segs, lo: s.lo, hi: s.hi, whole: s.whole,
+	}
+	return gemm.SgemmFrom(e.cout, p1-p0, k, w, k, s, beta, c, ldc)
 }

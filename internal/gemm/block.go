@@ -278,19 +278,20 @@ func transposeGeneric(dst []float32, nr int, src []float32, ld, p0, k, cols int)
 }
 
 // sgemmFrom computes C = op(A)·op(B) + beta·C for arguments that SgemmFrom
-// has accepted, with m, n and k positive. It blocks k as sgemm does and
-// hands every kc-deep slice of each B micro-panel, fresh from src, to the
-// kernel against all the A micro-panels of the slice, so each element of C
-// is summed in the order sgemm sums it. The panel is written into the
-// first-level cache and read from there; A is packed once per slice.
+// has accepted, with m, n and k positive. It blocks k and m as sgemm does
+// and hands every kc-deep slice of each B micro-panel, fresh from src, to
+// the kernel against all the A micro-panels of the block, so each element
+// of C is summed in the order sgemm sums it. The panel is written into the
+// first-level cache and read from there; a product of several row blocks
+// asks for each panel once per block, which the mc rows it serves repay.
 func sgemmFrom(m, n, k int, a []float32, lda int, src PanelSource, beta float32, c []float32, ldc int) {
 	kn := pick(m, n)
 	kc := blockSize(k, kcMax, 1)
-	mp := (m + kn.mr - 1) / kn.mr * kn.mr
+	mc := blockSize(m, mcMax, kn.mr)
 
 	ws := getWorkspace()
 	defer putWorkspace(ws)
-	ws.a = grow(ws.a, mp*kc)
+	ws.a = grow(ws.a, mc*kc)
 	ws.b = grow(ws.b, kn.nr*kc)
 	for pc := 0; pc < k; pc += kc {
 		kb := min(kc, k-pc)
@@ -298,12 +299,15 @@ func sgemmFrom(m, n, k int, a []float32, lda int, src PanelSource, beta float32,
 		if pc > 0 {
 			bt = 1
 		}
-		packA(ws.a, kn.mr, false, a, lda, 0, m, pc, kb)
 		panel := ws.b[:kn.nr*kb]
-		for jr := 0; jr < n; jr += kn.nr {
-			cols := min(kn.nr, n-jr)
-			src.Panel(panel, kn.nr, pc, kb, jr, cols)
-			macroKernel(ws, kn, m, cols, kb, 1, panel, kb, kn.nr, false, bt, c[jr:], ldc)
+		for ic := 0; ic < m; ic += mc {
+			mb := min(mc, m-ic)
+			packA(ws.a, kn.mr, false, a, lda, ic, mb, pc, kb)
+			for jr := 0; jr < n; jr += kn.nr {
+				cols := min(kn.nr, n-jr)
+				src.Panel(panel, kn.nr, pc, kb, jr, cols)
+				macroKernel(ws, kn, mb, cols, kb, 1, panel, kb, kn.nr, false, bt, c[ic*ldc+jr:], ldc)
+			}
 		}
 	}
 }
