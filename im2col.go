@@ -270,8 +270,9 @@ func addStrided(dst []float32, inc int, src []float32) {
 // tile is never stored. Rows of the tile are channel-major, tap-minor, as
 // moveCols lays them out. Every channel of a tap has the same runs, so a
 // panel first clips each tap's runs to its columns, once, and then replays
-// them for every row; a row that one unit-stride copy fills whole, the
-// usual case inside the tensor, is a single copy. The panels of one depth
+// them for every row. Rows that one unit-stride copy fills whole, the
+// usual case, are gathered by gemm.GatherRows in one call per panel, with
+// the samples that the zero runs clear masked out. The panels of one depth
 // slice are asked for in increasing columns, so each tap keeps a cursor on
 // its first copy and zero run that reaches the current panel; a panel to
 // the left of the last one starts the cursors over.
@@ -289,6 +290,9 @@ type colPanels struct {
 	// whole[t] is the offset of the one copy that fills the row, or −1.
 	segs          []run
 	lo, hi, whole []int
+	mask          []uint64 // per tap: the columns its one copy keeps
+	offs          []int    // per row of the panel: the offset of its one copy, or −1
+	masks         []uint64 // per row of the panel: its tap's mask
 }
 
 // Panel implements gemm.PanelSource.
@@ -325,20 +329,50 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 			a, b := max(z.pos, j0), min(z.pos+z.n, j1)
 			segs = append(segs, run{a - j0, b - a, 0, -1})
 		}
-		s.hi[t] = len(segs)
-		s.whole[t] = -1
-		if r := segs[s.lo[t]]; s.hi[t]-s.lo[t] == 1 && r.inc == 1 {
-			s.whole[t] = r.off
+		s.whole[t], s.mask[t] = -1, 0
+		if r := segs[s.lo[t]]; r.inc == 1 && r.pos == 0 && r.n == cols {
+			// One copy fills the row and the zero runs after it only
+			// clear samples: mask them out.
+			m := uint64(1)<<cols - 1
+			if cols == 64 {
+				m = 1<<64 - 1
+			}
+			for _, z := range segs[s.lo[t]+1:] {
+				m &^= (uint64(1)<<z.n - 1) << z.pos
+			}
+			s.whole[t], s.mask[t] = r.off, m
+			s.lo[t] = len(segs)
 		}
+		s.hi[t] = len(segs)
 	}
 	s.segs = segs
+	if cap(s.offs) < kb {
+		s.offs, s.masks = make([]int, kb), make([]uint64, kb)
+	}
+	offs, masks := s.offs[:kb], s.masks[:kb]
 	ch, t := p0/s.taps, p0%s.taps
-	for p := 0; p < kb; p++ {
-		row := dst[p*nr : p*nr+nr]
-		src := s.data[ch*s.sc:]
-		if off := s.whole[t]; off >= 0 {
-			copy(row[:cols], src[off:off+cols])
+	irregular := false
+	for p := range offs {
+		offs[p], masks[p] = -1, s.mask[t]
+		if w := s.whole[t]; w >= 0 {
+			offs[p] = ch*s.sc + w
 		} else {
+			irregular = true
+		}
+		if t++; t == s.taps {
+			t = 0
+			ch++
+		}
+	}
+	gemm.GatherRows(dst, nr, s.data, offs, masks)
+	if !irregular {
+		return
+	}
+	ch, t = p0/s.taps, p0%s.taps
+	for p, off := range offs {
+		if off < 0 {
+			row := dst[p*nr : p*nr+nr]
+			src := s.data[ch*s.sc:]
 			for _, r := range segs[s.lo[t]:s.hi[t]] {
 				switch {
 				case r.inc < 0 && r.n == 1:
@@ -351,8 +385,6 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 					copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
 				}
 			}
-		}
-		if cols < nr {
 			clear(row[cols:])
 		}
 		if t++; t == s.taps {
@@ -377,7 +409,8 @@ func (e *engine) implicitForward(w []float32, k int, x view, n, g, p0, p1 int, w
 		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps,
 		base: (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax,
 		cc:   s.cc[:taps], zc: s.zc[:taps], lastCol: math.MaxInt,
-		segs: s.segs, lo: s.lo, hi: s.hi, whole: s.whole,
+		segs: s.segs, lo: s.lo, hi: s.hi, whole: s.whole, mask: s.mask,
+		offs: s.offs, masks: s.masks,
 	}
 	return gemm.SgemmFrom(e.cout, p1-p0, k, w, k, s, beta, c, ldc)
 }

@@ -93,3 +93,42 @@ func ExampleSgemmFrom() {
 	fmt.Println(c)
 	// Output: [3 3 3 7 7 7]
 }
+
+func TestGatherRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	src := randSlice(rng, 500)
+	for _, nr := range []int{12, 16, 64} {
+		for trial := 0; trial < 200; trial++ {
+			offs := make([]int, 9)
+			masks := make([]uint64, len(offs))
+			for p := range offs {
+				masks[p] = rng.Uint64() & (1<<nr - 1)
+				if trial%3 == 0 {
+					masks[p] = 1<<rng.IntN(nr+1) - 1
+				}
+				offs[p] = rng.IntN(len(src) - nr + 1)
+				if p%4 == 3 {
+					offs[p] = -1
+				}
+			}
+			dst := make([]float32, len(offs)*nr)
+			for i := range dst {
+				dst[i] = float32(math.NaN())
+			}
+			GatherRows(dst, nr, src, offs, masks)
+			for p, o := range offs {
+				for j := 0; j < nr; j++ {
+					got, set := dst[p*nr+j], masks[p]>>j&1 != 0
+					switch {
+					case o < 0:
+						if !math.IsNaN(float64(got)) {
+							t.Fatalf("nr %d: row %d with offset −1 written", nr, p)
+						}
+					case set && got != src[o+j], !set && math.Float32bits(got) != 0:
+						t.Fatalf("nr %d: dst[%d][%d] = %v, mask %x", nr, p, j, got, masks[p])
+					}
+				}
+			}
+		}
+	}
+}
