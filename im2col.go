@@ -286,8 +286,9 @@ type colPanels struct {
 	lastCol int
 
 	// The runs of the current panel: tap t's are segs[lo[t]:hi[t]],
-	// positions relative to the panel, zero runs marked by inc < 0;
-	// whole[t] is the offset of the one copy that fills the row, or −1.
+	// positions relative to the panel, zero runs marked by inc < 0, unless
+	// they amount to one masked gather of the columns mask[t] ≠ 0 from
+	// whole[t] on (see maskedCopy); then lo[t] = hi[t].
 	segs          []run
 	lo, hi, whole []int
 	mask          []uint64 // per tap: the columns its one copy keeps
@@ -329,18 +330,9 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 			a, b := max(z.pos, j0), min(z.pos+z.n, j1)
 			segs = append(segs, run{a - j0, b - a, 0, -1})
 		}
-		s.whole[t], s.mask[t] = -1, 0
-		if r := segs[s.lo[t]]; r.inc == 1 && r.pos == 0 && r.n == cols {
-			// One copy fills the row and the zero runs after it only
-			// clear samples: mask them out.
-			m := uint64(1)<<cols - 1
-			if cols == 64 {
-				m = 1<<64 - 1
-			}
-			for _, z := range segs[s.lo[t]+1:] {
-				m &^= (uint64(1)<<z.n - 1) << z.pos
-			}
-			s.whole[t], s.mask[t] = r.off, m
+		s.mask[t] = 0
+		if base, m, ok := maskedCopy(segs[s.lo[t]:]); ok {
+			s.whole[t], s.mask[t] = base, m
 			s.lo[t] = len(segs)
 		}
 		s.hi[t] = len(segs)
@@ -353,10 +345,8 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 	ch, t := p0/s.taps, p0%s.taps
 	irregular := false
 	for p := range offs {
-		offs[p], masks[p] = -1, s.mask[t]
-		if w := s.whole[t]; w >= 0 {
-			offs[p] = ch*s.sc + w
-		} else {
+		offs[p], masks[p] = ch*s.sc+s.whole[t], s.mask[t]
+		if masks[p] == 0 {
 			irregular = true
 		}
 		if t++; t == s.taps {
@@ -369,8 +359,8 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 		return
 	}
 	ch, t = p0/s.taps, p0%s.taps
-	for p, off := range offs {
-		if off < 0 {
+	for p, m := range masks {
+		if m == 0 {
 			row := dst[p*nr : p*nr+nr]
 			src := s.data[ch*s.sc:]
 			for _, r := range segs[s.lo[t]:s.hi[t]] {
@@ -392,6 +382,31 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 			ch++
 		}
 	}
+}
+
+// maskedCopy reports whether the runs segs of a panel row of at most 64
+// columns (zero runs marked by inc < 0) amount to one masked gather: the
+// copies all read at unit stride from one base offset (element j at
+// base + j), and the zero runs, replayed after them, only clear some of
+// their columns. It returns the base and the columns that keep data.
+func maskedCopy(segs []run) (base int, mask uint64, ok bool) {
+	first := true
+	for _, r := range segs {
+		bits := (uint64(1)<<r.n - 1) << r.pos
+		if r.n == 64 {
+			bits = 1<<64 - 1
+		}
+		if r.inc < 0 {
+			mask &^= bits
+			continue
+		}
+		if r.inc != 1 || !first && r.off-r.pos != base {
+			return 0, 0, false
+		}
+		base, first = r.off-r.pos, false
+		mask |= bits
+	}
+	return base, mask, mask != 0
 }
 
 // implicitForward computes the forward product of forwardProduct with

@@ -17,7 +17,7 @@ func gatherRowsArch(dst []float32, nr int, src []float32, offs []int, masks []ui
 
 // gather64 sets the 64 floats at dst + 64p to the 64 at src + offs[p],
 // loaded under the mask masks[p] with the other lanes zero, for every
-// p < rows with offs[p] ≥ 0. It also prefetches the 64 floats that follow,
+// p < rows with masks[p] ≠ 0. It also prefetches the 64 floats that follow,
 // which the next panel of an im2col tile usually reads.
 //
 //go:noescape

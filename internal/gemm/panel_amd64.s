@@ -11,10 +11,10 @@ TEXT ·gather64(SB), NOSPLIT, $0-40
 	MOVQ masks+32(FP), R8
 
 loop:
-	MOVQ  (BX), DX
-	TESTQ DX, DX
-	JS    skip
 	MOVQ  (R8), R11
+	TESTQ R11, R11
+	JEQ   skip
+	MOVQ  (BX), DX
 	KMOVW R11, K1
 	SHRQ  $16, R11
 	KMOVW R11, K2
