@@ -366,10 +366,7 @@ func (e *engine) newWorker() *worker {
 		// No run table, so no panels to serve (see implicitForward).
 		return w
 	}
-	pc := make([]int, 5*e.tapsMax)
-	w.panels.cc, w.panels.zc, w.panels.lo = pc[:e.tapsMax], pc[e.tapsMax:2*e.tapsMax], pc[2*e.tapsMax:3*e.tapsMax]
-	w.panels.hi, w.panels.whole = pc[3*e.tapsMax:4*e.tapsMax], pc[4*e.tapsMax:]
-	w.panels.mask = make([]uint64, e.tapsMax)
+	w.panels.cc, w.panels.zc = make([]int, e.tapsMax), make([]int, e.tapsMax)
 	return w
 }
 

@@ -1,8 +1,6 @@
 package aniso
 
 import (
-	"math"
-
 	"github.com/anisoconv/aniso/internal/gemm"
 	"github.com/anisoconv/aniso/internal/vec"
 )
@@ -268,49 +266,44 @@ func addStrided(dst []float32, inc int, src []float32) {
 // gemm.SgemmFrom a micro-panel at a time, replaying the compiled runs of
 // the current operation's table restricted to the panel's columns, so the
 // tile is never stored. Rows of the tile are channel-major, tap-minor, as
-// moveCols lays them out. Every channel of a tap has the same runs, so a
-// panel first clips each tap's runs to its columns, once, and then replays
-// them for every row. Rows that one unit-stride copy fills whole, the
-// usual case, are gathered by gemm.GatherRows in one call per panel, with
-// the samples that the zero runs clear masked out. The panels of one depth
-// slice are asked for in increasing columns, so each tap keeps a cursor on
-// its first copy and zero run that reaches the current panel; a panel to
-// the left of the last one starts the cursors over.
+// moveCols lays them out, and every channel of a tap has the same runs, so
+// the first time a panel is asked for its columns are compiled for each
+// tap: into one masked gather (see maskedCopy), the usual case, which
+// gemm.GatherTaps replays for all rows at once, or else into runs clipped
+// to the panel. The later depth slices of the tile reuse them. Panels are
+// compiled in increasing columns, so each tap keeps a cursor on its first
+// copy and zero run that reaches the next panel.
 type colPanels struct {
-	tab     *runTable
-	data    []float32 // the tensor from batch n, group g, channel 0 on
-	sc      int       // channel stride of the tensor
-	taps    int
-	base    int   // table entry of tap 0 of the tile
-	cc, zc  []int // per tap: index in tab.copies, tab.zeros of its cursor
-	lastCol int
+	tab    *runTable
+	data   []float32 // the tensor from batch n, group g, channel 0 on
+	sc     int       // channel stride of the tensor
+	taps   int
+	cols   int   // columns of the tile
+	entry  int   // table entry of tap 0 of the tile
+	cc, zc []int // per tap: index in tab.copies, tab.zeros of its cursor
+	nr     int   // the panel width compiled
+	ready  int   // panels compiled
 
-	// The runs of the current panel: tap t's are segs[lo[t]:hi[t]],
-	// positions relative to the panel, zero runs marked by inc < 0, unless
-	// they amount to one masked gather of the columns mask[t] ≠ 0 from
-	// whole[t] on (see maskedCopy); then lo[t] = hi[t].
-	segs          []run
-	lo, hi, whole []int
-	mask          []uint64 // per tap: the columns its one copy keeps
-	offs          []int    // per row of the panel: the offset of its one copy, or −1
-	masks         []uint64 // per row of the panel: its tap's mask
+	// Entry q·taps + t for tap t of panel q: the base and the mask of its
+	// gather, or a zero mask and its runs segs[lo[i]:lo[i+1]] with
+	// positions relative to the panel and zero runs marked by inc < 0.
+	base  []int
+	mask  []uint64
+	lo    []int
+	segs  []run
+	mixed []bool // per panel: some tap has runs
 }
 
-// Panel implements gemm.PanelSource.
-func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
+// compile compiles the next panel, of columns [j0, j1).
+func (s *colPanels) compile(j0, j1 int) {
 	tab := s.tab
-	if j0 < s.lastCol {
-		for t := 0; t < s.taps; t++ {
-			s.cc[t], s.zc[t] = tab.cs[s.base+t], tab.zs[s.base+t]
-		}
-	}
-	s.lastCol = j0
-	j1 := j0 + cols
-	segs := s.segs[:0]
-	for p := p0; p < p0+min(kb, s.taps); p++ {
-		t := p % s.taps
-		s.lo[t] = len(segs)
-		ci, cEnd := s.cc[t], tab.cs[s.base+t+1]
+	q := s.ready
+	s.ready++
+	mixed := false
+	for t := 0; t < s.taps; t++ {
+		i := q*s.taps + t
+		segs := s.segs
+		ci, cEnd := s.cc[t], tab.cs[s.entry+t+1]
 		for ci < cEnd && tab.copies[ci].pos+tab.copies[ci].n <= j0 {
 			ci++
 		}
@@ -320,7 +313,7 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 			a, b := max(r.pos, j0), min(r.pos+r.n, j1)
 			segs = append(segs, run{a - j0, b - a, r.off + (a-r.pos)*r.inc, r.inc})
 		}
-		zi, zEnd := s.zc[t], tab.zs[s.base+t+1]
+		zi, zEnd := s.zc[t], tab.zs[s.entry+t+1]
 		for zi < zEnd && tab.zeros[zi].pos+tab.zeros[zi].n <= j0 {
 			zi++
 		}
@@ -330,40 +323,41 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 			a, b := max(z.pos, j0), min(z.pos+z.n, j1)
 			segs = append(segs, run{a - j0, b - a, 0, -1})
 		}
-		s.mask[t] = 0
-		if base, m, ok := maskedCopy(segs[s.lo[t]:]); ok {
-			s.whole[t], s.mask[t] = base, m
-			s.lo[t] = len(segs)
+		s.base[i], s.mask[i] = 0, 0
+		if base, m, ok := maskedCopy(segs[len(s.segs):]); ok {
+			s.base[i], s.mask[i] = base, m
+			segs = segs[:len(s.segs)]
+		} else {
+			mixed = true
 		}
-		s.hi[t] = len(segs)
+		s.segs = segs
+		s.lo[i+1] = len(segs)
 	}
-	s.segs = segs
-	if cap(s.offs) < kb {
-		s.offs, s.masks = make([]int, kb), make([]uint64, kb)
+	s.mixed[q] = mixed
+}
+
+// Panel implements gemm.PanelSource.
+func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
+	if nr != s.nr {
+		s.start(nr)
 	}
-	offs, masks := s.offs[:kb], s.masks[:kb]
+	q := j0 / nr
+	for s.ready <= q {
+		j := s.ready * nr
+		s.compile(j, min(j+nr, s.cols))
+	}
 	ch, t := p0/s.taps, p0%s.taps
-	irregular := false
-	for p := range offs {
-		offs[p], masks[p] = ch*s.sc+s.whole[t], s.mask[t]
-		if masks[p] == 0 {
-			irregular = true
-		}
-		if t++; t == s.taps {
-			t = 0
-			ch++
-		}
-	}
-	gemm.GatherRows(dst, nr, s.data, offs, masks)
-	if !irregular {
+	dst = dst[:kb*nr]
+	ents := q * s.taps
+	gemm.GatherTaps(dst, nr, s.data, s.sc, ch, t, s.base[ents:ents+s.taps], s.mask[ents:ents+s.taps])
+	if !s.mixed[q] {
 		return
 	}
-	ch, t = p0/s.taps, p0%s.taps
-	for p, m := range masks {
-		if m == 0 {
+	for p := 0; p < kb; p++ {
+		if i := ents + t; s.mask[i] == 0 {
 			row := dst[p*nr : p*nr+nr]
 			src := s.data[ch*s.sc:]
-			for _, r := range segs[s.lo[t]:s.hi[t]] {
+			for _, r := range s.segs[s.lo[i]:s.lo[i+1]] {
 				switch {
 				case r.inc < 0 && r.n == 1:
 					row[r.pos] = 0
@@ -382,6 +376,27 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 			ch++
 		}
 	}
+}
+
+// start forgets the compiled panels and sizes the tables for panels nr
+// wide. The tables only grow, so a worker in steady state allocates
+// nothing.
+func (s *colPanels) start(nr int) {
+	s.nr, s.ready = nr, 0
+	for t := 0; t < s.taps; t++ {
+		s.cc[t], s.zc[t] = s.tab.cs[s.entry+t], s.tab.zs[s.entry+t]
+	}
+	panels := (s.cols + nr - 1) / nr
+	n := panels * s.taps
+	if cap(s.base) < n {
+		s.base, s.mask, s.lo = make([]int, n), make([]uint64, n), make([]int, n+1)
+	}
+	if cap(s.mixed) < panels {
+		s.mixed = make([]bool, panels)
+	}
+	s.base, s.mask, s.lo, s.mixed = s.base[:n], s.mask[:n], s.lo[:n+1], s.mixed[:panels]
+	s.lo[0] = 0
+	s.segs = s.segs[:0]
 }
 
 // maskedCopy reports whether the runs segs of a panel row of at most 64
@@ -421,11 +436,10 @@ func (e *engine) implicitForward(w []float32, k int, x view, n, g, p0, p1 int, w
 	s := &wk.panels
 	taps := k / e.cin
 	*s = colPanels{
-		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps,
-		base: (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax,
-		cc:   s.cc[:taps], zc: s.zc[:taps], lastCol: math.MaxInt,
-		segs: s.segs, lo: s.lo, hi: s.hi, whole: s.whole, mask: s.mask,
-		offs: s.offs, masks: s.masks,
+		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps, cols: p1 - p0,
+		entry: (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax,
+		cc:    s.cc[:taps], zc: s.zc[:taps],
+		base: s.base, mask: s.mask, lo: s.lo, segs: s.segs, mixed: s.mixed,
 	}
 	return gemm.SgemmFrom(e.cout, p1-p0, k, w, k, s, beta, c, ldc)
 }

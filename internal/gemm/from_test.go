@@ -94,45 +94,49 @@ func ExampleSgemmFrom() {
 	// Output: [3 3 3 7 7 7]
 }
 
-func TestGatherRows(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	src := randSlice(rng, 500)
-	for _, nr := range []int{12, 16, 64} {
-		for trial := 0; trial < 200; trial++ {
-			offs := make([]int, 9)
-			masks := make([]uint64, len(offs))
-			for p := range offs {
-				masks[p] = rng.Uint64() & (1<<nr - 1)
-				if trial%3 == 0 {
-					masks[p] = 1<<rng.IntN(nr+1) - 1
+func TestGatherTaps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const sc, chans = 150, 6
+	src := randSlice(rng, sc*chans)
+	for _, nr := range []int{12, 64} {
+		for trial := 0; trial < 100; trial++ {
+			taps := 1 + rng.IntN(9)
+			bases := make([]int, taps)
+			masks := make([]uint64, taps)
+			for i := range bases {
+				bases[i] = rng.IntN(sc-nr) - 2
+				masks[i] = rng.Uint64() & (1<<nr - 1)
+				if bases[i] < 0 {
+					masks[i] &^= 1<<-bases[i] - 1
 				}
-				offs[p] = rng.IntN(len(src)-nr+1) - 3
-				if offs[p] < 0 {
-					masks[p] &^= 1<<-offs[p] - 1
-				}
-				if p%4 == 3 {
-					masks[p] = 0
+				if i%3 == 2 {
+					masks[i] = 0
 				}
 			}
-			dst := make([]float32, len(offs)*nr)
+			t0 := rng.IntN(taps)
+			c0 := rng.IntN(2)
+			kb := 1 + rng.IntN((chans-c0-1)*taps)
+			dst := make([]float32, kb*nr)
 			for i := range dst {
 				dst[i] = float32(math.NaN())
 			}
-			GatherRows(dst, nr, src, offs, masks)
-			for p, o := range offs {
+			GatherTaps(dst, nr, src, sc, c0, t0, bases, masks)
+			c, tp := c0, t0
+			for p := 0; p < kb; p++ {
+				m := masks[tp]
 				for j := 0; j < nr; j++ {
-					if masks[p] == 0 && j > 0 {
-						break
-					}
-					got, set := dst[p*nr+j], masks[p]>>j&1 != 0
+					got := dst[p*nr+j]
 					switch {
-					case masks[p] == 0:
+					case m == 0:
 						if !math.IsNaN(float64(got)) {
-							t.Fatalf("nr %d: row %d with an empty mask written", nr, p)
+							t.Fatalf("nr %d: row %d of an empty mask written", nr, p)
 						}
-					case set && got != src[o+j], !set && math.Float32bits(got) != 0:
-						t.Fatalf("nr %d: dst[%d][%d] = %v, mask %x", nr, p, j, got, masks[p])
+					case m>>j&1 != 0 && got != src[c*sc+bases[tp]+j], m>>j&1 == 0 && math.Float32bits(got) != 0:
+						t.Fatalf("nr %d: dst[%d][%d] = %v", nr, p, j, got)
 					}
+				}
+				if tp++; tp == taps {
+					tp, c = 0, c+1
 				}
 			}
 		}

@@ -2,47 +2,52 @@ package gemm
 
 import "math/bits"
 
-// GatherRows fills rows of the len(offs)×nr row-major panel dst, nr ≤ 64,
-// from src: for every p with masks[p] ≠ 0, element j of row p becomes
-// src[offs[p]+j] where bit j of masks[p] is set and zero where it is not;
-// rows with an empty mask are left as they are. Only the elements of src
-// that the masks select are read, so offs[p] may be negative. It is the common step of a
-// PanelSource whose rows are pieces of one array (an im2col tile, with its
-// padding masked out): one call per panel rather than a copy per row. It
-// panics if nr > 64, masks is shorter than offs, a mask selects a column
-// at or past nr, or a selected element lies outside src.
-func GatherRows(dst []float32, nr int, src []float32, offs []int, masks []uint64) {
-	if nr > 64 || len(masks) < len(offs) {
-		panic("gemm: bad panel for GatherRows")
+// GatherTaps fills the kb×nr row-major panel dst, kb = len(dst)/nr and
+// nr ≤ 64, whose rows cycle through len(bases) taps in channels sc apart,
+// as the rows of an im2col tile do: row p is tap t of channel c, starting
+// from tap t0 of channel c0, and element j of it becomes
+// src[c·sc + bases[t] + j] where bit j of masks[t] is set and zero where
+// it is not. Rows whose tap has an empty mask are left as they are. Only
+// the elements the masks select are read. It panics if nr > 64, masks is
+// shorter than bases, t0 is not a tap, a mask selects a column at or past
+// nr, or a selected element lies outside src.
+func GatherTaps(dst []float32, nr int, src []float32, sc, c0, t0 int, bases []int, masks []uint64) {
+	taps := len(bases)
+	kb := len(dst) / nr
+	if nr > 64 || len(masks) < taps || t0 < 0 || t0 >= taps || sc < 0 || c0 < 0 {
+		panic("gemm: bad panel for GatherTaps")
 	}
-	if len(offs) == 0 {
+	if kb == 0 {
 		return
 	}
-	_ = dst[len(offs)*nr-1]
-	for p, o := range offs {
-		m := masks[p]
+	c1 := c0 + (t0+kb-1)/taps
+	for t, b := range bases {
+		m := masks[t]
 		if m == 0 {
 			continue
 		}
 		last := 63 - bits.LeadingZeros64(m)
-		if last >= nr || o+bits.TrailingZeros64(m) < 0 || o+last >= len(src) {
-			panic("gemm: GatherRows reads outside its operands")
+		if last >= nr || c0*sc+b+bits.TrailingZeros64(m) < 0 || c1*sc+b+last >= len(src) {
+			panic("gemm: GatherTaps reads outside its operands")
 		}
 	}
-	if gatherRowsArch(dst, nr, src, offs, masks) {
+	if gatherTapsArch(dst[:kb*nr], nr, src, sc, c0, t0, bases, masks) {
 		return
 	}
-	for p, o := range offs {
-		m := masks[p]
-		if m == 0 {
-			continue
-		}
-		row := dst[p*nr : p*nr+nr]
-		for j := range row {
-			row[j] = 0
-			if m>>j&1 != 0 {
-				row[j] = src[o+j]
+	c, t := c0, t0
+	for p := 0; p < kb; p++ {
+		if m := masks[t]; m != 0 {
+			row := dst[p*nr : p*nr+nr]
+			o := c*sc + bases[t]
+			for j := range row {
+				row[j] = 0
+				if m>>j&1 != 0 {
+					row[j] = src[o+j]
+				}
 			}
+		}
+		if t++; t == taps {
+			t, c = 0, c+1
 		}
 	}
 }

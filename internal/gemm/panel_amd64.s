@@ -2,19 +2,24 @@
 
 #include "textflag.h"
 
-// func gather64(dst *float32, rows int, src *float32, offs *int, masks *uint64)
-TEXT ·gather64(SB), NOSPLIT, $0-40
+// func gatherTaps64(dst *float32, rows int, src *float32, sc, off0, t0, taps int, bases *int, masks *uint64)
+TEXT ·gatherTaps64(SB), NOSPLIT, $0-72
 	MOVQ dst+0(FP), DI
 	MOVQ rows+8(FP), CX
 	MOVQ src+16(FP), SI
-	MOVQ offs+24(FP), BX
-	MOVQ masks+32(FP), R8
+	MOVQ sc+24(FP), R10
+	SHLQ $2, R10
+	MOVQ off0+32(FP), R12
+	SHLQ $2, R12
+	MOVQ t0+40(FP), R13
+	MOVQ taps+48(FP), AX
+	MOVQ bases+56(FP), BX
+	MOVQ masks+64(FP), R8
 
-loop:
-	MOVQ  (R8), R11
+tloop:
+	MOVQ  (R8)(R13*8), R11
 	TESTQ R11, R11
-	JEQ   skip
-	MOVQ  (BX), DX
+	JEQ   tskip
 	KMOVW R11, K1
 	SHRQ  $16, R11
 	KMOVW R11, K2
@@ -22,7 +27,9 @@ loop:
 	KMOVW R11, K3
 	SHRQ  $16, R11
 	KMOVW R11, K4
+	MOVQ  (BX)(R13*8), DX
 	LEAQ  (SI)(DX*4), R9
+	ADDQ  R12, R9
 	PREFETCHT0 256(R9)
 	PREFETCHT0 320(R9)
 	PREFETCHT0 384(R9)
@@ -36,11 +43,16 @@ loop:
 	VMOVUPS Z2, 128(DI)
 	VMOVUPS Z3, 192(DI)
 
-skip:
+tskip:
 	ADDQ $256, DI
-	ADDQ $8, BX
-	ADDQ $8, R8
+	INCQ R13
+	CMPQ R13, AX
+	JNE  tnext
+	XORQ R13, R13
+	ADDQ R10, R12
+
+tnext:
 	DECQ CX
-	JNE  loop
+	JNE  tloop
 	VZEROUPPER
 	RET

@@ -2,7 +2,7 @@
 
 package gemm
 
-// gatherRowsArch reports false: this build gathers rows in Go.
-func gatherRowsArch(dst []float32, nr int, src []float32, offs []int, masks []uint64) bool {
+// gatherTapsArch reports false: this build gathers rows in Go.
+func gatherTapsArch(dst []float32, nr int, src []float32, sc, c0, t0 int, bases []int, masks []uint64) bool {
 	return false
 }
