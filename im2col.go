@@ -424,13 +424,20 @@ func maskedCopy(segs []run) (base int, mask uint64, ok bool) {
 	return base, mask, mask != 0
 }
 
+// tilePath, set by tests, makes every forward product build its im2col
+// tile, as it does where implicitForward does not apply.
+var tilePath bool
+
 // implicitForward computes the forward product of forwardProduct with
 // gemm.SgemmFrom, im2col feeding the GEMM's panels directly, and reports
-// whether it did: it needs the operation's run table and gonum's default
-// BLAS implementation.
+// whether it did. It needs the operation's run table, gonum's default BLAS
+// implementation (an installed one multiplies only a stored tile), and a
+// product whose panels gemm.GatherTaps fills with vector loads: elsewhere
+// building the tile with long row copies is faster. Both ways sum in the
+// same order, so the choice never changes the bits of the result.
 func (e *engine) implicitForward(w []float32, k int, x view, n, g, p0, p1 int, wk *worker, beta float32, c []float32, ldc int) bool {
 	tab := &e.tables[e.op]
-	if !tab.valid {
+	if tilePath || !tab.valid || !gemm.TapsPay(e.cout, p1-p0) {
 		return false
 	}
 	s := &wk.panels

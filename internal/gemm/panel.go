@@ -51,3 +51,12 @@ func GatherTaps(dst []float32, nr int, src []float32, sc, c0, t0 int, bases []in
 		}
 	}
 }
+
+// TapsPay reports whether SgemmFrom, with a source that fills its panels
+// with GatherTaps, is expected to beat building op(B) and calling Sgemm
+// for an m×n product: when the kernel for the product takes panels that
+// GatherTaps fills with vector loads. Elsewhere the gather runs element by
+// element, slower than copying whole rows of a stored op(B).
+func TapsPay(m, n int) bool {
+	return gathersFast(pick(m, n).nr)
+}

@@ -8,7 +8,7 @@ import "golang.org/x/sys/cpu"
 // masked loads and reports whether it did. GatherTaps has checked the
 // bounds.
 func gatherTapsArch(dst []float32, nr int, src []float32, sc, c0, t0 int, bases []int, masks []uint64) bool {
-	if nr != 64 || len(src) == 0 || !cpu.X86.HasAVX512F {
+	if !gathersFast(nr) || len(src) == 0 {
 		return false
 	}
 	gatherTaps64(&dst[0], len(dst)/64, &src[0], sc, c0*sc, t0, len(bases), &bases[0], &masks[0])
@@ -21,3 +21,6 @@ func gatherTapsArch(dst []float32, nr int, src []float32, sc, c0, t0 int, bases 
 //
 //go:noescape
 func gatherTaps64(dst *float32, rows int, src *float32, sc, off0, t0, taps int, bases *int, masks *uint64)
+
+// gathersFast reports whether gatherTapsArch serves panels nr wide.
+func gathersFast(nr int) bool { return nr == 64 && cpu.X86.HasAVX512F }

@@ -6,3 +6,6 @@ package gemm
 func gatherTapsArch(dst []float32, nr int, src []float32, sc, c0, t0 int, bases []int, masks []uint64) bool {
 	return false
 }
+
+// gathersFast reports false: this build gathers rows in Go.
+func gathersFast(nr int) bool { return false }
