@@ -2,6 +2,10 @@
 //
 // Every product in the package goes through Sgemm, so a faster kernel can
 // replace the call here without touching im2col, packing or the operators.
+// SgemmFrom is the same product with op(B) supplied by a PanelSource one
+// micro-panel at a time, as the kernel needs it, so that an operand
+// computed on the fly (an im2col tile) is never stored whole; GatherTaps
+// fills such panels from the rows of an im2col tile.
 //
 // Sgemm looks at gonum's blas32 at every call, never caching the choice. When
 // blas32.Implementation() is gonum's default, a value of type
