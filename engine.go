@@ -333,6 +333,10 @@ func (e *engine) tableBytes() int {
 		t := &e.tables[i]
 		n += (cap(t.copies)+cap(t.zeros))*int(unsafe.Sizeof(run{})) + 8*(cap(t.cs)+cap(t.zs)+cap(t.strides))
 	}
+	for _, wk := range e.workers {
+		s := &wk.panels
+		n += 8*(cap(s.cc)+cap(s.zc)+cap(s.base)+cap(s.mask)+cap(s.lo)) + cap(s.mixed) + cap(s.segs)*int(unsafe.Sizeof(run{}))
+	}
 	return n
 }
 
