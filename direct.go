@@ -5,6 +5,7 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/anisoconv/aniso/internal/gemm"
+	"github.com/anisoconv/aniso/internal/vec"
 )
 
 // Each tile of the engine's three operations is one matrix product with
@@ -72,7 +73,7 @@ func (e *engine) forwardProduct(w []float32, k int, x view, n, g, p0, p1 int, wk
 				wv := w[o*k+ch*taps+t]
 				row := c[o*ldc : o*ldc+cols]
 				for _, r := range copies {
-					axpyStrided(row[r.pos:r.pos+r.n], wv, src[r.off:], r.inc)
+					vec.Axpy(row[r.pos:r.pos+r.n], wv, src[r.off:], r.inc)
 				}
 			}
 		}
@@ -100,7 +101,7 @@ func (e *engine) dataProduct(w []float32, k int, b []float32, ldb int, gx view, 
 				wv := w[o*k+ch*taps+t]
 				row := b[o*ldb : o*ldb+cols]
 				for _, r := range copies {
-					scatterAxpy(dst[r.off:], r.inc, wv, row[r.pos:r.pos+r.n])
+					vec.AxpyInc(dst[r.off:], r.inc, wv, row[r.pos:r.pos+r.n])
 				}
 			}
 		}
@@ -133,34 +134,6 @@ func (e *engine) weightProduct(b []float32, ldb int, x view, n, g, p0, p1 int, w
 				gwf[o*k+ch*taps+t] += s
 			}
 		}
-	}
-}
-
-// axpyStrided adds w·src[i·inc] to dst[i].
-func axpyStrided(dst []float32, w float32, src []float32, inc int) {
-	if inc == 1 {
-		src = src[:len(dst)]
-		for i, v := range src {
-			dst[i] += w * v
-		}
-		return
-	}
-	for i := range dst {
-		dst[i] += w * src[i*inc]
-	}
-}
-
-// scatterAxpy adds w·src[i] to dst[i·inc].
-func scatterAxpy(dst []float32, inc int, w float32, src []float32) {
-	if inc == 1 {
-		dst = dst[:len(src)]
-		for i, v := range src {
-			dst[i] += w * v
-		}
-		return
-	}
-	for i, v := range src {
-		dst[i*inc] += w * v
 	}
 }
 

@@ -27,3 +27,19 @@ func scatterBiasGeneric(dst []float32, inc int, src []float32, b float32) {
 		dst[i*inc] = x + b
 	}
 }
+
+// The conversions of the products to float32 keep each element's two
+// roundings, the product's and the sum's, on every architecture: without
+// them the compiler may fuse the two into one.
+
+func axpyGeneric(dst []float32, a float32, src []float32, inc int) {
+	for i := range dst {
+		dst[i] += float32(a * src[i*inc])
+	}
+}
+
+func axpyIncGeneric(dst []float32, inc int, a float32, src []float32) {
+	for i, x := range src {
+		dst[i*inc] += float32(a * x)
+	}
+}

@@ -68,3 +68,38 @@ func ScatterBias(dst []float32, inc int, src []float32, b float32) {
 		scatterBiasGeneric(dst, inc, src, b)
 	}
 }
+
+// Axpy adds a·src[i·inc] to dst[i] for i < len(dst), inc ≥ 0. Each element
+// is rounded twice, after the product and after the sum, in every version.
+func Axpy(dst []float32, a float32, src []float32, inc int) {
+	if len(dst) == 0 {
+		return
+	}
+	src = src[:(len(dst)-1)*inc+1]
+	switch inc {
+	case 1:
+		axpy1(dst, a, src)
+	case 2:
+		axpy2(dst, a, src)
+	default:
+		axpyGeneric(dst, a, src, inc)
+	}
+}
+
+// AxpyInc adds a·src[i] to dst[i·inc] for i < len(src), inc ≥ 0, in
+// increasing i. Each element is rounded twice, after the product and after
+// the sum, in every version.
+func AxpyInc(dst []float32, inc int, a float32, src []float32) {
+	if len(src) == 0 {
+		return
+	}
+	dst = dst[:(len(src)-1)*inc+1]
+	switch inc {
+	case 1:
+		axpy1(dst, a, src)
+	case 2:
+		axpyInc2(dst, a, src)
+	default:
+		axpyIncGeneric(dst, inc, a, src)
+	}
+}

@@ -171,3 +171,87 @@ func gather2AVX2(dst, src *float32, n int)
 //
 //go:noescape
 func scatterBias2AVX2(dst, src *float32, n int, b float32)
+
+func axpy1(dst []float32, a float32, src []float32) {
+	switch use {
+	case avx512:
+		axpy1AVX512(&dst[0], &src[0], len(dst), a)
+	case avx2:
+		n := len(dst) &^ 7
+		if n > 0 {
+			axpy1AVX2(&dst[0], &src[0], n, a)
+		}
+		axpyGeneric(dst[n:], a, src[n:], 1)
+	default:
+		axpyGeneric(dst, a, src, 1)
+	}
+}
+
+func axpy2(dst []float32, a float32, src []float32) {
+	switch use {
+	case avx512:
+		axpy2AVX512(&dst[0], &src[0], len(dst), a)
+	case avx2:
+		n := len(dst) &^ 7
+		if n > 0 {
+			axpy2AVX2(&dst[0], &src[0], n, a)
+		}
+		if n < len(dst) {
+			axpyGeneric(dst[n:], a, src[2*n:], 2)
+		}
+	default:
+		axpyGeneric(dst, a, src, 2)
+	}
+}
+
+func axpyInc2(dst []float32, a float32, src []float32) {
+	switch use {
+	case avx512:
+		axpyInc2AVX512(&dst[0], &src[0], len(src), a)
+	case avx2:
+		n := len(src) &^ 7
+		if n > 0 {
+			axpyInc2AVX2(&dst[0], &src[0], n, a)
+		}
+		if n < len(src) {
+			axpyIncGeneric(dst[2*n:], 2, a, src[n:])
+		}
+	default:
+		axpyIncGeneric(dst, 2, a, src)
+	}
+}
+
+// The axpy versions multiply and then add, VMULPS and VADDPS, to round as
+// the generic ones do.
+
+// axpy1AVX512 adds a·src[i] to dst[i] for i < n, n ≥ 1.
+//
+//go:noescape
+func axpy1AVX512(dst, src *float32, n int, a float32)
+
+// axpy2AVX512 adds a·src[2i] to dst[i] for i < n, n ≥ 1.
+//
+//go:noescape
+func axpy2AVX512(dst, src *float32, n int, a float32)
+
+// axpyInc2AVX512 adds a·src[i] to dst[2i] for i < n, n ≥ 1.
+//
+//go:noescape
+func axpyInc2AVX512(dst, src *float32, n int, a float32)
+
+// axpy1AVX2 adds a·src[i] to dst[i] for i < n, n a positive multiple of 8.
+//
+//go:noescape
+func axpy1AVX2(dst, src *float32, n int, a float32)
+
+// axpy2AVX2 adds a·src[2i] to dst[i] for i < n, n a positive multiple of
+// 8.
+//
+//go:noescape
+func axpy2AVX2(dst, src *float32, n int, a float32)
+
+// axpyInc2AVX2 adds a·src[i] to dst[2i] for i < n, n a positive multiple
+// of 8.
+//
+//go:noescape
+func axpyInc2AVX2(dst, src *float32, n int, a float32)

@@ -493,3 +493,243 @@ bias2avx2:
 
 	VZEROUPPER
 	RET
+
+// func axpy1AVX512(dst, src *float32, n int, a float32)
+TEXT ·axpy1AVX512(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS a+24(FP), Z31
+	CMPQ         CX, $64
+	JLT          axpy16
+
+axpy64:
+	VMULPS  (SI), Z31, Z0
+	VMULPS  64(SI), Z31, Z1
+	VMULPS  128(SI), Z31, Z2
+	VMULPS  192(SI), Z31, Z3
+	VADDPS  (DI), Z0, Z0
+	VADDPS  64(DI), Z1, Z1
+	VADDPS  128(DI), Z2, Z2
+	VADDPS  192(DI), Z3, Z3
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ    $256, DI
+	ADDQ    $256, SI
+	SUBQ    $64, CX
+	CMPQ    CX, $64
+	JGE     axpy64
+
+axpy16:
+	CMPQ    CX, $16
+	JLT     axpytail
+	VMULPS  (SI), Z31, Z0
+	VADDPS  (DI), Z0, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JMP     axpy16
+
+axpytail:
+	TESTQ     CX, CX
+	JEQ       axpydone
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z (DI), K1, Z1
+	VMULPS    Z31, Z0, Z0
+	VADDPS    Z1, Z0, Z0
+	VMOVUPS   Z0, K1, (DI)
+
+axpydone:
+	VZEROUPPER
+	RET
+
+// func axpy2AVX512(dst, src *float32, n int, a float32)
+TEXT ·axpy2AVX512(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS a+24(FP), Z30
+	VMOVUPS      evens<>(SB), Z31
+	MOVL         $0x5555, AX
+	KMOVW        AX, K4
+	CMPQ         CX, $16
+	JLT          axpy2tail
+
+axpy2loop:
+	VMOVUPS.Z (SI), K4, Z0
+	VMOVUPS.Z 64(SI), K4, Z1
+	VPERMT2PS Z1, Z31, Z0
+	VMULPS    Z30, Z0, Z0
+	VADDPS    (DI), Z0, Z0
+	VMOVUPS   Z0, (DI)
+	ADDQ      $128, SI
+	ADDQ      $64, DI
+	SUBQ      $16, CX
+	CMPQ      CX, $16
+	JGE       axpy2loop
+
+axpy2tail:
+	TESTQ     CX, CX
+	JEQ       axpy2done
+	TAILMASK
+	EVENMASKS
+	VMOVUPS.Z (SI), K2, Z0
+	VMOVUPS.Z 64(SI), K3, Z1
+	VPERMT2PS Z1, Z31, Z0
+	VMULPS    Z30, Z0, Z0
+	VMOVUPS.Z (DI), K1, Z2
+	VADDPS    Z2, Z0, Z0
+	VMOVUPS   Z0, K1, (DI)
+
+axpy2done:
+	VZEROUPPER
+	RET
+
+// func axpyInc2AVX512(dst, src *float32, n int, a float32)
+TEXT ·axpyInc2AVX512(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS a+24(FP), Z29
+	VMOVUPS      spread<>+0(SB), Z30
+	VMOVUPS      spread<>+64(SB), Z31
+	MOVL         $0x5555, AX
+	KMOVW        AX, K4
+	CMPQ         CX, $16
+	JLT          axpyinc2tail
+
+axpyinc2loop:
+	VMULPS    (SI), Z29, Z0
+	VPERMPS   Z0, Z30, Z1
+	VPERMPS   Z0, Z31, Z2
+	VMOVUPS.Z (DI), K4, Z3
+	VMOVUPS.Z 64(DI), K4, Z4
+	VADDPS    Z1, Z3, Z3
+	VADDPS    Z2, Z4, Z4
+	VMOVUPS   Z3, K4, (DI)
+	VMOVUPS   Z4, K4, 64(DI)
+	ADDQ      $64, SI
+	ADDQ      $128, DI
+	SUBQ      $16, CX
+	CMPQ      CX, $16
+	JGE       axpyinc2loop
+
+axpyinc2tail:
+	TESTQ     CX, CX
+	JEQ       axpyinc2done
+	TAILMASK
+	EVENMASKS
+	VMOVUPS.Z (SI), K1, Z0
+	VMULPS    Z29, Z0, Z0
+	VPERMPS   Z0, Z30, Z1
+	VPERMPS   Z0, Z31, Z2
+	VMOVUPS.Z (DI), K2, Z3
+	VMOVUPS.Z 64(DI), K3, Z4
+	VADDPS    Z1, Z3, Z3
+	VADDPS    Z2, Z4, Z4
+	VMOVUPS   Z3, K2, (DI)
+	VMOVUPS   Z4, K3, 64(DI)
+
+axpyinc2done:
+	VZEROUPPER
+	RET
+
+// func axpy1AVX2(dst, src *float32, n int, a float32)
+TEXT ·axpy1AVX2(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS a+24(FP), Y15
+	CMPQ         CX, $32
+	JLT          axpy8avx2
+
+axpy32avx2:
+	VMULPS  (SI), Y15, Y0
+	VMULPS  32(SI), Y15, Y1
+	VMULPS  64(SI), Y15, Y2
+	VMULPS  96(SI), Y15, Y3
+	VADDPS  (DI), Y0, Y0
+	VADDPS  32(DI), Y1, Y1
+	VADDPS  64(DI), Y2, Y2
+	VADDPS  96(DI), Y3, Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ    $128, DI
+	ADDQ    $128, SI
+	SUBQ    $32, CX
+	CMPQ    CX, $32
+	JGE     axpy32avx2
+
+axpy8avx2:
+	TESTQ   CX, CX
+	JEQ     axpydoneavx2
+	VMULPS  (SI), Y15, Y0
+	VADDPS  (DI), Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JMP     axpy8avx2
+
+axpydoneavx2:
+	VZEROUPPER
+	RET
+
+// func axpy2AVX2(dst, src *float32, n int, a float32)
+TEXT ·axpy2AVX2(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS a+24(FP), Y14
+	VMOVUPS      evenmask<>(SB), Y15
+
+axpy2avx2:
+	// As in gather2AVX2, then multiplied and added.
+	VMASKMOVPS (SI), Y15, Y0
+	VMASKMOVPS 32(SI), Y15, Y1
+	VSHUFPS    $0x88, Y1, Y0, Y2
+	VPERMPD    $0xd8, Y2, Y2
+	VMULPS     Y14, Y2, Y2
+	VADDPS     (DI), Y2, Y2
+	VMOVUPS    Y2, (DI)
+	ADDQ       $64, SI
+	ADDQ       $32, DI
+	SUBQ       $8, CX
+	JNZ        axpy2avx2
+
+	VZEROUPPER
+	RET
+
+// func axpyInc2AVX2(dst, src *float32, n int, a float32)
+TEXT ·axpyInc2AVX2(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS a+24(FP), Y12
+	VMOVUPS      spread<>+0(SB), Y13
+	VMOVUPS      spread<>+32(SB), Y14
+	VMOVUPS      evenmask<>(SB), Y15
+
+axpyinc2avx2:
+	VMULPS     (SI), Y12, Y0
+	VPERMPS    Y0, Y13, Y1
+	VPERMPS    Y0, Y14, Y2
+	VMASKMOVPS (DI), Y15, Y3
+	VMASKMOVPS 32(DI), Y15, Y4
+	VADDPS     Y1, Y3, Y3
+	VADDPS     Y2, Y4, Y4
+	VMASKMOVPS Y3, Y15, (DI)
+	VMASKMOVPS Y4, Y15, 32(DI)
+	ADDQ       $32, SI
+	ADDQ       $64, DI
+	SUBQ       $8, CX
+	JNZ        axpyinc2avx2
+
+	VZEROUPPER
+	RET

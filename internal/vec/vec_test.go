@@ -180,3 +180,76 @@ func TestGenericFormulas(t *testing.T) {
 		t.Errorf("addGeneric: %s", got)
 	}
 }
+
+func TestAxpy(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		cases(t, func(t *testing.T, n, off, inc int) {
+			rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
+			_, src := buffer(rng, off, span(n, inc), inc)
+			buf, dst := buffer(rng, 3-off, n, 1)
+			want := append([]float32(nil), buf...)
+			a := 2*rng.Float32() - 1
+			axpyGeneric(want[guard+3-off:guard+3-off+n], a, src, inc)
+			Axpy(dst, a, src, inc)
+			if i := same(buf, want); i >= 0 {
+				t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-3+off, buf[i], want[i])
+			}
+			for i, x := range dst {
+				if x != x {
+					t.Fatalf("n=%d off=%d inc=%d: element %d read a gap", n, off, inc, i)
+				}
+			}
+		})
+	})
+}
+
+func TestAxpyInc(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		cases(t, func(t *testing.T, n, off, inc int) {
+			rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
+			buf, dst := buffer(rng, off, span(n, inc), inc)
+			want := append([]float32(nil), buf...)
+			_, src := buffer(rng, 2, n, 1)
+			a := 2*rng.Float32() - 1
+			axpyIncGeneric(want[guard+off:], inc, a, src)
+			AxpyInc(dst, inc, a, src)
+			if i := same(buf, want); i >= 0 {
+				t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-off, buf[i], want[i])
+			}
+		})
+	})
+}
+
+// TestAxpyRounding checks that every version rounds the product before
+// the sum: x·x rounds to 1 + 2⁻¹¹, which y cancels, where a fused
+// multiply-add would leave 2⁻²⁴.
+func TestAxpyRounding(t *testing.T) {
+	x := float32(1 + 1.0/(1<<12))
+	y := float32(-1 - 1.0/(1<<11))
+	withLevel(t, func(t *testing.T) {
+		for _, n := range []int{1, 8, 16, 17, 64, 100} {
+			for _, inc := range []int{1, 2} {
+				src := make([]float32, n*inc)
+				dst := make([]float32, n*inc)
+				for i := range src {
+					src[i], dst[i] = x, y
+				}
+				Axpy(dst[:n], x, src, inc)
+				for i, v := range dst[:n] {
+					if v != 0 {
+						t.Fatalf("Axpy n=%d inc=%d: element %d is %g, want 0", n, inc, i, v)
+					}
+				}
+				for i := range dst {
+					dst[i] = y
+				}
+				AxpyInc(dst, inc, x, src[:n])
+				for i := 0; i < n; i++ {
+					if v := dst[i*inc]; v != 0 {
+						t.Fatalf("AxpyInc n=%d inc=%d: element %d is %g, want 0", n, inc, i, v)
+					}
+				}
+			}
+		}
+	})
+}
