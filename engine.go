@@ -255,7 +255,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 func (e *engine) workerScratch() int {
 	n := e.colSize + e.cout*e.tmpTile + 24*e.linesMax + 2*e.foldMax
 	if !e.unfolded {
-		n += e.cout * e.cin * e.tapsMax
+		n += e.cout*e.cin*e.tapsMax + 4*e.kvol
 	}
 	return max(1, n)
 }
@@ -343,6 +343,7 @@ func (e *engine) tableBytes() int {
 // worker is the scratch of one goroutine.
 type worker struct {
 	col, tmp, wf []float32 // wf is made on first use, see makeFolded
+	ufrom, uto   []int     // the pairs of unfold, made with wf
 	jlist        []int
 	copies       []run // the copy runs of one im2col row
 	zeros        []run // the zero runs of one im2col row
@@ -406,7 +407,8 @@ func (e *engine) weights(wc []float32, g, r int, wk *worker) []float32 {
 }
 
 // makeFolded gives every worker its buffer for the folded weights of one
-// phase and group, if the engine folds and they have none yet. The buffers
+// phase and group, and for the pairs of unfold, if the engine folds and
+// they have none yet. The weight buffers
 // are as large as a group's weights, so they are made when weights of that
 // size are first passed rather than with the engine; all at once, before
 // the workers start, so that later calls allocate nothing whichever
@@ -417,21 +419,31 @@ func (e *engine) makeFolded() {
 	}
 	for _, wk := range e.workers {
 		wk.wf = make([]float32, e.cout*e.cin*e.tapsMax)
+		// A kernel tap folds into one tap combination of a phase.
+		wk.ufrom = make([]int, 0, e.kvol)
+		wk.uto = make([]int, 0, e.kvol)
 	}
 }
 
 // unfold adds the folded weight gradient gwf of phase wk.sel and group g
-// back onto the kernel taps of gw.
+// back onto the kernel taps of gw. The pairs (tap combination, kernel tap)
+// are listed once, in increasing tap combination, and then applied to one
+// contiguous row of gw after another: each element of gw still receives
+// its terms in increasing tap combination.
 func (e *engine) unfold(gw, gwf []float32, g int, wk *worker) {
 	taps, _ := e.phaseSize(wk.sel)
+	from, to := wk.ufrom[:0], wk.uto[:0]
 	for t := 0; t < taps; t++ {
-		js := e.foldList(t, wk)
-		for oc := 0; oc < e.cout*e.cin; oc++ {
-			row := gw[(g*e.cout*e.cin+oc)*e.kvol:]
-			v := gwf[oc*taps+t]
-			for _, j := range js {
-				row[j] += v
-			}
+		for _, j := range e.foldList(t, wk) {
+			from = append(from, t)
+			to = append(to, j)
+		}
+	}
+	for oc := 0; oc < e.cout*e.cin; oc++ {
+		row := gw[(g*e.cout*e.cin+oc)*e.kvol:][:e.kvol]
+		f := gwf[oc*taps:][:taps]
+		for i, j := range to {
+			row[j] += f[from[i]]
 		}
 	}
 }
