@@ -420,24 +420,48 @@ func (e *engine) makeFolded() {
 	for _, wk := range e.workers {
 		wk.wf = make([]float32, e.cout*e.cin*e.tapsMax)
 		// A kernel tap folds into one tap combination of a phase.
-		wk.ufrom = make([]int, 0, e.kvol)
+		wk.ufrom = make([]int, e.kvol)
 		wk.uto = make([]int, 0, e.kvol)
 	}
 }
 
 // unfold adds the folded weight gradient gwf of phase wk.sel and group g
-// back onto the kernel taps of gw. The pairs (tap combination, kernel tap)
-// are listed once, in increasing tap combination, and then applied to one
-// contiguous row of gw after another: each element of gw still receives
-// its terms in increasing tap combination.
+// back onto the kernel taps of gw. A kernel tap folds into at most one tap
+// combination of a phase, so each element of gw receives at most one term:
+// the tap combination of every kernel tap is listed once, and then each
+// contiguous row of gw gathers its terms in one pass.
 func (e *engine) unfold(gw, gwf []float32, g int, wk *worker) {
 	taps, _ := e.phaseSize(wk.sel)
-	from, to := wk.ufrom[:0], wk.uto[:0]
+	from := wk.ufrom[:e.kvol]
+	for j := range from {
+		from[j] = -1
+	}
 	for t := 0; t < taps; t++ {
 		for _, j := range e.foldList(t, wk) {
-			from = append(from, t)
-			to = append(to, j)
+			from[j] = t
 		}
+	}
+	// Compact the kernel taps that receive a term, for a loop without a
+	// test; in Nearest mode that is all of them.
+	to := wk.uto[:0]
+	k := 0
+	for j, t := range from {
+		if t >= 0 {
+			from[k] = t
+			to = append(to, j)
+			k++
+		}
+	}
+	from = from[:k]
+	if k == e.kvol {
+		for oc := 0; oc < e.cout*e.cin; oc++ {
+			row := gw[(g*e.cout*e.cin+oc)*e.kvol:][:len(from)]
+			f := gwf[oc*taps:][:taps]
+			for j, t := range from {
+				row[j] += f[t]
+			}
+		}
+		return
 	}
 	for oc := 0; oc < e.cout*e.cin; oc++ {
 		row := gw[(g*e.cout*e.cin+oc)*e.kvol:][:e.kvol]
