@@ -1,5 +1,7 @@
 package aniso
 
+import "github.com/anisoconv/aniso/internal/vec"
+
 // UnpoolOptions is the geometry of UnpoolND, following Chainer's
 // unpooling_nd.
 type UnpoolOptions struct {
@@ -323,15 +325,27 @@ func (p *unpoolPlan) repeat(y, x view, nb int) {
 
 func (p *unpoolPlan) repeatAxis(dst, src []float32, ds, ss []int, a int) {
 	n, out, s, pad := p.xShape[2+a], p.yShape[2+a], p.s[a], p.p[a]
-	last := a == len(p.s)-1
+	if a == len(p.s)-1 {
+		// Outputs from n·s − pad on read past the input.
+		m := min(out, n*s-pad)
+		if s == 2 && ds[a] == 1 && ss[a] == 1 && m > 0 {
+			d, x := dst[:m], src[pad/2:]
+			if pad%2 == 1 {
+				d[0] = x[0]
+				d, x = d[1:], x[1:]
+			}
+			vec.Repeat2(d, x)
+			return
+		}
+		for o := 0; o < m; o++ {
+			dst[o*ds[a]] = src[(o+pad)/s*ss[a]]
+		}
+		return
+	}
 	for o := 0; o < out; o++ {
 		i := (o + pad) / s
 		if i >= n {
 			return
-		}
-		if last {
-			dst[o*ds[a]] = src[i*ss[a]]
-			continue
 		}
 		p.repeatAxis(dst[o*ds[a]:], src[i*ss[a]:], ds, ss, a+1)
 	}
@@ -350,6 +364,16 @@ func (p *unpoolPlan) windowSum(gx, gy view, nb int) {
 
 func (p *unpoolPlan) windowAxis(dst, src []float32, ds, ss []int, a int) {
 	last := a == len(p.s)-1
+	if last && p.s[a] == 2 && p.k[a] == 2 && ds[a] == 1 && ss[a] == 1 {
+		// The windows wholly inside gy, from i0 to i1, are pairs.
+		n, out, pad := p.xShape[2+a], p.yShape[2+a], p.p[a]
+		i0 := min(n, (pad+1)/2)
+		i1 := max(i0, min(n, (out+pad)/2))
+		p.windowLast(dst[:i0], src, 0)
+		vec.AddPairs(dst[i0:i1], src[2*i0-pad:])
+		p.windowLast(dst[i1:n], src, i1)
+		return
+	}
 	for i := 0; i < p.xShape[2+a]; i++ {
 		lo := max(0, i*p.s[a]-p.p[a])
 		hi := min(p.yShape[2+a], i*p.s[a]-p.p[a]+p.k[a])
@@ -359,6 +383,18 @@ func (p *unpoolPlan) windowAxis(dst, src []float32, ds, ss []int, a int) {
 				continue
 			}
 			p.windowAxis(dst[i*ds[a]:], src[o*ss[a]:], ds, ss, a+1)
+		}
+	}
+}
+
+// windowLast adds the windows of the last axis onto dst[i − i0] for
+// i0 ≤ i < i0 + len(dst), both operands at unit stride.
+func (p *unpoolPlan) windowLast(dst, src []float32, i0 int) {
+	a := len(p.s) - 1
+	for i := range dst {
+		c := (i0+i)*p.s[a] - p.p[a]
+		for o := max(0, c); o < min(p.yShape[2+a], c+p.k[a]); o++ {
+			dst[i] += src[o]
 		}
 	}
 }

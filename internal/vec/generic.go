@@ -43,3 +43,15 @@ func axpyIncGeneric(dst []float32, inc int, a float32, src []float32) {
 		dst[i*inc] += float32(a * x)
 	}
 }
+
+func repeat2Generic(dst, src []float32) {
+	for i := range dst {
+		dst[i] = src[i/2]
+	}
+}
+
+func addPairsGeneric(dst, src []float32) {
+	for i := range dst {
+		dst[i] = dst[i] + src[2*i] + src[2*i+1]
+	}
+}

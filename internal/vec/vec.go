@@ -103,3 +103,21 @@ func AxpyInc(dst []float32, inc int, a float32, src []float32) {
 		axpyIncGeneric(dst, inc, a, src)
 	}
 }
+
+// Repeat2 sets dst[i] = src[⌊i/2⌋] for i < len(dst): each element of src
+// twice.
+func Repeat2(dst, src []float32) {
+	if len(dst) == 0 {
+		return
+	}
+	repeat2(dst, src[:(len(dst)+1)/2])
+}
+
+// AddPairs sets dst[i] = (dst[i] + src[2i]) + src[2i+1] for i < len(dst),
+// adding in that order in every version.
+func AddPairs(dst, src []float32) {
+	if len(dst) == 0 {
+		return
+	}
+	addPairs(dst, src[:2*len(dst)])
+}

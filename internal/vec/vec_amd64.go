@@ -255,3 +255,65 @@ func axpy2AVX2(dst, src *float32, n int, a float32)
 //
 //go:noescape
 func axpyInc2AVX2(dst, src *float32, n int, a float32)
+
+// repeat2 and addPairs leave the destination elements past the last whole
+// block of their vectors (32 and 16 with AVX-512, 16 and 8 with AVX2) to
+// the generic versions.
+
+func repeat2(dst, src []float32) {
+	n := 0
+	switch use {
+	case avx512:
+		n = len(dst) &^ 31
+		if n > 0 {
+			repeat2AVX512(&dst[0], &src[0], n)
+		}
+	case avx2:
+		n = len(dst) &^ 15
+		if n > 0 {
+			repeat2AVX2(&dst[0], &src[0], n)
+		}
+	}
+	repeat2Generic(dst[n:], src[n/2:])
+}
+
+func addPairs(dst, src []float32) {
+	n := 0
+	switch use {
+	case avx512:
+		n = len(dst) &^ 15
+		if n > 0 {
+			addPairsAVX512(&dst[0], &src[0], n)
+		}
+	case avx2:
+		n = len(dst) &^ 7
+		if n > 0 {
+			addPairsAVX2(&dst[0], &src[0], n)
+		}
+	}
+	addPairsGeneric(dst[n:], src[2*n:])
+}
+
+// repeat2AVX512 sets dst[i] = src[i/2] for i < n, n a positive multiple
+// of 32.
+//
+//go:noescape
+func repeat2AVX512(dst, src *float32, n int)
+
+// addPairsAVX512 sets dst[i] = (dst[i] + src[2i]) + src[2i+1] for i < n, n
+// a positive multiple of 16.
+//
+//go:noescape
+func addPairsAVX512(dst, src *float32, n int)
+
+// repeat2AVX2 sets dst[i] = src[i/2] for i < n, n a positive multiple of
+// 16.
+//
+//go:noescape
+func repeat2AVX2(dst, src *float32, n int)
+
+// addPairsAVX2 sets dst[i] = (dst[i] + src[2i]) + src[2i+1] for i < n, n a
+// positive multiple of 8.
+//
+//go:noescape
+func addPairsAVX2(dst, src *float32, n int)

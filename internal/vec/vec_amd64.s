@@ -733,3 +733,120 @@ axpyinc2avx2:
 
 	VZEROUPPER
 	RET
+
+// odds holds the lane indices 1, 3, …, 31: the odd lanes of two vectors.
+DATA odds<>+0(SB)/4, $1
+DATA odds<>+4(SB)/4, $3
+DATA odds<>+8(SB)/4, $5
+DATA odds<>+12(SB)/4, $7
+DATA odds<>+16(SB)/4, $9
+DATA odds<>+20(SB)/4, $11
+DATA odds<>+24(SB)/4, $13
+DATA odds<>+28(SB)/4, $15
+DATA odds<>+32(SB)/4, $17
+DATA odds<>+36(SB)/4, $19
+DATA odds<>+40(SB)/4, $21
+DATA odds<>+44(SB)/4, $23
+DATA odds<>+48(SB)/4, $25
+DATA odds<>+52(SB)/4, $27
+DATA odds<>+56(SB)/4, $29
+DATA odds<>+60(SB)/4, $31
+GLOBL odds<>(SB), RODATA|NOPTR, $64
+
+// func repeat2AVX512(dst, src *float32, n int)
+TEXT ·repeat2AVX512(SB), NOSPLIT, $0-24
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), CX
+	VMOVUPS spread<>+0(SB), Z30
+	VMOVUPS spread<>+64(SB), Z31
+
+repeat2loop:
+	VMOVUPS (SI), Z0
+	VPERMPS Z0, Z30, Z1
+	VPERMPS Z0, Z31, Z2
+	VMOVUPS Z1, (DI)
+	VMOVUPS Z2, 64(DI)
+	ADDQ    $64, SI
+	ADDQ    $128, DI
+	SUBQ    $32, CX
+	JNZ     repeat2loop
+
+	VZEROUPPER
+	RET
+
+// func addPairsAVX512(dst, src *float32, n int)
+TEXT ·addPairsAVX512(SB), NOSPLIT, $0-24
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), CX
+	VMOVUPS evens<>(SB), Z30
+	VMOVUPS odds<>(SB), Z31
+
+addpairsloop:
+	VMOVUPS   (SI), Z0
+	VMOVUPS   Z0, Z1
+	VMOVUPS   64(SI), Z2
+	VPERMT2PS Z2, Z30, Z0
+	VPERMT2PS Z2, Z31, Z1
+	VMOVUPS   (DI), Z3
+	VADDPS    Z0, Z3, Z3
+	VADDPS    Z1, Z3, Z3
+	VMOVUPS   Z3, (DI)
+	ADDQ      $128, SI
+	ADDQ      $64, DI
+	SUBQ      $16, CX
+	JNZ       addpairsloop
+
+	VZEROUPPER
+	RET
+
+// func repeat2AVX2(dst, src *float32, n int)
+TEXT ·repeat2AVX2(SB), NOSPLIT, $0-24
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), CX
+	VMOVUPS spread<>+0(SB), Y14
+	VMOVUPS spread<>+32(SB), Y15
+
+repeat2avx2:
+	VMOVUPS (SI), Y0
+	VPERMPS Y0, Y14, Y1
+	VPERMPS Y0, Y15, Y2
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	ADDQ    $32, SI
+	ADDQ    $64, DI
+	SUBQ    $16, CX
+	JNZ     repeat2avx2
+
+	VZEROUPPER
+	RET
+
+// func addPairsAVX2(dst, src *float32, n int)
+TEXT ·addPairsAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+
+addpairsavx2:
+	// The shuffles take the even (odd) elements s0 s2 s8 s10 from the
+	// low halves and s4 s6 s12 s14 from the high ones, and the
+	// permutation of 64-bit pairs puts them in order.
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VSHUFPS $0x88, Y1, Y0, Y2
+	VSHUFPS $0xdd, Y1, Y0, Y3
+	VPERMPD $0xd8, Y2, Y2
+	VPERMPD $0xd8, Y3, Y3
+	VMOVUPS (DI), Y4
+	VADDPS  Y2, Y4, Y4
+	VADDPS  Y3, Y4, Y4
+	VMOVUPS Y4, (DI)
+	ADDQ    $64, SI
+	ADDQ    $32, DI
+	SUBQ    $8, CX
+	JNZ     addpairsavx2
+
+	VZEROUPPER
+	RET

@@ -14,3 +14,5 @@ func scatterBias2(dst, src []float32, b float32)       { scatterBiasGeneric(dst,
 func axpy1(dst []float32, a float32, src []float32)    { axpyGeneric(dst, a, src, 1) }
 func axpy2(dst []float32, a float32, src []float32)    { axpyGeneric(dst, a, src, 2) }
 func axpyInc2(dst []float32, a float32, src []float32) { axpyIncGeneric(dst, 2, a, src) }
+func repeat2(dst, src []float32)                       { repeat2Generic(dst, src) }
+func addPairs(dst, src []float32)                      { addPairsGeneric(dst, src) }

@@ -253,3 +253,60 @@ func TestAxpyRounding(t *testing.T) {
 		}
 	})
 }
+
+func TestRepeat2(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		for _, n := range lengths {
+			for _, off := range []int{0, 3} {
+				rng := rand.New(rand.NewPCG(uint64(n), 11))
+				_, src := buffer(rng, off, (n+1)/2, 1)
+				buf, dst := buffer(rng, 3-off, n, 1)
+				want := append([]float32(nil), buf...)
+				repeat2Generic(want[guard+3-off:guard+3-off+n], src)
+				Repeat2(dst, src)
+				if i := same(buf, want); i >= 0 {
+					t.Fatalf("n=%d off=%d: element %d is %v, want %v", n, off, i-guard-3+off, buf[i], want[i])
+				}
+				for i, x := range dst {
+					if x != x {
+						t.Fatalf("n=%d off=%d: element %d read past src", n, off, i)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestAddPairs(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		for _, n := range lengths {
+			for _, off := range []int{0, 3} {
+				rng := rand.New(rand.NewPCG(uint64(n), 12))
+				_, src := buffer(rng, off, 2*n, 1)
+				buf, dst := buffer(rng, 3-off, n, 1)
+				want := append([]float32(nil), buf...)
+				addPairsGeneric(want[guard+3-off:guard+3-off+n], src)
+				AddPairs(dst, src)
+				if i := same(buf, want); i >= 0 {
+					t.Fatalf("n=%d off=%d: element %d is %v, want %v", n, off, i-guard-3+off, buf[i], want[i])
+				}
+			}
+		}
+	})
+}
+
+// TestPairFormulas checks the generic versions of Repeat2 and AddPairs,
+// including the order of AddPairs' additions: 1 + 2²⁴ rounds to 2²⁴
+// before −2²⁴ is added.
+func TestPairFormulas(t *testing.T) {
+	d := make([]float32, 5)
+	repeat2Generic(d, []float32{1, 2, 3})
+	if got := fmt.Sprint(d); got != "[1 1 2 2 3]" {
+		t.Errorf("repeat2Generic: %s", got)
+	}
+	d = []float32{1, 10}
+	addPairsGeneric(d, []float32{1 << 24, -(1 << 24), 2, 3})
+	if got := fmt.Sprint(d); got != "[0 15]" {
+		t.Errorf("addPairsGeneric: %s", got)
+	}
+}
