@@ -1,5 +1,7 @@
 // Package vec moves and adds float32 data along strided runs: the line
-// copies, scatters and additions of im2col and col2im. Each operation has a
+// copies, scatters and additions of im2col and col2im, the axpy loops of
+// the direct products and the pair repetitions and sums of UnpoolND's
+// direct paths. Each operation has a
 // generic Go version, which every build has and which defines its results,
 // and on amd64 AVX-512 and AVX2 versions chosen at run time by the
 // processor's features (the purego build tag leaves only the generic ones).
