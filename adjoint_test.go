@@ -207,6 +207,39 @@ func TestAdjointThreads(t *testing.T) {
 	require.Equal(t, want, run(4))
 }
 
+// TestAdjointRoute checks which path the data adjoint takes on the
+// geometries that decide the rule of gathers: the innermost axis where the
+// forward and the adjoint read at different steps, and whether it is the
+// last axis or an outer one.
+func TestAdjointRoute(t *testing.T) {
+	for _, c := range []struct {
+		s, u   []int
+		mode   StretchMode
+		gather bool
+	}{
+		{[]int{1, 1}, []int{1, 1}, Nearest, true},
+		{[]int{2, 1}, []int{1, 2}, Nearest, false},       // last axis, forward step 1
+		{[]int{2, 1}, []int{1, 2}, Zeros, false},         // last axis, forward step 1
+		{[]int{1, 2}, []int{1, 3}, Nearest, false},       // last axis, forward step 2 < 3
+		{[]int{1, 3}, []int{1, 2}, Nearest, true},        // last axis, adjoint step 2 < 3
+		{[]int{1, 2}, []int{2, 1}, Nearest, true},        // last axis, adjoint step 1
+		{[]int{1, 1}, []int{2, 1}, Zeros, false},         // outer axis, forward step 1
+		{[]int{2, 1}, []int{3, 1}, Nearest, true},        // outer axis, forward step 2 < 3
+		{[]int{2, 1, 1}, []int{1, 2, 1}, Nearest, false}, // outer axis, forward step 1
+		{[]int{1, 2, 1}, []int{1, 3, 1}, Zeros, true},    // outer axis, forward step 2 < 3
+		{[]int{1, 1, 2}, []int{1, 2, 1}, Nearest, true},  // the last axis decides
+	} {
+		specs := make([]axisSpec, len(c.s))
+		for i := range specs {
+			specs[i] = axisSpec{k: 3, s: c.s[i], d: 1, u: c.u[i]}
+		}
+		a := newAdjoint(specs, c.mode)
+		if got := a.gathers(); got != c.gather {
+			t.Errorf("stride %v stretch %v %v: gathers %v, want %v", c.s, c.u, c.mode, got, c.gather)
+		}
+	}
+}
+
 // BenchmarkAdjoint times the input gradient alone, as the gather and as
 // col2im, on geometries with a stretch or a stride on an inner or an outer
 // axis; where the plan routes the adjoint to col2im both paths are col2im.
@@ -227,6 +260,8 @@ func BenchmarkAdjoint(b *testing.B) {
 		{"nearest-axis0", []int{8, 32, 100, 100}, []int{32, 32, 4, 4}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{1, 2}, PadLo: []int{1, 1}, PadHi: []int{1, 2}}, Stretch: []int{2, 1}}},
 		{"zeros-axis0", []int{8, 32, 100, 100}, []int{32, 32, 4, 4}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{1, 2}, PadLo: []int{1, 1}, PadHi: []int{1, 2}}, Stretch: []int{2, 1}, Mode: Zeros}},
 		{"nearest3d-axis0", []int{2, 16, 16, 16, 16}, []int{16, 16, 3, 3, 3}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{1, 2, 1}, PadLo: []int{1, 1, 1}}, Stretch: []int{2, 1, 1}}},
+		{"nearest-axis0-3/2", []int{8, 32, 100, 100}, []int{32, 32, 3, 3}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}}, Stretch: []int{3, 1}}},
+		{"zeros3d-axis1-3/2", []int{2, 16, 16, 16, 16}, []int{16, 16, 3, 3, 3}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{1, 2, 1}, PadLo: []int{1, 1, 1}}, Stretch: []int{1, 3, 1}, Mode: Zeros}},
 	}
 	for _, c := range cases {
 		for _, gather := range []bool{true, false} {
