@@ -285,8 +285,9 @@ type colPanels struct {
 	ready  int   // panels compiled
 
 	// Entry q·taps + t for tap t of panel q: the base and the mask of its
-	// gather, or a zero mask and its runs segs[lo[i]:lo[i+1]] with
-	// positions relative to the panel and zero runs marked by inc < 0.
+	// gather, and the runs segs[lo[i]:lo[i+1]] replayed after it, with
+	// positions relative to the panel and zero runs marked by inc < 0;
+	// with a zero mask the runs fill the whole row.
 	base  []int
 	mask  []uint64
 	lo    []int
@@ -328,6 +329,7 @@ func (s *colPanels) compile(j0, j1 int) {
 			s.base[i], s.mask[i] = base, m
 			segs = segs[:len(s.segs)]
 		} else {
+			s.base[i], s.mask[i], segs = maskedPart(segs, len(s.segs))
 			mixed = true
 		}
 		s.segs = segs
@@ -354,7 +356,7 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 		return
 	}
 	for p := 0; p < kb; p++ {
-		if i := ents + t; s.mask[i] == 0 {
+		if i := ents + t; s.lo[i] < s.lo[i+1] {
 			row := dst[p*nr : p*nr+nr]
 			src := s.data[ch*s.sc:]
 			for _, r := range s.segs[s.lo[i]:s.lo[i+1]] {
@@ -369,7 +371,9 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 					copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
 				}
 			}
-			clear(row[cols:])
+			if s.mask[i] == 0 {
+				clear(row[cols:])
+			}
 		}
 		if t++; t == s.taps {
 			t = 0
@@ -422,6 +426,59 @@ func maskedCopy(segs []run) (base int, mask uint64, ok bool) {
 		mask |= bits
 	}
 	return base, mask, mask != 0
+}
+
+// maskedPart splits the runs segs[from:] of a panel row that maskedCopy
+// rejects, typically a row that spans the end of one line and the start
+// of the next, into the masked gather of the unit-stride copies that share
+// the base of the longest one, and the runs left over, which it keeps in
+// segs[from:] in their order. The gather clears every column outside its
+// mask, so the zero runs are kept only beside other copies, which may run
+// over absent elements. With no such gather the mask is zero and segs is
+// returned as it is.
+func maskedPart(segs []run, from int) (base int, mask uint64, out []run) {
+	long := -1
+	for i, r := range segs[from:] {
+		if r.inc == 1 && (long < 0 || r.n > segs[from+long].n) {
+			long = i
+		}
+	}
+	if long < 0 {
+		return 0, 0, segs
+	}
+	base = segs[from+long].off - segs[from+long].pos
+	others := false
+	// The copies come before the zero runs, as maskedCopy has them.
+	for _, r := range segs[from:] {
+		switch {
+		case r.inc < 0:
+			mask &^= colBits(r)
+		case r.inc == 1 && r.off-r.pos == base:
+			mask |= colBits(r)
+		default:
+			others = true
+		}
+	}
+	if mask == 0 {
+		return 0, 0, segs
+	}
+	out = segs[:from]
+	if others {
+		for _, r := range segs[from:] {
+			if r.inc != 1 || r.off-r.pos != base {
+				out = append(out, r)
+			}
+		}
+	}
+	return base, mask, out
+}
+
+// colBits returns the columns of the run r of a panel row as a mask.
+func colBits(r run) uint64 {
+	if r.n == 64 {
+		return 1<<64 - 1
+	}
+	return (uint64(1)<<r.n - 1) << r.pos
 }
 
 // tilePath, set by tests, makes every forward product build its im2col

@@ -69,3 +69,33 @@ func TestImplicitForwardBits(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskedPart checks the split of a panel row that spans two lines into
+// a masked gather and the runs left over.
+func TestMaskedPart(t *testing.T) {
+	head := []run{{0, 1, 7, 1}} // a row compiled before, kept as it is
+	for _, c := range []struct {
+		segs []run
+		base int
+		mask uint64
+		out  []run
+	}{
+		// The end of one line and the start of the next, rows apart: the
+		// longer is gathered, the other copied.
+		{[]run{{0, 10, 100, 1}, {10, 20, 300, 1}}, 290, 0xfffff << 10, []run{{0, 10, 100, 1}}},
+		// With a zero run over the tail of a copy that runs on: it stays
+		// beside the other copy and leaves the mask.
+		{[]run{{0, 4, 50, 2}, {4, 12, 200, 1}, {14, 2, 0, -1}}, 196, 0x3ff << 4, []run{{0, 4, 50, 2}, {14, 2, 0, -1}}},
+		// Zero runs alone beside the gather are left to it.
+		{[]run{{2, 30, 40, 1}, {0, 2, 0, -1}, {32, 32, 0, -1}}, 38, 0xfffffffc, nil},
+		// No unit-stride copy: runs only.
+		{[]run{{0, 8, 10, 3}, {8, 8, 0, -1}}, 0, 0, []run{{0, 8, 10, 3}, {8, 8, 0, -1}}},
+	} {
+		segs := append(append([]run{}, head...), c.segs...)
+		base, mask, out := maskedPart(segs, len(head))
+		want := append(append([]run{}, head...), c.out...)
+		if base != c.base || mask != c.mask || fmt.Sprint(out) != fmt.Sprint(want) {
+			t.Errorf("maskedPart(%v) = %d, %#x, %v; want %d, %#x, %v", c.segs, base, mask, out, c.base, c.mask, want)
+		}
+	}
+}
