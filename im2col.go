@@ -450,3 +450,118 @@ func (e *engine) implicitForward(w []float32, k int, x view, n, g, p0, p1 int, w
 	}
 	return gemm.SgemmFrom(e.cout, p1-p0, k, w, k, s, beta, c, ldc)
 }
+
+// rowPanels serves the transposed im2col tile of one weight-gradient
+// product, op(B) = colᵀ (positions × im2col rows), to gemm.SgemmFrom a
+// micro-panel at a time, so the tile is never stored. A panel covers a
+// window of kb positions and nr im2col rows: the runs of every tap,
+// clipped to the window, are compiled once per window from the operation's
+// run table (the GEMM asks for the windows in increasing positions, so
+// each tap keeps a cursor on its first run that reaches the next one),
+// replayed into each row of the panel in rows, a scratch that stays in the
+// first-level cache, and the rows are transposed into the panel as Sgemm
+// packs a transposed op(B).
+type rowPanels struct {
+	tab    *runTable
+	data   []float32 // the tensor from batch n, group g, channel 0 on
+	sc     int       // channel stride of the tensor
+	taps   int
+	entry  int       // table entry of tap 0 of the tile
+	cc, zc []int     // per tap: index in tab.copies, tab.zeros of its cursor
+	rows   []float32 // scratch for the rows of one panel
+	p0, kb int       // the window compiled, kb = 0 for none
+
+	// Tap t's runs in the window are segs[lo[t]:lo[t+1]], positions
+	// relative to the window, zero runs marked by inc < 0.
+	lo   []int
+	segs []run
+}
+
+// window compiles the runs of every tap clipped to the positions
+// [p0, p0+kb).
+func (s *rowPanels) window(p0, kb int) {
+	tab := s.tab
+	p1 := p0 + kb
+	s.p0, s.kb = p0, kb
+	segs := s.segs[:0]
+	for t := 0; t < s.taps; t++ {
+		s.lo[t] = len(segs)
+		ci, cEnd := s.cc[t], tab.cs[s.entry+t+1]
+		for ci < cEnd && tab.copies[ci].pos+tab.copies[ci].n <= p0 {
+			ci++
+		}
+		s.cc[t] = ci
+		for ; ci < cEnd && tab.copies[ci].pos < p1; ci++ {
+			r := tab.copies[ci]
+			a, b := max(r.pos, p0), min(r.pos+r.n, p1)
+			segs = append(segs, run{a - p0, b - a, r.off + (a-r.pos)*r.inc, r.inc})
+		}
+		zi, zEnd := s.zc[t], tab.zs[s.entry+t+1]
+		for zi < zEnd && tab.zeros[zi].pos+tab.zeros[zi].n <= p0 {
+			zi++
+		}
+		s.zc[t] = zi
+		for ; zi < zEnd && tab.zeros[zi].pos < p1; zi++ {
+			z := tab.zeros[zi]
+			a, b := max(z.pos, p0), min(z.pos+z.n, p1)
+			segs = append(segs, run{a - p0, b - a, 0, -1})
+		}
+	}
+	s.lo[s.taps] = len(segs)
+	s.segs = segs
+}
+
+// Panel implements gemm.PanelSource.
+func (s *rowPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
+	if p0 != s.p0 || kb != s.kb {
+		s.window(p0, kb)
+	}
+	rows := s.rows[:cols*kb]
+	ch, t := j0/s.taps, j0%s.taps
+	for j := 0; j < cols; j++ {
+		row := rows[j*kb : j*kb+kb]
+		src := s.data[ch*s.sc:]
+		for _, r := range s.segs[s.lo[t]:s.lo[t+1]] {
+			switch {
+			case r.inc < 0 && r.n == 1:
+				row[r.pos] = 0
+			case r.inc < 0:
+				clear(row[r.pos : r.pos+r.n])
+			case r.inc == 1:
+				copy(row[r.pos:r.pos+r.n], src[r.off:r.off+r.n])
+			default:
+				copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
+			}
+		}
+		if t++; t == s.taps {
+			t = 0
+			ch++
+		}
+	}
+	gemm.TransposeRows(dst[:kb*nr], nr, rows, kb, cols)
+}
+
+// implicitWeight computes the weight-gradient product of weightProduct,
+// gwf += B·im2col(x)ᵀ, with gemm.SgemmFrom, im2col feeding the GEMM's
+// transposed panels directly, and reports whether it did. It needs the
+// operation's run table and gonum's default BLAS implementation (an
+// installed one multiplies only a stored tile). Both ways sum in the same
+// order, so the choice never changes the bits of the result.
+func (e *engine) implicitWeight(b []float32, ldb int, x view, n, g, p0, p1 int, wk *worker, gwf []float32, k int) bool {
+	tab := &e.tables[e.op]
+	if tilePath || !tab.valid {
+		return false
+	}
+	s := &wk.rowPanels
+	taps := k / e.cin
+	*s = rowPanels{
+		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps,
+		entry: (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax,
+		cc:    s.cc[:taps], zc: s.zc[:taps], rows: wk.col,
+		lo: s.lo[:taps+1], segs: s.segs,
+	}
+	for t := 0; t < taps; t++ {
+		s.cc[t], s.zc[t] = tab.cs[s.entry+t], tab.zs[s.entry+t]
+	}
+	return gemm.SgemmFrom(e.cout, k, p1-p0, b, ldb, s, 1, gwf, k)
+}

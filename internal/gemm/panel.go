@@ -60,3 +60,25 @@ func GatherTaps(dst []float32, nr int, src []float32, sc, c0, t0 int, bases []in
 func TapsPay(m, n int) bool {
 	return gathersFast(pick(m, n).nr)
 }
+
+// TransposeRows packs cols ≤ nr rows of a matrix, ld apart in src, as the
+// columns of the kb×nr row-major B micro-panel dst, kb = len(dst)/nr:
+// dst[p·nr+j] = src[j·ld+p] for p < kb and j < cols, and zero for
+// cols ≤ j < nr. It is how Sgemm packs a transposed op(B), so a
+// PanelSource that builds the rows of a transposed operand near the panel
+// hands SgemmFrom the panels Sgemm would have packed. It panics if
+// cols > nr or src is too short for the rows it reads.
+func TransposeRows(dst []float32, nr int, src []float32, ld, cols int) {
+	kb := len(dst) / nr
+	if cols > nr || cols < 0 || ld < kb || cols > 0 && len(src) < (cols-1)*ld+kb {
+		panic("gemm: bad rows for TransposeRows")
+	}
+	dst = dst[:kb*nr]
+	if cols < nr {
+		clear(dst)
+	}
+	if kb == 0 || cols == 0 {
+		return
+	}
+	transposePanel(dst, nr, src, ld, kb, cols)
+}
