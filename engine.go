@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/anisoconv/aniso/internal/gemm"
 )
 
 // The engine computes one generalised correlation
@@ -337,7 +339,7 @@ func (e *engine) tableBytes() int {
 		s := &wk.panels
 		n += 8*(cap(s.cc)+cap(s.zc)+cap(s.base)+cap(s.mask)+cap(s.lo)) + cap(s.mixed) + cap(s.segs)*int(unsafe.Sizeof(run{}))
 		r := &wk.rowPanels
-		n += 8*(cap(r.cc)+cap(r.zc)+cap(r.lo)) + cap(r.segs)*int(unsafe.Sizeof(run{}))
+		n += 8*(cap(r.cc)+cap(r.zc)+cap(r.lo)+cap(r.base)) + 24*cap(r.ptrs) + cap(r.segs)*int(unsafe.Sizeof(run{}))
 	}
 	return n
 }
@@ -376,7 +378,8 @@ func (e *engine) newWorker() *worker {
 	}
 	w.panels.cc, w.panels.zc = make([]int, e.tapsMax), make([]int, e.tapsMax)
 	w.rowPanels.cc, w.rowPanels.zc = make([]int, e.tapsMax), make([]int, e.tapsMax)
-	w.rowPanels.lo = make([]int, e.tapsMax+1)
+	w.rowPanels.lo, w.rowPanels.base = make([]int, e.tapsMax+1), make([]int, e.tapsMax)
+	w.rowPanels.ptrs = make([][]float32, gemm.MaxPanel)
 	return w
 }
 

@@ -454,26 +454,31 @@ func (e *engine) implicitForward(w []float32, k int, x view, n, g, p0, p1 int, w
 // rowPanels serves the transposed im2col tile of one weight-gradient
 // product, op(B) = colᵀ (positions × im2col rows), to gemm.SgemmFrom a
 // micro-panel at a time, so the tile is never stored. A panel covers a
-// window of kb positions and nr im2col rows: the runs of every tap,
-// clipped to the window, are compiled once per window from the operation's
-// run table (the GEMM asks for the windows in increasing positions, so
-// each tap keeps a cursor on its first run that reaches the next one),
-// replayed into each row of the panel in rows, a scratch that stays in the
-// first-level cache, and the rows are transposed into the panel as Sgemm
-// packs a transposed op(B).
+// window of kb positions and nr im2col rows; the GEMM asks for the windows
+// in increasing positions, so the runs of every tap, clipped to the
+// window, are compiled once per window from the operation's run table,
+// each tap keeping a cursor on its first run that reaches the next window.
+// A row whose window one copy run covers (the usual case: the runs of a
+// row join across lines) is packed by gemm.PackRows straight from the
+// tensor, and its zero runs, which lie inside the copy run, are cleared in
+// the panel afterwards; any other row is first built in a scratch.
 type rowPanels struct {
 	tab    *runTable
 	data   []float32 // the tensor from batch n, group g, channel 0 on
 	sc     int       // channel stride of the tensor
 	taps   int
-	entry  int       // table entry of tap 0 of the tile
-	cc, zc []int     // per tap: index in tab.copies, tab.zeros of its cursor
-	rows   []float32 // scratch for the rows of one panel
-	p0, kb int       // the window compiled, kb = 0 for none
+	entry  int         // table entry of tap 0 of the tile
+	cc, zc []int       // per tap: index in tab.copies, tab.zeros of its cursor
+	rows   []float32   // scratch for the rows of one panel
+	ptrs   [][]float32 // the rows of one panel
+	p0, kb int         // the window compiled, kb = 0 for none
 
 	// Tap t's runs in the window are segs[lo[t]:lo[t+1]], positions
-	// relative to the window, zero runs marked by inc < 0.
+	// relative to the window, zero runs marked by inc < 0. base[t] ≥ 0
+	// is the offset of the window's first element when one copy run
+	// covers it, −1 otherwise.
 	lo   []int
+	base []int
 	segs []run
 }
 
@@ -486,6 +491,7 @@ func (s *rowPanels) window(p0, kb int) {
 	segs := s.segs[:0]
 	for t := 0; t < s.taps; t++ {
 		s.lo[t] = len(segs)
+		s.base[t] = -1
 		ci, cEnd := s.cc[t], tab.cs[s.entry+t+1]
 		for ci < cEnd && tab.copies[ci].pos+tab.copies[ci].n <= p0 {
 			ci++
@@ -495,6 +501,11 @@ func (s *rowPanels) window(p0, kb int) {
 			r := tab.copies[ci]
 			a, b := max(r.pos, p0), min(r.pos+r.n, p1)
 			segs = append(segs, run{a - p0, b - a, r.off + (a-r.pos)*r.inc, r.inc})
+		}
+		if n := len(segs) - s.lo[t]; n == 1 {
+			if r := segs[len(segs)-1]; r.inc == 1 && r.pos == 0 && r.n == kb {
+				s.base[t] = r.off
+			}
 		}
 		zi, zEnd := s.zc[t], tab.zs[s.entry+t+1]
 		for zi < zEnd && tab.zeros[zi].pos+tab.zeros[zi].n <= p0 {
@@ -516,29 +527,50 @@ func (s *rowPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 	if p0 != s.p0 || kb != s.kb {
 		s.window(p0, kb)
 	}
-	rows := s.rows[:cols*kb]
+	ptrs := s.ptrs[:cols]
 	ch, t := j0/s.taps, j0%s.taps
-	for j := 0; j < cols; j++ {
-		row := rows[j*kb : j*kb+kb]
+	for j := range ptrs {
 		src := s.data[ch*s.sc:]
-		for _, r := range s.segs[s.lo[t]:s.lo[t+1]] {
-			switch {
-			case r.inc < 0 && r.n == 1:
-				row[r.pos] = 0
-			case r.inc < 0:
-				clear(row[r.pos : r.pos+r.n])
-			case r.inc == 1:
-				copy(row[r.pos:r.pos+r.n], src[r.off:r.off+r.n])
-			default:
-				copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
+		if b := s.base[t]; b >= 0 {
+			ptrs[j] = src[b : b+kb]
+		} else {
+			row := s.rows[j*kb : j*kb+kb]
+			for _, r := range s.segs[s.lo[t]:s.lo[t+1]] {
+				switch {
+				case r.inc < 0 && r.n == 1:
+					row[r.pos] = 0
+				case r.inc < 0:
+					clear(row[r.pos : r.pos+r.n])
+				case r.inc == 1:
+					copy(row[r.pos:r.pos+r.n], src[r.off:r.off+r.n])
+				default:
+					copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
+				}
 			}
+			ptrs[j] = row
 		}
 		if t++; t == s.taps {
 			t = 0
 			ch++
 		}
 	}
-	gemm.TransposeRows(dst[:kb*nr], nr, rows, kb, cols)
+	dst = dst[:kb*nr]
+	gemm.PackRows(dst, nr, ptrs)
+	// The rows packed from the tensor still hold the absent elements
+	// their copy run passed over.
+	t = j0 % s.taps
+	for j := range ptrs {
+		if s.base[t] >= 0 {
+			for _, r := range s.segs[s.lo[t]+1 : s.lo[t+1]] {
+				for p := r.pos; p < r.pos+r.n; p++ {
+					dst[p*nr+j] = 0
+				}
+			}
+		}
+		if t++; t == s.taps {
+			t = 0
+		}
+	}
 }
 
 // implicitWeight computes the weight-gradient product of weightProduct,
@@ -557,8 +589,8 @@ func (e *engine) implicitWeight(b []float32, ldb int, x view, n, g, p0, p1 int, 
 	*s = rowPanels{
 		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps,
 		entry: (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax,
-		cc:    s.cc[:taps], zc: s.zc[:taps], rows: wk.col,
-		lo: s.lo[:taps+1], segs: s.segs,
+		cc:    s.cc[:taps], zc: s.zc[:taps], rows: wk.col, ptrs: s.ptrs,
+		lo: s.lo[:taps+1], base: s.base[:taps], segs: s.segs,
 	}
 	for t := 0; t < taps; t++ {
 		s.cc[t], s.zc[t] = tab.cs[s.entry+t], tab.zs[s.entry+t]

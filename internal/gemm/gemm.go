@@ -135,6 +135,10 @@ func scale(m, n int, beta float32, c []float32, ldc int) {
 	}
 }
 
+// MaxPanel is the widest micro-panel, nr, that SgemmFrom asks a
+// PanelSource for.
+const MaxPanel = 64
+
 // A PanelSource supplies op(B) to SgemmFrom one micro-panel at a time, so
 // that a matrix computed on the fly (an im2col tile, say) never has to be
 // stored whole.

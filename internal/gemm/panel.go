@@ -61,24 +61,39 @@ func TapsPay(m, n int) bool {
 	return gathersFast(pick(m, n).nr)
 }
 
-// TransposeRows packs cols ≤ nr rows of a matrix, ld apart in src, as the
-// columns of the kb×nr row-major B micro-panel dst, kb = len(dst)/nr:
-// dst[p·nr+j] = src[j·ld+p] for p < kb and j < cols, and zero for
-// cols ≤ j < nr. It is how Sgemm packs a transposed op(B), so a
-// PanelSource that builds the rows of a transposed operand near the panel
-// hands SgemmFrom the panels Sgemm would have packed. It panics if
-// cols > nr or src is too short for the rows it reads.
-func TransposeRows(dst []float32, nr int, src []float32, ld, cols int) {
+// PackRows packs the rows rows[j][:kb], j < cols = len(rows) ≤ nr, as
+// the columns of the kb×nr row-major B micro-panel dst, kb = len(dst)/nr:
+// dst[p·nr+j] = rows[j][p] for p < kb and j < cols, and zero for
+// cols ≤ j < nr. It is how Sgemm packs a transposed op(B), with each row
+// anywhere, so a PanelSource whose rows lie in a tensor, or are built in
+// a scratch, hands SgemmFrom the panels Sgemm would have packed from a
+// stored op(B). It panics if cols > nr or a row is shorter than kb.
+func PackRows(dst []float32, nr int, rows [][]float32) {
 	kb := len(dst) / nr
-	if cols > nr || cols < 0 || ld < kb || cols > 0 && len(src) < (cols-1)*ld+kb {
-		panic("gemm: bad rows for TransposeRows")
+	cols := len(rows)
+	if cols > nr {
+		panic("gemm: bad rows for PackRows")
+	}
+	for _, r := range rows {
+		if len(r) < kb {
+			panic("gemm: PackRows reads outside its operands")
+		}
 	}
 	dst = dst[:kb*nr]
 	if cols < nr {
 		clear(dst)
 	}
-	if kb == 0 || cols == 0 {
+	if kb == 0 {
 		return
 	}
-	transposePanel(dst, nr, src, ld, kb, cols)
+	done, k8 := packRowsArch(dst, nr, rows, kb)
+	for j, r := range rows {
+		p0 := 0
+		if j < done {
+			p0 = k8
+		}
+		for p := p0; p < kb; p++ {
+			dst[p*nr+j] = r[p]
+		}
+	}
 }
