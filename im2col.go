@@ -573,27 +573,39 @@ func (s *rowPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 	}
 }
 
+// rowsPath, set by tests, makes every weight-gradient product that has a
+// run table feed the GEMM's panels directly, whatever its runs.
+var rowsPath bool
+
 // implicitWeight computes the weight-gradient product of weightProduct,
 // gwf += B·im2col(x)ᵀ, with gemm.SgemmFrom, im2col feeding the GEMM's
 // transposed panels directly, and reports whether it did. It needs the
-// operation's run table and gonum's default BLAS implementation (an
-// installed one multiplies only a stored tile). Both ways sum in the same
-// order, so the choice never changes the bits of the result.
+// operation's run table, gonum's default BLAS implementation (an installed
+// one multiplies only a stored tile), rows packed with vector instructions,
+// and copy runs that are on average at least two panel depths long (or
+// the whole tile, when it is shorter), so that most rows of a panel are
+// packed straight from the tensor: a row built in pieces in the scratch
+// costs more than the long row copies of a whole tile. Both ways sum in the same order, so the choice never changes
+// the bits of the result.
 func (e *engine) implicitWeight(b []float32, ldb int, x view, n, g, p0, p1 int, wk *worker, gwf []float32, k int) bool {
 	tab := &e.tables[e.op]
-	if tilePath || !tab.valid {
+	if tilePath || !tab.valid || !gemm.RowsPay() && !rowsPath {
+		return false
+	}
+	taps, cols := k/e.cin, p1-p0
+	entry := (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax
+	runs := tab.cs[entry+taps] - tab.cs[entry]
+	if min(2*gemm.SliceDepth(cols), cols)*runs > taps*cols && !rowsPath {
 		return false
 	}
 	s := &wk.rowPanels
-	taps := k / e.cin
 	*s = rowPanels{
-		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps,
-		entry: (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax,
-		cc:    s.cc[:taps], zc: s.zc[:taps], rows: wk.col, ptrs: s.ptrs,
+		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps, entry: entry,
+		cc: s.cc[:taps], zc: s.zc[:taps], rows: wk.col, ptrs: s.ptrs,
 		lo: s.lo[:taps+1], base: s.base[:taps], segs: s.segs,
 	}
 	for t := 0; t < taps; t++ {
 		s.cc[t], s.zc[t] = tab.cs[s.entry+t], tab.zs[s.entry+t]
 	}
-	return gemm.SgemmFrom(e.cout, k, p1-p0, b, ldb, s, 1, gwf, k)
+	return gemm.SgemmFrom(e.cout, k, cols, b, ldb, s, 1, gwf, k)
 }

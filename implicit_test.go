@@ -120,9 +120,9 @@ func TestImplicitWeightBits(t *testing.T) {
 		add(randRef(rng, s.x...), randRef(rng, s.w...), o)
 	}
 	for i, c := range cases {
-		run := func(tile bool) *Tensor {
-			tilePath = tile
-			defer func() { tilePath = false }()
+		run := func(tile, rows bool) *Tensor {
+			tilePath, rowsPath = tile, rows
+			defer func() { tilePath, rowsPath = false, false }()
 			p, err := NewStretchConvPlan(c.x.Shape, c.w.Shape, c.o)
 			if err != nil {
 				t.Fatalf("case %d: %v", i, err)
@@ -136,10 +136,13 @@ func TestImplicitWeightBits(t *testing.T) {
 			}
 			return gw
 		}
-		want, got := run(true), run(false)
-		for j := range want.Data {
-			if math.Float32bits(got.Data[j]) != math.Float32bits(want.Data[j]) {
-				t.Fatalf("case %d (x %v w %v %s): gw[%d] = %v, the tile path gives %v", i, c.x.Shape, c.w.Shape, fmt.Sprint(c.o), j, got.Data[j], want.Data[j])
+		want := run(true, false)
+		for _, rows := range []bool{false, true} {
+			got := run(false, rows)
+			for j := range want.Data {
+				if math.Float32bits(got.Data[j]) != math.Float32bits(want.Data[j]) {
+					t.Fatalf("case %d (x %v w %v %s, every product from panels %v): gw[%d] = %v, the tile path gives %v", i, c.x.Shape, c.w.Shape, fmt.Sprint(c.o), rows, j, got.Data[j], want.Data[j])
+				}
 			}
 		}
 	}

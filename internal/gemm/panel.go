@@ -97,3 +97,13 @@ func PackRows(dst []float32, nr int, rows [][]float32) {
 		}
 	}
 }
+
+// SliceDepth returns the depth of the slices into which Sgemm and
+// SgemmFrom split a product of depth k: the rows of op(B) in one panel.
+func SliceDepth(k int) int { return blockSize(k, kcMax, 1) }
+
+// RowsPay reports whether PackRows packs rows with vector instructions.
+// Elsewhere it moves one element at a time, and a source that packs rows
+// straight from an operand is no faster than building op(B) and calling
+// Sgemm.
+func RowsPay() bool { return packsFast() }

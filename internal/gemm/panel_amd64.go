@@ -31,7 +31,7 @@ func gathersFast(nr int) bool { return nr == 64 && cpu.X86.HasAVX512F }
 // done and k8. PackRows has checked the bounds and packs the rest.
 func packRowsArch(dst []float32, nr int, rows [][]float32, kb int) (done, k8 int) {
 	k8 = kb &^ 7
-	if k8 == 0 || !cpu.X86.HasAVX {
+	if k8 == 0 || !packsFast() {
 		return 0, 0
 	}
 	var ptrs [8]*float32
@@ -49,3 +49,6 @@ func packRowsArch(dst []float32, nr int, rows [][]float32, kb int) (done, k8 int
 //
 //go:noescape
 func transposeRows8(k int, rows *[8]*float32, dst *float32, ldd int)
+
+// packsFast reports whether packRowsArch packs rows with AVX.
+func packsFast() bool { return cpu.X86.HasAVX }

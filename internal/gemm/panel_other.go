@@ -14,3 +14,6 @@ func gathersFast(nr int) bool { return false }
 func packRowsArch(dst []float32, nr int, rows [][]float32, kb int) (done, k8 int) {
 	return 0, 0
 }
+
+// packsFast reports false: this build packs rows in Go.
+func packsFast() bool { return false }
