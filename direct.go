@@ -114,6 +114,9 @@ func (e *engine) dataProduct(w []float32, k int, b []float32, ldb int, gx view, 
 func (e *engine) weightProduct(b []float32, ldb int, x view, n, g, p0, p1 int, wk *worker, gwf []float32, k int) {
 	cols := p1 - p0
 	if !e.small {
+		if e.implicitWeight(b, ldb, x, n, g, p0, p1, wk, gwf, k) {
+			return
+		}
 		col := wk.col[:k*cols]
 		e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
 		gemm.Sgemm(false, true, e.cout, k, cols, 1, b, ldb, col, cols, 1, gwf, k)

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/anisoconv/aniso/internal/gemm"
 )
 
 // The engine computes one generalised correlation
@@ -336,6 +338,8 @@ func (e *engine) tableBytes() int {
 	for _, wk := range e.workers {
 		s := &wk.panels
 		n += 8*(cap(s.cc)+cap(s.zc)+cap(s.base)+cap(s.mask)+cap(s.lo)) + cap(s.mixed) + cap(s.segs)*int(unsafe.Sizeof(run{}))
+		r := &wk.rowPanels
+		n += 8*(cap(r.cc)+cap(r.zc)+cap(r.lo)+cap(r.base)) + 24*cap(r.ptrs) + cap(r.segs)*int(unsafe.Sizeof(run{}))
 	}
 	return n
 }
@@ -350,6 +354,7 @@ type worker struct {
 	sel, tap     []int
 	lines        lines
 	panels       colPanels
+	rowPanels    rowPanels
 	wfKey        int // 1 + phase·groups + group held in wf, 0 for none
 	phase        int // the phase held in sel
 	tileIdx      int // the tile last selected by tile
@@ -372,6 +377,9 @@ func (e *engine) newWorker() *worker {
 		return w
 	}
 	w.panels.cc, w.panels.zc = make([]int, e.tapsMax), make([]int, e.tapsMax)
+	w.rowPanels.cc, w.rowPanels.zc = make([]int, e.tapsMax), make([]int, e.tapsMax)
+	w.rowPanels.lo, w.rowPanels.base = make([]int, e.tapsMax+1), make([]int, e.tapsMax)
+	w.rowPanels.ptrs = make([][]float32, gemm.MaxPanel)
 	return w
 }
 

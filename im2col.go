@@ -507,3 +507,162 @@ func (e *engine) implicitForward(w []float32, k int, x view, n, g, p0, p1 int, w
 	}
 	return gemm.SgemmFrom(e.cout, p1-p0, k, w, k, s, beta, c, ldc)
 }
+
+// rowPanels serves the transposed im2col tile of one weight-gradient
+// product, op(B) = colᵀ (positions × im2col rows), to gemm.SgemmFrom a
+// micro-panel at a time, so the tile is never stored. A panel covers a
+// window of kb positions and nr im2col rows; the GEMM asks for the windows
+// in increasing positions, so the runs of every tap, clipped to the
+// window, are compiled once per window from the operation's run table,
+// each tap keeping a cursor on its first run that reaches the next window.
+// A row whose window one copy run covers (the usual case: the runs of a
+// row join across lines) is packed by gemm.PackRows straight from the
+// tensor, and its zero runs, which lie inside the copy run, are cleared in
+// the panel afterwards; any other row is first built in a scratch.
+type rowPanels struct {
+	tab    *runTable
+	data   []float32 // the tensor from batch n, group g, channel 0 on
+	sc     int       // channel stride of the tensor
+	taps   int
+	entry  int         // table entry of tap 0 of the tile
+	cc, zc []int       // per tap: index in tab.copies, tab.zeros of its cursor
+	rows   []float32   // scratch for the rows of one panel
+	ptrs   [][]float32 // the rows of one panel
+	p0, kb int         // the window compiled, kb = 0 for none
+
+	// Tap t's runs in the window are segs[lo[t]:lo[t+1]], positions
+	// relative to the window, zero runs marked by inc < 0. base[t] ≥ 0
+	// is the offset of the window's first element when one copy run
+	// covers it, −1 otherwise.
+	lo   []int
+	base []int
+	segs []run
+}
+
+// window compiles the runs of every tap clipped to the positions
+// [p0, p0+kb).
+func (s *rowPanels) window(p0, kb int) {
+	tab := s.tab
+	p1 := p0 + kb
+	s.p0, s.kb = p0, kb
+	segs := s.segs[:0]
+	for t := 0; t < s.taps; t++ {
+		s.lo[t] = len(segs)
+		s.base[t] = -1
+		ci, cEnd := s.cc[t], tab.cs[s.entry+t+1]
+		for ci < cEnd && tab.copies[ci].pos+tab.copies[ci].n <= p0 {
+			ci++
+		}
+		s.cc[t] = ci
+		for ; ci < cEnd && tab.copies[ci].pos < p1; ci++ {
+			r := tab.copies[ci]
+			a, b := max(r.pos, p0), min(r.pos+r.n, p1)
+			segs = append(segs, run{a - p0, b - a, r.off + (a-r.pos)*r.inc, r.inc})
+		}
+		if n := len(segs) - s.lo[t]; n == 1 {
+			if r := segs[len(segs)-1]; r.inc == 1 && r.pos == 0 && r.n == kb {
+				s.base[t] = r.off
+			}
+		}
+		zi, zEnd := s.zc[t], tab.zs[s.entry+t+1]
+		for zi < zEnd && tab.zeros[zi].pos+tab.zeros[zi].n <= p0 {
+			zi++
+		}
+		s.zc[t] = zi
+		for ; zi < zEnd && tab.zeros[zi].pos < p1; zi++ {
+			z := tab.zeros[zi]
+			a, b := max(z.pos, p0), min(z.pos+z.n, p1)
+			segs = append(segs, run{a - p0, b - a, 0, -1})
+		}
+	}
+	s.lo[s.taps] = len(segs)
+	s.segs = segs
+}
+
+// Panel implements gemm.PanelSource.
+func (s *rowPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
+	if p0 != s.p0 || kb != s.kb {
+		s.window(p0, kb)
+	}
+	ptrs := s.ptrs[:cols]
+	ch, t := j0/s.taps, j0%s.taps
+	for j := range ptrs {
+		src := s.data[ch*s.sc:]
+		if b := s.base[t]; b >= 0 {
+			ptrs[j] = src[b : b+kb]
+		} else {
+			row := s.rows[j*kb : j*kb+kb]
+			for _, r := range s.segs[s.lo[t]:s.lo[t+1]] {
+				switch {
+				case r.inc < 0 && r.n == 1:
+					row[r.pos] = 0
+				case r.inc < 0:
+					clear(row[r.pos : r.pos+r.n])
+				case r.inc == 1:
+					copy(row[r.pos:r.pos+r.n], src[r.off:r.off+r.n])
+				default:
+					copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
+				}
+			}
+			ptrs[j] = row
+		}
+		if t++; t == s.taps {
+			t = 0
+			ch++
+		}
+	}
+	dst = dst[:kb*nr]
+	gemm.PackRows(dst, nr, ptrs)
+	// The rows packed from the tensor still hold the absent elements
+	// their copy run passed over.
+	t = j0 % s.taps
+	for j := range ptrs {
+		if s.base[t] >= 0 {
+			for _, r := range s.segs[s.lo[t]+1 : s.lo[t+1]] {
+				for p := r.pos; p < r.pos+r.n; p++ {
+					dst[p*nr+j] = 0
+				}
+			}
+		}
+		if t++; t == s.taps {
+			t = 0
+		}
+	}
+}
+
+// rowsPath, set by tests, makes every weight-gradient product that has a
+// run table feed the GEMM's panels directly, whatever its runs.
+var rowsPath bool
+
+// implicitWeight computes the weight-gradient product of weightProduct,
+// gwf += B·im2col(x)ᵀ, with gemm.SgemmFrom, im2col feeding the GEMM's
+// transposed panels directly, and reports whether it did. It needs the
+// operation's run table, gonum's default BLAS implementation (an installed
+// one multiplies only a stored tile), rows packed with vector instructions,
+// and copy runs that are on average at least two panel depths long (or
+// the whole tile, when it is shorter), so that most rows of a panel are
+// packed straight from the tensor: a row built in pieces in the scratch
+// costs more than the long row copies of a whole tile. Both ways sum in the same order, so the choice never changes
+// the bits of the result.
+func (e *engine) implicitWeight(b []float32, ldb int, x view, n, g, p0, p1 int, wk *worker, gwf []float32, k int) bool {
+	tab := &e.tables[e.op]
+	if tilePath || !tab.valid || !gemm.RowsPay() && !rowsPath {
+		return false
+	}
+	taps, cols := k/e.cin, p1-p0
+	entry := (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax
+	runs := tab.cs[entry+taps] - tab.cs[entry]
+	if min(2*gemm.SliceDepth(cols), cols)*runs > taps*cols && !rowsPath {
+		return false
+	}
+	s := &wk.rowPanels
+	*s = rowPanels{
+		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps, entry: entry,
+		cc: s.cc[:taps], zc: s.zc[:taps], rows: wk.col, ptrs: s.ptrs,
+		lo: s.lo[:taps+1], base: s.base[:taps], segs: s.segs,
+	}
+	for t := 0; t < taps; t++ {
+		s.cc[t], s.zc[t] = tab.cs[s.entry+t], tab.zs[s.entry+t]
+	}
+	return gemm.SgemmFrom(e.cout, k, cols, b, ldb, s, 1, gwf, k)
+}

@@ -142,3 +142,76 @@ func TestGatherTaps(t *testing.T) {
 		}
 	}
 }
+
+// rowsSource serves the panels of op(B) = Bᵀ for a row-major n×k matrix B
+// with PackRows, its rows read where they lie, after filling the panel
+// with NaN.
+type rowsSource struct {
+	b    []float32
+	ldb  int
+	rows [][]float32
+}
+
+func (s *rowsSource) Panel(dst []float32, nr, p0, kb, j0, cols int) {
+	dst = dst[:kb*nr]
+	for i := range dst {
+		dst[i] = float32(math.NaN())
+	}
+	s.rows = s.rows[:0]
+	for j := j0; j < j0+cols; j++ {
+		s.rows = append(s.rows, s.b[j*s.ldb+p0:j*s.ldb+p0+kb])
+	}
+	PackRows(dst, nr, s.rows)
+}
+
+// TestPackRowsMatchesSgemm checks that SgemmFrom with panels packed by
+// PackRows gives the bits of Sgemm with op(B) transposed, for every
+// kernel and for depths and widths that leave partial groups of eight.
+func TestPackRowsMatchesSgemm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	dims := []int{1, 3, 7, 8, 9, 16, 17, 31, 64, 65, 100, 129, 257, 300}
+	for _, name := range append(variants(), "auto") {
+		restore := selectKernel(name)
+		for trial := 0; trial < 40; trial++ {
+			m := dims[rng.IntN(len(dims))]
+			n := dims[rng.IntN(len(dims))]
+			k := dims[rng.IntN(len(dims))]
+			lda, ldb, ldc := k+rng.IntN(3), k+rng.IntN(3), n+rng.IntN(3)
+			a := randSlice(rng, m*lda)
+			b := randSlice(rng, n*ldb)
+			c0 := randSlice(rng, m*ldc)
+			want := append([]float32(nil), c0...)
+			got := append([]float32(nil), c0...)
+			Sgemm(false, true, m, n, k, 1, a, lda, b, ldb, 1, want, ldc)
+			SgemmFrom(m, n, k, a, lda, &rowsSource{b: b, ldb: ldb}, 1, got, ldc)
+			for i := range want {
+				if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+					t.Fatalf("kernel %s, %dx%dx%d: C[%d] = %v, Sgemm gives %v", name, m, n, k, i, got[i], want[i])
+				}
+			}
+		}
+		restore()
+	}
+}
+
+func TestPackRowsPanics(t *testing.T) {
+	dst := make([]float32, 4*16)
+	short := [][]float32{make([]float32, 3)}
+	wide := make([][]float32, 17)
+	for i := range wide {
+		wide[i] = make([]float32, 4)
+	}
+	for name, f := range map[string]func(){
+		"short row":     func() { PackRows(dst, 16, short) },
+		"too many rows": func() { PackRows(dst, 16, wide) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}

@@ -5,7 +5,8 @@
 // SgemmFrom is the same product with op(B) supplied by a PanelSource one
 // micro-panel at a time, as the kernel needs it, so that an operand
 // computed on the fly (an im2col tile) is never stored whole; GatherTaps
-// fills such panels from the rows of an im2col tile.
+// fills such panels from the rows of an im2col tile, and PackRows from the
+// rows of a transposed one.
 //
 // Sgemm looks at gonum's blas32 at every call, never caching the choice. When
 // blas32.Implementation() is gonum's default, a value of type
@@ -134,6 +135,10 @@ func scale(m, n int, beta float32, c []float32, ldc int) {
 		}
 	}
 }
+
+// MaxPanel is the widest micro-panel, nr, that SgemmFrom asks a
+// PanelSource for.
+const MaxPanel = 64
 
 // A PanelSource supplies op(B) to SgemmFrom one micro-panel at a time, so
 // that a matrix computed on the fly (an im2col tile, say) never has to be

@@ -518,6 +518,9 @@ func TestKernelRegistry(t *testing.T) {
 		if !kn.masked && kn.mr*kn.nr > maxTile {
 			t.Errorf("kernel %s: %d×%d tile exceeds maxTile = %d", kn.name, kn.mr, kn.nr, maxTile)
 		}
+		if kn.nr > MaxPanel {
+			t.Errorf("kernel %s: panels %d wide, more than MaxPanel = %d", kn.name, kn.nr, MaxPanel)
+		}
 		if !kn.ok || kn.suits == nil {
 			continue
 		}

@@ -60,3 +60,50 @@ func GatherTaps(dst []float32, nr int, src []float32, sc, c0, t0 int, bases []in
 func TapsPay(m, n int) bool {
 	return gathersFast(pick(m, n).nr)
 }
+
+// PackRows packs the rows rows[j][:kb], j < cols = len(rows) ≤ nr, as
+// the columns of the kb×nr row-major B micro-panel dst, kb = len(dst)/nr:
+// dst[p·nr+j] = rows[j][p] for p < kb and j < cols, and zero for
+// cols ≤ j < nr. It is how Sgemm packs a transposed op(B), with each row
+// anywhere, so a PanelSource whose rows lie in a tensor, or are built in
+// a scratch, hands SgemmFrom the panels Sgemm would have packed from a
+// stored op(B). It panics if cols > nr or a row is shorter than kb.
+func PackRows(dst []float32, nr int, rows [][]float32) {
+	kb := len(dst) / nr
+	cols := len(rows)
+	if cols > nr {
+		panic("gemm: bad rows for PackRows")
+	}
+	for _, r := range rows {
+		if len(r) < kb {
+			panic("gemm: PackRows reads outside its operands")
+		}
+	}
+	dst = dst[:kb*nr]
+	if cols < nr {
+		clear(dst)
+	}
+	if kb == 0 {
+		return
+	}
+	done, k8 := packRowsArch(dst, nr, rows, kb)
+	for j, r := range rows {
+		p0 := 0
+		if j < done {
+			p0 = k8
+		}
+		for p := p0; p < kb; p++ {
+			dst[p*nr+j] = r[p]
+		}
+	}
+}
+
+// SliceDepth returns the depth of the slices into which Sgemm and
+// SgemmFrom split a product of depth k: the rows of op(B) in one panel.
+func SliceDepth(k int) int { return blockSize(k, kcMax, 1) }
+
+// RowsPay reports whether PackRows packs rows with vector instructions.
+// Elsewhere it moves one element at a time, and a source that packs rows
+// straight from an operand is no faster than building op(B) and calling
+// Sgemm.
+func RowsPay() bool { return packsFast() }

@@ -24,3 +24,31 @@ func gatherTaps64(dst *float32, rows int, src *float32, sc, off0, t0, taps int, 
 
 // gathersFast reports whether gatherTapsArch serves panels nr wide.
 func gathersFast(nr int) bool { return nr == 64 && cpu.X86.HasAVX512F }
+
+// packRowsArch packs the first k8 = kb rounded down to a multiple of 8
+// positions of the rows of PackRows eight rows at a time with AVX, for the
+// first done = len(rows) rounded down to a multiple of 8 rows, and reports
+// done and k8. PackRows has checked the bounds and packs the rest.
+func packRowsArch(dst []float32, nr int, rows [][]float32, kb int) (done, k8 int) {
+	k8 = kb &^ 7
+	if k8 == 0 || !packsFast() {
+		return 0, 0
+	}
+	var ptrs [8]*float32
+	for ; done+8 <= len(rows); done += 8 {
+		for i := range ptrs {
+			ptrs[i] = &rows[done+i][0]
+		}
+		transposeRows8(k8, &ptrs, &dst[done], nr)
+	}
+	return done, k8
+}
+
+// transposeRows8 sets dst[p·ldd+j] = rows[j][p] for j < 8 and 0 ≤ p < k,
+// for k a positive multiple of 8, with AVX.
+//
+//go:noescape
+func transposeRows8(k int, rows *[8]*float32, dst *float32, ldd int)
+
+// packsFast reports whether packRowsArch packs rows with AVX.
+func packsFast() bool { return cpu.X86.HasAVX }
