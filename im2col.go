@@ -269,10 +269,11 @@ func addStrided(dst []float32, inc int, src []float32) {
 // moveCols lays them out, and every channel of a tap has the same runs, so
 // the first time a panel is asked for its columns are compiled for each
 // tap: into one masked gather (see maskedCopy), the usual case, which
-// gemm.GatherTaps replays for all rows at once, or else into runs clipped
-// to the panel. The later depth slices of the tile reuse them. Panels are
-// compiled in increasing columns, so each tap keeps a cursor on its first
-// copy and zero run that reaches the next panel.
+// gemm.GatherTaps, or gemm.GatherTaps2 for lines read at step 2, replays
+// for all rows at once, or else into runs clipped to the panel. The later
+// depth slices of the tile reuse them. Panels are compiled in increasing
+// columns, so each tap keeps a cursor on its first copy and zero run that
+// reaches the next panel.
 type colPanels struct {
 	tab    *runTable
 	data   []float32 // the tensor from batch n, group g, channel 0 on
@@ -285,14 +286,17 @@ type colPanels struct {
 	ready  int   // panels compiled
 
 	// Entry q·taps + t for tap t of panel q: the base and the mask of its
-	// gather, and the runs segs[lo[i]:lo[i+1]] replayed after it, with
+	// gather, at unit step in mask or at step 2 in mask2 (the other one
+	// zero), and the runs segs[lo[i]:lo[i+1]] replayed after it, with
 	// positions relative to the panel and zero runs marked by inc < 0;
-	// with a zero mask the runs fill the whole row.
+	// with zero masks the runs fill the whole row.
 	base  []int
 	mask  []uint64
+	mask2 []uint64
 	lo    []int
 	segs  []run
 	mixed []bool // per panel: some tap has runs
+	two   []bool // per panel: some tap gathers at step 2
 }
 
 // compile compiles the next panel, of columns [j0, j1).
@@ -300,7 +304,7 @@ func (s *colPanels) compile(j0, j1 int) {
 	tab := s.tab
 	q := s.ready
 	s.ready++
-	mixed := false
+	mixed, two := false, false
 	for t := 0; t < s.taps; t++ {
 		i := q*s.taps + t
 		segs := s.segs
@@ -324,18 +328,24 @@ func (s *colPanels) compile(j0, j1 int) {
 			a, b := max(z.pos, j0), min(z.pos+z.n, j1)
 			segs = append(segs, run{a - j0, b - a, 0, -1})
 		}
-		s.base[i], s.mask[i] = 0, 0
-		if base, m, ok := maskedCopy(segs[len(s.segs):]); ok {
-			s.base[i], s.mask[i] = base, m
+		base, m, step := maskedCopy(segs[len(s.segs):])
+		if m != 0 {
 			segs = segs[:len(s.segs)]
 		} else {
-			s.base[i], s.mask[i], segs = maskedPart(segs, len(s.segs))
+			base, m, step, segs = maskedPart(segs, len(s.segs))
 			mixed = true
+		}
+		s.base[i], s.mask[i], s.mask2[i] = base, 0, 0
+		if step == 2 {
+			s.mask2[i] = m
+			two = true
+		} else {
+			s.mask[i] = m
 		}
 		s.segs = segs
 		s.lo[i+1] = len(segs)
 	}
-	s.mixed[q] = mixed
+	s.mixed[q], s.two[q] = mixed, two
 }
 
 // Panel implements gemm.PanelSource.
@@ -352,6 +362,9 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 	dst = dst[:kb*nr]
 	ents := q * s.taps
 	gemm.GatherTaps(dst, nr, s.data, s.sc, ch, t, s.base[ents:ents+s.taps], s.mask[ents:ents+s.taps])
+	if s.two[q] {
+		gemm.GatherTaps2(dst, nr, s.data, s.sc, ch, t, s.base[ents:ents+s.taps], s.mask2[ents:ents+s.taps])
+	}
 	if !s.mixed[q] {
 		return
 	}
@@ -371,7 +384,7 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 					copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
 				}
 			}
-			if s.mask[i] == 0 {
+			if s.mask[i] == 0 && s.mask2[i] == 0 {
 				clear(row[cols:])
 			}
 		}
@@ -393,84 +406,84 @@ func (s *colPanels) start(nr int) {
 	panels := (s.cols + nr - 1) / nr
 	n := panels * s.taps
 	if cap(s.base) < n {
-		s.base, s.mask, s.lo = make([]int, n), make([]uint64, n), make([]int, n+1)
+		s.base, s.mask, s.mask2, s.lo = make([]int, n), make([]uint64, n), make([]uint64, n), make([]int, n+1)
 	}
 	if cap(s.mixed) < panels {
-		s.mixed = make([]bool, panels)
+		s.mixed, s.two = make([]bool, panels), make([]bool, panels)
 	}
-	s.base, s.mask, s.lo, s.mixed = s.base[:n], s.mask[:n], s.lo[:n+1], s.mixed[:panels]
+	s.base, s.mask, s.mask2, s.lo = s.base[:n], s.mask[:n], s.mask2[:n], s.lo[:n+1]
+	s.mixed, s.two = s.mixed[:panels], s.two[:panels]
 	s.lo[0] = 0
 	s.segs = s.segs[:0]
 }
 
 // maskedCopy reports whether the runs segs of a panel row of at most 64
 // columns (zero runs marked by inc < 0) amount to one masked gather: the
-// copies all read at unit stride from one base offset (element j at
-// base + j), and the zero runs, replayed after them, only clear some of
-// their columns. It returns the base and the columns that keep data.
-func maskedCopy(segs []run) (base int, mask uint64, ok bool) {
-	first := true
+// copies all read at one step, 1 or 2, from one base offset (element j at
+// base + step·j), and the zero runs, replayed after them, only clear some
+// of their columns. It returns the base, the columns that keep data and
+// the step; the mask is zero when the runs are no such gather.
+func maskedCopy(segs []run) (base int, mask uint64, step int) {
 	for _, r := range segs {
-		bits := (uint64(1)<<r.n - 1) << r.pos
-		if r.n == 64 {
-			bits = 1<<64 - 1
-		}
 		if r.inc < 0 {
-			mask &^= bits
+			mask &^= colBits(r)
 			continue
 		}
-		if r.inc != 1 || !first && r.off-r.pos != base {
-			return 0, 0, false
+		if step == 0 {
+			step, base = r.inc, r.off-r.inc*r.pos
 		}
-		base, first = r.off-r.pos, false
-		mask |= bits
+		if step > 2 || r.inc != step || r.off-r.inc*r.pos != base {
+			return 0, 0, 0
+		}
+		mask |= colBits(r)
 	}
-	return base, mask, mask != 0
+	return base, mask, step
 }
 
 // maskedPart splits the runs segs[from:] of a panel row that maskedCopy
 // rejects, typically a row that spans the end of one line and the start
-// of the next, into the masked gather of the unit-stride copies that share
-// the base of the longest one, and the runs left over, which it keeps in
-// segs[from:] in their order. The gather clears every column outside its
-// mask, so the zero runs are kept only beside other copies, which may run
-// over absent elements. With no such gather the mask is zero and segs is
-// returned as it is.
-func maskedPart(segs []run, from int) (base int, mask uint64, out []run) {
+// of the next, into the masked gather of the copies at step 1 or 2 that
+// share the step and the base of the longest one, and the runs left over,
+// which it keeps in segs[from:] in their order. The gather clears every
+// column outside its mask, so the zero runs are kept only beside other
+// copies, which may run over absent elements. With no such gather the mask
+// is zero and segs is returned as it is.
+func maskedPart(segs []run, from int) (base int, mask uint64, step int, out []run) {
 	long := -1
 	for i, r := range segs[from:] {
-		if r.inc == 1 && (long < 0 || r.n > segs[from+long].n) {
+		if (r.inc == 1 || r.inc == 2) && (long < 0 || r.n > segs[from+long].n) {
 			long = i
 		}
 	}
 	if long < 0 {
-		return 0, 0, segs
+		return 0, 0, 0, segs
 	}
-	base = segs[from+long].off - segs[from+long].pos
+	step = segs[from+long].inc
+	base = segs[from+long].off - step*segs[from+long].pos
 	others := false
 	// The copies come before the zero runs, as maskedCopy has them.
 	for _, r := range segs[from:] {
 		switch {
 		case r.inc < 0:
 			mask &^= colBits(r)
-		case r.inc == 1 && r.off-r.pos == base:
+		case r.inc == step && r.off-step*r.pos == base:
 			mask |= colBits(r)
 		default:
 			others = true
 		}
 	}
 	if mask == 0 {
-		return 0, 0, segs
+		return 0, 0, 0, segs
 	}
 	out = segs[:from]
 	if others {
 		for _, r := range segs[from:] {
-			if r.inc != 1 || r.off-r.pos != base {
+			if r.inc != step || r.off-step*r.pos != base {
 				out = append(out, r)
 			}
 		}
 	}
-	return base, mask, out
+	return base, mask, step, out
 }
 
 // colBits returns the columns of the run r of a panel row as a mask.
@@ -503,7 +516,7 @@ func (e *engine) implicitForward(w []float32, k int, x view, n, g, p0, p1 int, w
 		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps, cols: p1 - p0,
 		entry: (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax,
 		cc:    s.cc[:taps], zc: s.zc[:taps],
-		base: s.base, mask: s.mask, lo: s.lo, segs: s.segs, mixed: s.mixed,
+		base: s.base, mask: s.mask, mask2: s.mask2, lo: s.lo, segs: s.segs, mixed: s.mixed, two: s.two,
 	}
 	return gemm.SgemmFrom(e.cout, p1-p0, k, w, k, s, beta, c, ldc)
 }

@@ -31,13 +31,17 @@ func TestImplicitForwardBits(t *testing.T) {
 			cases = append(cases, conv{tensorFromRef(x), tensorFromRef(w), o}, conv{xs[0], tensorFromRef(w), o})
 		}
 	}
-	for _, s := range []struct{ x, w []int }{
-		{[]int{2, 40, 30, 30}, []int{8, 40, 3, 3}},
-		{[]int{1, 16, 12, 11, 13}, []int{4, 16, 3, 3, 3}},
-		{[]int{1, 24, 70}, []int{6, 24, 7}},
+	for _, s := range []struct{ x, w, stride []int }{
+		{[]int{2, 40, 30, 30}, []int{8, 40, 3, 3}, nil},
+		{[]int{1, 16, 12, 11, 13}, []int{4, 16, 3, 3, 3}, nil},
+		{[]int{1, 24, 70}, []int{6, 24, 7}, nil},
+		// Lines read at step 2, through panels that span two lines.
+		{[]int{2, 40, 20, 101}, []int{8, 40, 3, 3}, []int{1, 2}},
+		{[]int{1, 16, 6, 9, 150}, []int{4, 16, 3, 2, 4}, []int{2, 1, 2}},
 	} {
 		x, w := randRef(rng, s.x...), randRef(rng, s.w...)
 		o := StretchOptions{}
+		o.Stride = s.stride
 		for range s.x[2:] {
 			o.PadLo, o.PadHi = append(o.PadLo, 1), append(o.PadHi, 1)
 		}
@@ -78,24 +82,31 @@ func TestMaskedPart(t *testing.T) {
 		segs []run
 		base int
 		mask uint64
+		step int
 		out  []run
 	}{
 		// The end of one line and the start of the next, rows apart: the
 		// longer is gathered, the other copied.
-		{[]run{{0, 10, 100, 1}, {10, 20, 300, 1}}, 290, 0xfffff << 10, []run{{0, 10, 100, 1}}},
+		{[]run{{0, 10, 100, 1}, {10, 20, 300, 1}}, 290, 0xfffff << 10, 1, []run{{0, 10, 100, 1}}},
 		// With a zero run over the tail of a copy that runs on: it stays
 		// beside the other copy and leaves the mask.
-		{[]run{{0, 4, 50, 2}, {4, 12, 200, 1}, {14, 2, 0, -1}}, 196, 0x3ff << 4, []run{{0, 4, 50, 2}, {14, 2, 0, -1}}},
+		{[]run{{0, 4, 50, 2}, {4, 12, 200, 1}, {14, 2, 0, -1}}, 196, 0x3ff << 4, 1, []run{{0, 4, 50, 2}, {14, 2, 0, -1}}},
 		// Zero runs alone beside the gather are left to it.
-		{[]run{{2, 30, 40, 1}, {0, 2, 0, -1}, {32, 32, 0, -1}}, 38, 0xfffffffc, nil},
+		{[]run{{2, 30, 40, 1}, {0, 2, 0, -1}, {32, 32, 0, -1}}, 38, 0xfffffffc, 1, nil},
+		// Lines read at step 2: the longer is gathered at step 2, the
+		// shorter, and the copy at unit step, copied.
+		{[]run{{0, 10, 100, 2}, {10, 40, 300, 2}, {50, 3, 9, 1}}, 280, 0xffffffffff << 10, 2, []run{{0, 10, 100, 2}, {50, 3, 9, 1}}},
+		// A step-2 gather whose base lies before the line, and a zero run
+		// at the end of the panel left to it.
+		{[]run{{20, 30, 4, 2}, {50, 14, 0, -1}}, -36, 0x3fffffff << 20, 2, nil},
 		// No unit-stride copy: runs only.
-		{[]run{{0, 8, 10, 3}, {8, 8, 0, -1}}, 0, 0, []run{{0, 8, 10, 3}, {8, 8, 0, -1}}},
+		{[]run{{0, 8, 10, 3}, {8, 8, 0, -1}}, 0, 0, 0, []run{{0, 8, 10, 3}, {8, 8, 0, -1}}},
 	} {
 		segs := append(append([]run{}, head...), c.segs...)
-		base, mask, out := maskedPart(segs, len(head))
+		base, mask, step, out := maskedPart(segs, len(head))
 		want := append(append([]run{}, head...), c.out...)
-		if base != c.base || mask != c.mask || fmt.Sprint(out) != fmt.Sprint(want) {
-			t.Errorf("maskedPart(%v) = %d, %#x, %v; want %d, %#x, %v", c.segs, base, mask, out, c.base, c.mask, want)
+		if base != c.base || mask != c.mask || step != c.step || fmt.Sprint(out) != fmt.Sprint(want) {
+			t.Errorf("maskedPart(%v) = %d, %#x, %d, %v; want %d, %#x, %d, %v", c.segs, base, mask, step, out, c.base, c.mask, c.step, want)
 		}
 	}
 }
