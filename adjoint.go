@@ -126,14 +126,18 @@ func (a *adjoint) engine(op string, f *engine) *engine {
 // gathers reports whether the adjoint runs as a gather. Along an axis the
 // forward engine reads its gathered side x at step s/gcd(s, u) from one
 // output to the next, and the adjoint reads gy at step u/gcd(s, u). Along
-// the last axis the smaller step makes the denser panel gathers; along an
-// outer axis only a step of 1 helps, by joining the lines of neighbouring
-// rows into longer runs, and otherwise both passes read line by line and
-// the gather, which stores no tile and adds no partial sums, is faster.
-// So the gather serves unless, on the innermost axis where the two steps
-// differ, the forward engine's is the smaller and, on an outer axis, 1.
-// It never serves Nearest with dilation beyond the stretch, whose combined
-// kernel would hold taps of weight zero.
+// the last axis the panels of the gather fill with vector loads at step 1
+// or 2, so there the gather wins where the adjoint's step is at most 2 or
+// the smaller of the two; at larger steps it fills its panels element by
+// element and col2im is faster. Along an outer axis only a step of 1
+// helps, by joining the lines of neighbouring rows into longer runs, and
+// otherwise both passes read line by line and the gather, which stores no
+// tile and adds no partial sums, is faster. So the gather serves unless,
+// on the innermost axis where the two steps differ, the forward engine's
+// is the smaller and, on the last axis, the adjoint's beyond 2 or, on an
+// outer axis, the forward engine's 1. It never serves Nearest with
+// dilation beyond the stretch, whose combined kernel would hold taps of
+// weight zero.
 func (a *adjoint) gathers() bool {
 	for _, sp := range a.specs {
 		if a.mode == Nearest && sp.u > 1 && sp.d > sp.u {
@@ -144,7 +148,10 @@ func (a *adjoint) gathers() bool {
 		sp := a.specs[ax]
 		fwd, adj := sp.s/gcd(sp.s, sp.u), sp.u/gcd(sp.s, sp.u)
 		if fwd != adj {
-			return fwd > adj || (ax < len(a.specs)-1 && fwd > 1)
+			if ax == len(a.specs)-1 {
+				return fwd > adj || adj <= 2
+			}
+			return fwd > adj || fwd > 1
 		}
 	}
 	return true

@@ -209,8 +209,9 @@ func TestAdjointThreads(t *testing.T) {
 
 // TestAdjointRoute checks which path the data adjoint takes on the
 // geometries that decide the rule of gathers: the innermost axis where the
-// forward and the adjoint read at different steps, and whether it is the
-// last axis or an outer one.
+// forward and the adjoint read at different steps, whether it is the last
+// axis or an outer one, and on the last axis whether the adjoint's step is
+// beyond 2.
 func TestAdjointRoute(t *testing.T) {
 	for _, c := range []struct {
 		s, u   []int
@@ -218,9 +219,11 @@ func TestAdjointRoute(t *testing.T) {
 		gather bool
 	}{
 		{[]int{1, 1}, []int{1, 1}, Nearest, true},
-		{[]int{2, 1}, []int{1, 2}, Nearest, false},       // last axis, forward step 1
-		{[]int{2, 1}, []int{1, 2}, Zeros, false},         // last axis, forward step 1
+		{[]int{2, 1}, []int{1, 2}, Nearest, true},        // last axis, forward step 1, adjoint 2
+		{[]int{2, 1}, []int{1, 2}, Zeros, true},          // last axis, forward step 1, adjoint 2
+		{[]int{1, 1}, []int{1, 3}, Zeros, false},         // last axis, forward step 1, adjoint 3
 		{[]int{1, 2}, []int{1, 3}, Nearest, false},       // last axis, forward step 2 < 3
+		{[]int{2, 1, 1}, []int{1, 1, 2}, Nearest, true},  // last axis, adjoint step 2
 		{[]int{1, 3}, []int{1, 2}, Nearest, true},        // last axis, adjoint step 2 < 3
 		{[]int{1, 2}, []int{2, 1}, Nearest, true},        // last axis, adjoint step 1
 		{[]int{1, 1}, []int{2, 1}, Zeros, false},         // outer axis, forward step 1
@@ -228,6 +231,7 @@ func TestAdjointRoute(t *testing.T) {
 		{[]int{2, 1, 1}, []int{1, 2, 1}, Nearest, false}, // outer axis, forward step 1
 		{[]int{1, 2, 1}, []int{1, 3, 1}, Zeros, true},    // outer axis, forward step 2 < 3
 		{[]int{1, 1, 2}, []int{1, 2, 1}, Nearest, true},  // the last axis decides
+		{[]int{1, 2, 1}, []int{1, 1, 3}, Zeros, false},   // the last axis decides
 	} {
 		specs := make([]axisSpec, len(c.s))
 		for i := range specs {
