@@ -44,6 +44,14 @@ tloop:
 	MOVQ  (BX)(R13*8), DX
 	LEAQ  (SI)(DX*4), R9
 	ADDQ  R12, R9
+	PREFETCHT0 512(R9)
+	PREFETCHT0 576(R9)
+	PREFETCHT0 640(R9)
+	PREFETCHT0 704(R9)
+	PREFETCHT0 768(R9)
+	PREFETCHT0 832(R9)
+	PREFETCHT0 896(R9)
+	PREFETCHT0 960(R9)
 
 	// Columns 0-31 read floats 0-63: spread their mask bits onto the
 	// even lanes.
