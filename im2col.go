@@ -495,19 +495,33 @@ func colBits(r run) uint64 {
 }
 
 // tilePath, set by tests, makes every forward product build its im2col
-// tile, as it does where implicitForward does not apply.
-var tilePath bool
+// tile, as it does where implicitForward does not apply; panelPath makes
+// implicitForward apply whatever the channels, so that tests compare both
+// ways on small geometries too.
+var tilePath, panelPath bool
+
+// minPanelChannels is the fewest channels per group for which
+// implicitForward serves the GEMM's panels. colPanels compiles the gather
+// of every tap once per panel and replays it for each channel, so with few
+// channels that fixed cost per panel and tap outweighs what not storing
+// the tile saves, whatever the rows and columns of the product. Measured
+// on products of 1 to 32 rows, 10³ to 10⁴ columns and 1 to 64 channels of
+// 1 to 169 taps: with 8 channels or fewer building the tile is faster
+// (1.1× to 10×, most with one channel), with 16 or more the panels are as
+// fast or faster (up to 1.2×).
+const minPanelChannels = 16
 
 // implicitForward computes the forward product of forwardProduct with
 // gemm.SgemmFrom, im2col feeding the GEMM's panels directly, and reports
 // whether it did. It needs the operation's run table, gonum's default BLAS
-// implementation (an installed one multiplies only a stored tile), and a
-// product whose panels gemm.GatherTaps fills with vector loads: elsewhere
-// building the tile with long row copies is faster. Both ways sum in the
+// implementation (an installed one multiplies only a stored tile), a
+// product whose panels gemm.GatherTaps fills with vector loads and at
+// least minPanelChannels channels: elsewhere building the tile with long
+// row copies is faster. Both ways sum in the
 // same order, so the choice never changes the bits of the result.
 func (e *engine) implicitForward(w []float32, k int, x view, n, g, p0, p1 int, wk *worker, beta float32, c []float32, ldc int) bool {
 	tab := &e.tables[e.op]
-	if tilePath || !tab.valid || !gemm.TapsPay(e.cout, p1-p0) {
+	if tilePath || !tab.valid || e.cin < minPanelChannels && !panelPath || !gemm.TapsPay(e.cout, p1-p0) {
 		return false
 	}
 	s := &wk.panels

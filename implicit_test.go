@@ -50,8 +50,8 @@ func TestImplicitForwardBits(t *testing.T) {
 	}
 	for i, c := range cases {
 		run := func(tile bool) *Tensor {
-			tilePath = tile
-			defer func() { tilePath = false }()
+			tilePath, panelPath = tile, !tile
+			defer func() { tilePath, panelPath = false, false }()
 			p, err := NewStretchConvPlan(c.x.Shape, c.w.Shape, c.o)
 			if err != nil {
 				t.Fatalf("case %d: %v", i, err)
