@@ -116,6 +116,8 @@ type engine struct {
 	direct    bool // output-side rows go to the GEMM without a copy
 	small     bool // products run as direct loops (see smallProducts)
 	chunks    int
+	sumTo     view // the result that opAddPartials adds partial sums onto
+	sumRows   bool // whether opAddPartials adds by channel rows, sumTo being strided
 	next      atomic.Int64
 	wg        sync.WaitGroup
 	mu        sync.Mutex
@@ -303,8 +305,22 @@ func (e *engine) tileFor(k, pos int) int {
 	if rows := max(k, e.cout, 1); rows*t > tileMax {
 		t = max(1, tileMax/rows)
 	}
-	return min(pos, t)
+	t = min(pos, t)
+	if t == 0 {
+		return 0
+	}
+	// The phase's tiles are made near equal, rounded up to a multiple of
+	// tileAlign positions within the bound: a short last tile would be a
+	// unit of its own, left for one thread while the others idle at the end
+	// of a pass.
+	n := (pos + t - 1) / t
+	even := (pos + n - 1) / n
+	return min(t, (even+tileAlign-1)/tileAlign*tileAlign)
 }
+
+// tileAlign is the multiple of positions that near-equal tiles are rounded
+// up to, so that they fill whole column blocks of the GEMM's kernels.
+const tileAlign = 16
 
 // view is a tensor seen as batch × channels × spatial with its strides.
 type view struct {

@@ -56,6 +56,7 @@ const (
 	opForward = iota
 	opBackwardData
 	opBackwardWeight
+	opAddPartials
 )
 
 // maxThreads is the bound set by SetMaxThreads, 0 for none.
@@ -93,8 +94,10 @@ func (e *engine) threadLimit() int {
 // has finished.
 func (e *engine) run(op, units int) {
 	e.op, e.units = op, units
-	e.small = e.smallProducts(op)
-	e.prepareRuns(op)
+	if op != opAddPartials {
+		e.small = e.smallProducts(op)
+		e.prepareRuns(op)
+	}
 	e.next.Store(0)
 	e.fault = nil
 	for _, wk := range e.workers {
@@ -116,7 +119,7 @@ func (e *engine) run(op, units int) {
 	e.wg.Wait()
 	// A plan may wait in the one-shot cache: it must not keep the caller's
 	// tensors alive.
-	e.out, e.in, e.wc, e.bias, e.gw = view{}, view{}, nil, nil, nil
+	e.out, e.in, e.wc, e.bias, e.gw, e.sumTo = view{}, view{}, nil, nil, nil, view{}
 	if e.fault != nil {
 		panic(e.fault)
 	}
@@ -148,6 +151,8 @@ func (e *engine) runShare(s *share) {
 			e.backwardDataUnit(s.wk, u)
 		case opBackwardWeight:
 			e.backwardWeightUnit(s.wk, u)
+		case opAddPartials:
+			e.addPartialsUnit(u)
 		}
 	}
 }
@@ -238,6 +243,15 @@ const (
 	partialBudget = 1 << 24
 )
 
+// cheapPartial is the multiply-adds of a reduction per float of partial
+// sums (cleared once, added once) above which a reduction of few terms
+// takes one term per block: near-equal blocks of several terms each would
+// leave threads idle at the end of the pass.
+const cheapPartial = 256
+
+// addBlock is the floats of one unit of the addition of partial sums.
+const addBlock = 1 << 14
+
 // callMACs returns the multiply-adds of one pass at the current call's
 // batch.
 func (e *engine) callMACs() int {
@@ -253,20 +267,25 @@ func (e *engine) callMACs() int {
 // parallelMACs, whatever the number of threads) is not split: its partial
 // sums would only cost a pass to clear and one to add.
 func (e *engine) chunksFor(items, units, size int) int {
-	if e.callMACs() < parallelMACs {
+	macs := e.callMACs()
+	if macs < parallelMACs {
 		return 1
 	}
-	return max(1, min(items, (maxChunks+units-1)/units, 1+partialBudget/max(1, size)))
+	c := min(items, (maxChunks+units-1)/units)
+	if items <= 2*maxChunks && items*units <= 2*maxChunks && items*size <= macs/cheapPartial {
+		c = items
+	}
+	return max(1, min(c, 1+partialBudget/max(1, size)))
 }
 
-// partials returns the zeroed partial buffers of chunks blocks of size
-// floats, chunk 0 writing to the result itself.
+// partials returns the partial buffers of chunks blocks of size floats,
+// chunk 0 writing to the result itself. Each unit clears the part of a
+// buffer it sums into, so that the clearing runs in parallel too.
 func (e *engine) partials(chunks, size int) []float32 {
 	n := (chunks - 1) * size
 	if len(e.partial) < n {
 		e.partial = make([]float32, n)
 	}
-	clear(e.partial[:n])
 	return e.partial[:n]
 }
 
@@ -291,14 +310,8 @@ func (e *engine) addPartialsTo(gx view, size int) {
 		e.addPartials(gx.data[:size], e.chunks)
 		return
 	}
-	for ch := 1; ch < e.chunks; ch++ {
-		p := e.partialView(ch)
-		for n := 0; n < e.batch; n++ {
-			for c := 0; c < e.groups*e.cin; c++ {
-				addStridedND(gx.data[n*gx.sn+c*gx.sc:], gx.sp, p.data[n*p.sn+c*p.sc:], e.src)
-			}
-		}
-	}
+	e.sumTo, e.sumRows = gx, true
+	e.run(opAddPartials, e.batch*e.groups*e.cin)
 }
 
 // addStridedND adds the row-major array src of the given shape onto the
@@ -314,10 +327,37 @@ func addStridedND(dst []float32, strides []int, src []float32, shape []int) {
 	}
 }
 
-// addPartials adds the partial sums of blocks 1… onto dst in block order.
+// addPartials adds the partial sums of blocks 1… onto dst in block order,
+// in units of addBlock floats.
 func (e *engine) addPartials(dst []float32, chunks int) {
-	for ch := 1; ch < chunks; ch++ {
-		vec.Add(dst, e.partial[(ch-1)*len(dst):ch*len(dst)])
+	if chunks < 2 {
+		return
+	}
+	e.chunks = chunks
+	e.sumTo, e.sumRows = view{data: dst}, false
+	e.run(opAddPartials, (len(dst)+addBlock-1)/addBlock)
+}
+
+// addPartialsUnit adds the partial sums of blocks 1… onto one block of
+// addBlock floats of e.sumTo, or onto one channel row of it when
+// e.sumRows is set. Every float is summed in block order whatever the
+// unit, so the result does not depend on the number of threads.
+func (e *engine) addPartialsUnit(u int) {
+	dst := e.sumTo.data
+	if e.sumRows {
+		gx := e.sumTo
+		c := e.groups * e.cin
+		n, c := u/c, u%c
+		for ch := 1; ch < e.chunks; ch++ {
+			p := e.partialView(ch)
+			addStridedND(gx.data[n*gx.sn+c*gx.sc:], gx.sp, p.data[n*p.sn+c*p.sc:], e.src)
+		}
+		return
+	}
+	size := len(dst)
+	i0, i1 := u*addBlock, min(size, (u+1)*addBlock)
+	for ch := 1; ch < e.chunks; ch++ {
+		vec.Add(dst[i0:i1], e.partial[(ch-1)*size+i0:(ch-1)*size+i1])
 	}
 }
 
@@ -342,6 +382,8 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 	n, g := u%e.batch, u/e.batch
 	if ch > 0 {
 		gx = e.partialView(ch)
+		vol := volume1(e.src)
+		clear(gx.data[n*gx.sn+g*e.cin*vol : n*gx.sn+(g+1)*e.cin*vol])
 	}
 	items := e.nphase * e.tiles
 	q0, q1 := ch*items/e.chunks, (ch+1)*items/e.chunks
@@ -378,6 +420,7 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 	target := gw
 	if ch > 0 {
 		target = e.partial[(ch-1)*len(gw) : ch*len(gw)]
+		clear(target[g*per : (g+1)*per])
 	}
 	items := e.batch * e.tiles
 	q0, q1 := ch*items/chunks, (ch+1)*items/chunks
