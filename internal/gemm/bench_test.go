@@ -104,3 +104,31 @@ func benchProduct(b *testing.B, impl string, transA, transB bool, m, n, k int) {
 	}
 	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+// BenchmarkGatherTaps2 gathers 64-wide panels of 5 taps over 32 channels
+// from taps whose bases are one apart, so that neighbouring taps read the
+// even and odd elements of the same span, and from taps two apart, which
+// read the same elements as often but never interleave.
+func BenchmarkGatherTaps2(b *testing.B) {
+	const taps, chans, sc = 5, 32, 1024
+	src := make([]float32, chans*sc)
+	for i := range src {
+		src[i] = float32(i)
+	}
+	masks := make([]uint64, taps)
+	for i := range masks {
+		masks[i] = ^uint64(0)
+	}
+	dst := make([]float32, taps*chans*64)
+	for _, apart := range []int{1, 2} {
+		bases := make([]int, taps)
+		for i := range bases {
+			bases[i] = apart * i
+		}
+		b.Run(fmt.Sprintf("apart=%d", apart), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				GatherTaps2(dst, 64, src, sc, 0, 0, bases, masks)
+			}
+		})
+	}
+}

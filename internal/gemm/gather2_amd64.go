@@ -18,7 +18,10 @@ func gatherTaps2Arch(dst []float32, nr int, src []float32, sc, c0, t0 int, bases
 // gatherTaps64x2 is GatherTaps2 for nr = 64, with the offset of channel
 // c0 in off0. Each row loads the 128 floats it spans in eight masked loads
 // whose masks select only the even elements the row's mask keeps, so no
-// other element is touched, and keeps the even lanes with VPERMT2PS. It
+// other element is touched, and keeps the even lanes with VPERMT2PS. A
+// row followed in the same channel by a tap whose base is one more, whose
+// elements interleave with its own, fills both rows from the one set of
+// loads, with both masks spread onto the even and odd lanes. It
 // also prefetches the 128 floats after each row, which the next panel of
 // an im2col tile usually reads; a prefetch never faults.
 //

@@ -30,7 +30,7 @@ func TestGatherTaps2Guard(t *testing.T) {
 		src[i] = float32(i)
 	}
 	rng := rand.New(rand.NewPCG(13, 14))
-	got, want := make([]float32, 2*64), make([]float32, 2*64)
+	got, want := make([]float32, 4*64), make([]float32, 4*64)
 	for trial := 0; trial < 500; trial++ {
 		m := rng.Uint64() | 1<<rng.IntN(64)
 		if trial%2 == 0 {
@@ -39,9 +39,10 @@ func TestGatherTaps2Guard(t *testing.T) {
 			m = (1<<(hi-lo+1) - 1) << lo
 		}
 		first, last := bits.TrailingZeros64(m), 63-bits.LeadingZeros64(m)
-		// Row 0 starts at the page's first float, row 1 ends at its last.
-		bases := []int{-2 * first, n - 1 - 2*last}
-		masks := []uint64{m, m}
+		// Row 0 starts at the page's first float, row 3 ends at its last;
+		// rows 1 and 3 read the odd elements of rows 0 and 2.
+		bases := []int{-2 * first, 1 - 2*first, n - 2 - 2*last, n - 1 - 2*last}
+		masks := []uint64{m, m, m, m}
 		GatherTaps2(got, 64, src, 0, 0, 0, bases, masks)
 		gatherTaps2Go(want, 64, src, 0, 0, 0, bases, masks)
 		for i := range got {

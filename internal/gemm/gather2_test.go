@@ -25,6 +25,8 @@ func gather2Case(rng *rand.Rand, nr, sc, chans int) (bases []int, masks []uint64
 			lo, hi := rng.IntN(nr), rng.IntN(nr)
 			lo, hi = min(lo, hi), max(lo, hi)
 			masks[i] = (1<<(hi-lo+1) - 1) << lo
+		case 2: // the odd elements of the previous tap's span
+			bases[i] = bases[i-1] + 1
 		case 3:
 			masks[i] = 0
 		}
