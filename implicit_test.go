@@ -160,6 +160,22 @@ func TestImplicitWeightBits(t *testing.T) {
 		}
 		add(randRef(rng, s.x...), randRef(rng, s.w...), o)
 	}
+	// Copy runs shorter than a depth slice: a stride on the first axis
+	// keeps the lines of a row from joining, and a 3-d stretch makes runs
+	// of a few dozen positions, so most rows of a panel hold several runs
+	// and the zero runs between them.
+	for _, mode := range []StretchMode{Nearest, Zeros} {
+		o := StretchOptions{
+			ConvOptions: ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 2}},
+			Stretch:     []int{1, 2}, Mode: mode,
+		}
+		add(randRef(rng, 2, 16, 20, 45), randRef(rng, 16, 16, 4, 4), o)
+		o = StretchOptions{
+			ConvOptions: ConvOptions{Stride: []int{2, 1, 2}, PadLo: []int{1, 1, 1}, PadHi: []int{1, 1, 1}},
+			Stretch:     []int{1, 2, 2}, Mode: mode,
+		}
+		add(randRef(rng, 1, 16, 8, 9, 10), randRef(rng, 16, 16, 3, 3, 3), o)
+	}
 	for i, c := range cases {
 		run := func(tile, rows bool) *Tensor {
 			tilePath, rowsPath = tile, rows
