@@ -158,6 +158,24 @@ func zero(row []float32, zs []run) {
 	}
 }
 
+// fillRuns fills row from src by the runs segs in their order: a copy run
+// (inc ≥ 0) copies n elements read inc apart from src[off], a zero run
+// (inc < 0) clears n elements. Panel rows that mix both are built this way.
+func fillRuns(row, src []float32, segs []run) {
+	for _, r := range segs {
+		switch {
+		case r.inc < 0 && r.n == 1:
+			row[r.pos] = 0
+		case r.inc < 0:
+			clear(row[r.pos : r.pos+r.n])
+		case r.inc == 1:
+			copy(row[r.pos:r.pos+r.n], src[r.off:r.off+r.n])
+		default:
+			copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
+		}
+	}
+}
+
 // moveCols moves data between the im2col tile col (rows cin·taps, row
 // length ld) and the gathered-side tensor v at batch n, group g, for the
 // output positions [p0, p1) of phase wk.sel. With add false it fills col
@@ -372,18 +390,7 @@ func (s *colPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 		if i := ents + t; s.lo[i] < s.lo[i+1] {
 			row := dst[p*nr : p*nr+nr]
 			src := s.data[ch*s.sc:]
-			for _, r := range s.segs[s.lo[i]:s.lo[i+1]] {
-				switch {
-				case r.inc < 0 && r.n == 1:
-					row[r.pos] = 0
-				case r.inc < 0:
-					clear(row[r.pos : r.pos+r.n])
-				case r.inc == 1:
-					copy(row[r.pos:r.pos+r.n], src[r.off:r.off+r.n])
-				default:
-					copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
-				}
-			}
+			fillRuns(row, src, s.segs[s.lo[i]:s.lo[i+1]])
 			if s.mask[i] == 0 && s.mask2[i] == 0 {
 				clear(row[cols:])
 			}
@@ -619,18 +626,7 @@ func (s *rowPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
 			ptrs[j] = src[b : b+kb]
 		} else {
 			row := s.rows[j*kb : j*kb+kb]
-			for _, r := range s.segs[s.lo[t]:s.lo[t+1]] {
-				switch {
-				case r.inc < 0 && r.n == 1:
-					row[r.pos] = 0
-				case r.inc < 0:
-					clear(row[r.pos : r.pos+r.n])
-				case r.inc == 1:
-					copy(row[r.pos:r.pos+r.n], src[r.off:r.off+r.n])
-				default:
-					copyStrided(row[r.pos:r.pos+r.n], src[r.off:], r.inc)
-				}
-			}
+			fillRuns(row, src, s.segs[s.lo[t]:s.lo[t+1]])
 			ptrs[j] = row
 		}
 		if t++; t == s.taps {
