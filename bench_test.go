@@ -366,6 +366,7 @@ func BenchmarkMethods(b *testing.B) {
 func BenchmarkSmall(b *testing.B) {
 	type call struct {
 		name string
+		in   *aniso.Tensor // the operator's input, which names the case
 		run  func() error
 	}
 	for _, c := range []int{1, 4} {
@@ -383,17 +384,17 @@ func BenchmarkSmall(b *testing.B) {
 		gyc, gyd, gys := benchRand(3, 1, c, 50, 100), benchRand(3, 1, c, 50, 200), benchRand(3, 1, c, 50, 200)
 		gyu := benchRand(3, 1, c, 100, 199)
 		calls := []call{
-			{"conv/pass=forward", func() error { _, err := aniso.Conv(x, wc, bias, shrink); return err }},
-			{"conv/pass=backward", func() error { _, _, _, err := aniso.ConvBackward(x, wc, gyc, shrink); return err }},
-			{"deconv/pass=forward", func() error { _, err := aniso.Deconv(h, wd, bias, grow); return err }},
-			{"deconv/pass=backward", func() error { _, _, _, err := aniso.DeconvBackward(h, wd, gyd, grow); return err }},
-			{"stretch/pass=forward", func() error { _, err := aniso.StretchConv(x, ws, bias, stretch); return err }},
-			{"stretch/pass=backward", func() error { _, _, _, err := aniso.StretchConvBackward(x, ws, gys, stretch); return err }},
-			{"unpool/pass=forward", func() error { _, err := aniso.UnpoolND(x, unpool); return err }},
-			{"unpool/pass=backward", func() error { _, err := aniso.UnpoolNDBackward(x, gyu, unpool); return err }},
+			{"conv/pass=forward", x, func() error { _, err := aniso.Conv(x, wc, bias, shrink); return err }},
+			{"conv/pass=backward", x, func() error { _, _, _, err := aniso.ConvBackward(x, wc, gyc, shrink); return err }},
+			{"deconv/pass=forward", h, func() error { _, err := aniso.Deconv(h, wd, bias, grow); return err }},
+			{"deconv/pass=backward", h, func() error { _, _, _, err := aniso.DeconvBackward(h, wd, gyd, grow); return err }},
+			{"stretch/pass=forward", x, func() error { _, err := aniso.StretchConv(x, ws, bias, stretch); return err }},
+			{"stretch/pass=backward", x, func() error { _, _, _, err := aniso.StretchConvBackward(x, ws, gys, stretch); return err }},
+			{"unpool/pass=forward", x, func() error { _, err := aniso.UnpoolND(x, unpool); return err }},
+			{"unpool/pass=backward", x, func() error { _, err := aniso.UnpoolNDBackward(x, gyu, unpool); return err }},
 		}
 		for _, cl := range calls {
-			b.Run(fmt.Sprintf("op=%s/shape=1x%dx100x100", cl.name, c), func(b *testing.B) {
+			b.Run(fmt.Sprintf("op=%s/shape=%s", cl.name, shapeName(cl.in.Shape)), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					if err := cl.run(); err != nil {
