@@ -121,25 +121,27 @@ func (e *elementwise) forward(x *aniso.Tensor) (y *aniso.Tensor, err error) {
 	}
 	s := e.state(x.Shape)
 	yd := s.y.Data
-	gather(yd, x)
+	// The input is read where it lies when it is contiguous: one pass.
+	xd := elements(yd, x)
 	switch e.kind {
 	case relu:
-		for i, v := range yd {
+		for i, v := range xd {
 			yd[i] = max(v, 0)
 		}
 	case leaky:
-		copy(s.x.Data, yd)
-		for i, v := range yd {
+		copy(s.x.Data, xd)
+		for i, v := range xd {
 			if !(v > 0) {
-				yd[i] = e.slope * v
+				v *= e.slope
 			}
+			yd[i] = v
 		}
 	case sigmoid:
-		for i, v := range yd {
+		for i, v := range xd {
 			yd[i] = float32(1 / (1 + math.Exp(-float64(v))))
 		}
 	case tanh:
-		for i, v := range yd {
+		for i, v := range xd {
 			yd[i] = float32(math.Tanh(float64(v)))
 		}
 	}
@@ -160,27 +162,31 @@ func (e *elementwise) backward(gy *aniso.Tensor) (gx *aniso.Tensor, err error) {
 		return nil, errorf(e.op, aniso.ErrShape, "gy has shape %v, the last output %v", gy.Shape, s.shape)
 	}
 	g, y := s.gx.Data, s.y.Data
-	gather(g, gy)
+	gd := elements(g, gy)
 	switch e.kind {
 	case relu:
 		for i, v := range y {
+			d := gd[i]
 			if !(v > 0) {
-				g[i] = 0
+				d = 0
 			}
+			g[i] = d
 		}
 	case leaky:
 		for i, v := range s.x.Data {
+			d := gd[i]
 			if !(v > 0) {
-				g[i] *= e.slope
+				d *= e.slope
 			}
+			g[i] = d
 		}
 	case sigmoid:
 		for i, v := range y {
-			g[i] *= v * (1 - v)
+			g[i] = gd[i] * (v * (1 - v))
 		}
 	case tanh:
 		for i, v := range y {
-			g[i] *= 1 - v*v
+			g[i] = gd[i] * (1 - v*v)
 		}
 	}
 	return s.gx, nil

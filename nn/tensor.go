@@ -91,6 +91,17 @@ func gather(dst []float32, t *aniso.Tensor) {
 	gatherStrided(dst, t.Data, t.Shape, t.Strides)
 }
 
+// elements returns the elements of the valid tensor t in row-major order:
+// t.Data itself when t is contiguous, so that a caller reads it in place,
+// and otherwise dst filled by gather. dst has t.Size() elements.
+func elements(dst []float32, t *aniso.Tensor) []float32 {
+	if len(dst) > 0 && contiguous(t) {
+		return t.Data[:len(dst)]
+	}
+	gather(dst, t)
+	return dst
+}
+
 func gatherStrided(dst, src []float32, shape, strides []int) int {
 	if len(shape) == 1 {
 		for i := 0; i < shape[0]; i++ {
