@@ -19,14 +19,15 @@ const (
 )
 
 // planKey is the full geometry of a one-shot call, encoded as varints: the
-// operator, the shapes, every option with nil distinguished from empty, and
-// GOMAXPROCS, which sizes a plan's workers.
+// operator, the shapes, every option (an empty slice encoded as nil, since
+// every option means the same by both), and GOMAXPROCS, which sizes a
+// plan's workers.
 type planKey []byte
 
 func (k planKey) int(v int) planKey { return binary.AppendVarint(k, int64(v)) }
 
 func (k planKey) ints(v []int) planKey {
-	if v == nil {
+	if len(v) == 0 {
 		return k.int(-1)
 	}
 	k = k.int(len(v))

@@ -202,6 +202,21 @@ func TestPlanKeysCoverOptions(t *testing.T) {
 			seen[k] = true
 		})
 		require.Len(t, seen, fields+1, name)
+		// Empty slices mean what nil means, so they share its plan.
+		empty := reflect.New(reflect.TypeOf(zero)).Elem()
+		var emptySlices func(v reflect.Value)
+		emptySlices = func(v reflect.Value) {
+			for i := 0; i < v.NumField(); i++ {
+				switch f := v.Field(i); f.Kind() {
+				case reflect.Struct:
+					emptySlices(f)
+				case reflect.Slice:
+					f.Set(reflect.ValueOf([]int{}))
+				}
+			}
+		}
+		emptySlices(empty)
+		require.Equal(t, base, key(empty.Interface()), "%s: empty option slices change the key", name)
 	}
 	var buf [keyBuf]byte
 	check("StretchOptions", StretchOptions{}, func(o any) string { return string(stretchKey(buf[:], "s", x, w, o.(StretchOptions))) })
