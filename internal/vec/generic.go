@@ -55,3 +55,15 @@ func addPairsGeneric(dst, src []float32) {
 		dst[i] = dst[i] + src[2*i] + src[2*i+1]
 	}
 }
+
+// sumBlocksGeneric adds x[i] to acc[i mod sumLanes] in increasing i;
+// len(x) is a multiple of sumLanes.
+func sumBlocksGeneric(acc *[sumLanes]float64, x []float32) {
+	for len(x) >= sumLanes {
+		b := (*[sumLanes]float32)(x)
+		for j, v := range b {
+			acc[j] += float64(v)
+		}
+		x = x[sumLanes:]
+	}
+}

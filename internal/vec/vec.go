@@ -1,11 +1,12 @@
 // Package vec moves and adds float32 data along strided runs: the line
 // copies, scatters and additions of im2col and col2im, the axpy loops of
-// the direct products and the pair repetitions and sums of UnpoolND's
-// direct paths. Each operation has a
-// generic Go version, which every build has and which defines its results,
-// and on amd64 AVX-512 and AVX2 versions chosen at run time by the
+// the direct products, the pair repetitions and sums of UnpoolND's
+// direct paths and the float64 sums of the bias gradient. Each operation
+// has a generic Go version, which every build has and which defines its
+// results, and on amd64 AVX-512 and AVX2 versions chosen at run time by the
 // processor's features (the purego build tag leaves only the generic ones).
-// The operations are elementwise, so every version gives the same bits.
+// The operations are elementwise, or for Sum add in one fixed order, so
+// every version gives the same bits.
 //
 // The functions read and write only the elements their formulas name; the
 // assembly is called on slices whose bounds have been checked in Go, and it
@@ -122,4 +123,39 @@ func AddPairs(dst, src []float32) {
 		return
 	}
 	addPairs(dst, src[:2*len(dst)])
+}
+
+// Sum returns the sum of the elements of x in float64. Element i goes to
+// partial sum i mod sumLanes, each partial sum adds its elements in
+// increasing i, and the partial sums are then added pairwise (see
+// foldLanes): the same additions in every version, so every version gives
+// the same bits. Each element is exact in float64, so the result differs
+// from the exact sum by at most about len(x)·2⁻⁵³ times the sum of the
+// magnitudes.
+func Sum(x []float32) float64 {
+	var acc [sumLanes]float64
+	n := len(x) &^ (sumLanes - 1)
+	if n > 0 {
+		sumBlocks(&acc, x[:n])
+	}
+	for i, v := range x[n:] {
+		acc[i] += float64(v)
+	}
+	return foldLanes(&acc)
+}
+
+// sumLanes is the number of partial sums of Sum: four AVX-512 or eight
+// AVX2 vectors of float64, enough independent additions to keep the
+// adders busy while the loads stream.
+const sumLanes = 32
+
+// foldLanes returns the sum of the partial sums acc, adding the upper half
+// onto the lower one until one is left: the order of a vector reduction.
+func foldLanes(acc *[sumLanes]float64) float64 {
+	for w := sumLanes / 2; w > 0; w /= 2 {
+		for j := 0; j < w; j++ {
+			acc[j] += acc[j+w]
+		}
+	}
+	return acc[0]
 }

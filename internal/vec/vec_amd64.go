@@ -317,3 +317,30 @@ func repeat2AVX2(dst, src *float32, n int)
 //
 //go:noescape
 func addPairsAVX2(dst, src *float32, n int)
+
+func sumBlocks(acc *[sumLanes]float64, x []float32) {
+	switch use {
+	case avx512:
+		sumAVX512(acc, &x[0], len(x))
+	case avx2:
+		sumAVX2(acc, &x[0], len(x))
+	default:
+		sumBlocksGeneric(acc, x)
+	}
+}
+
+// The sum versions convert each float32 to float64 (VCVTPS2PD, exact) and
+// add it onto its partial sum, lanes 0–31 of four AVX-512 or eight AVX2
+// vectors in order.
+
+// sumAVX512 adds x[i] to acc[i mod 32] for i < n, n a positive multiple of
+// 32.
+//
+//go:noescape
+func sumAVX512(acc *[sumLanes]float64, x *float32, n int)
+
+// sumAVX2 adds x[i] to acc[i mod 32] for i < n, n a positive multiple of
+// 32.
+//
+//go:noescape
+func sumAVX2(acc *[sumLanes]float64, x *float32, n int)

@@ -16,3 +16,5 @@ func axpy2(dst []float32, a float32, src []float32)    { axpyGeneric(dst, a, src
 func axpyInc2(dst []float32, a float32, src []float32) { axpyIncGeneric(dst, 2, a, src) }
 func repeat2(dst, src []float32)                       { repeat2Generic(dst, src) }
 func addPairs(dst, src []float32)                      { addPairsGeneric(dst, src) }
+
+func sumBlocks(acc *[sumLanes]float64, x []float32) { sumBlocksGeneric(acc, x) }

@@ -310,3 +310,73 @@ func TestPairFormulas(t *testing.T) {
 		t.Errorf("addPairsGeneric: %s", got)
 	}
 }
+
+// sumFormula is Sum written from its definition: partial sum j adds the
+// elements j, j + 32, … in order, and the partial sums are added pairwise,
+// the upper half onto the lower one.
+func sumFormula(x []float32) float64 {
+	part := make([]float64, 32)
+	for i, v := range x {
+		part[i%32] += float64(v)
+	}
+	for w := 16; w > 0; w /= 2 {
+		for j := 0; j < w; j++ {
+			part[j] += part[j+w]
+		}
+	}
+	return part[0]
+}
+
+// TestSum compares Sum at every level, bit for bit, with its formula on
+// every length and alignment; the sentinels around the elements would
+// turn a read outside them into NaN.
+func TestSum(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		for _, n := range append(lengths, 32*1024+5) {
+			for off := 0; off < 4; off++ {
+				rng := rand.New(rand.NewPCG(uint64(n), uint64(off)))
+				_, x := buffer(rng, off, n, 1)
+				got, want := Sum(x), sumFormula(x)
+				if math.Float64bits(got) != math.Float64bits(want) {
+					t.Fatalf("n=%d off=%d: Sum is %v, want %v", n, off, got, want)
+				}
+			}
+		}
+	})
+}
+
+// TestSumPrecision checks that Sum adds in float64: 2²⁴ + 1 + … + 1 − 2²⁴
+// is lost in float32, and the large values keep the small ones from
+// cancelling in any order of partial sums.
+func TestSumPrecision(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		for _, n := range []int{3, 33, 64, 100, 1000} {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = 1
+			}
+			x[0], x[n-1] = 1<<24, -(1 << 24)
+			if got := Sum(x); got != float64(n-2) {
+				t.Errorf("n=%d: Sum is %v, want %d", n, got, n-2)
+			}
+		}
+	})
+}
+
+func BenchmarkSum(b *testing.B) {
+	saved := use
+	defer func() { use = saved }()
+	x := make([]float32, 10000)
+	for i := range x {
+		x[i] = float32(i % 7)
+	}
+	for _, l := range levels {
+		use = l
+		b.Run("level="+l.String(), func(b *testing.B) {
+			b.SetBytes(int64(4 * len(x)))
+			for b.Loop() {
+				Sum(x)
+			}
+		})
+	}
+}
