@@ -118,6 +118,7 @@ type engine struct {
 	chunks    int
 	sumTo     view // the result that opAddPartials adds partial sums onto
 	sumRows   bool // whether opAddPartials adds by channel rows, sumTo being strided
+	sums      channelSums
 	next      atomic.Int64
 	wg        sync.WaitGroup
 	mu        sync.Mutex

@@ -3,6 +3,8 @@ package aniso
 import (
 	"math"
 	"math/bits"
+
+	"github.com/anisoconv/aniso/internal/vec"
 )
 
 // Tensor is a strided N-dimensional array of float32.
@@ -207,34 +209,74 @@ func gatherStrided(dst, src []float32, shape, strides []int) int {
 }
 
 // sumStrided returns the float64 sum of the strided array (shape, strides)
-// at src.
+// at src. Its trailing axes that lie row-major without gaps form runs that
+// vec.Sum adds; the elements of an innermost axis with gaps are added one
+// by one.
 func sumStrided(src []float32, shape, strides []int) float64 {
-	var s float64
-	if len(shape) == 1 {
+	d, run := len(shape), 1
+	for d > 0 && (shape[d-1] == 1 || strides[d-1] == run) {
+		run *= shape[d-1]
+		d--
+	}
+	return sumRuns(src, shape[:d], strides[:d], run)
+}
+
+// sumRuns returns the float64 sum of the runs of run contiguous elements
+// that start at the elements of the strided array (shape, strides) at src,
+// adding the runs in row-major order.
+func sumRuns(src []float32, shape, strides []int, run int) float64 {
+	switch {
+	case len(shape) == 0:
+		return vec.Sum(src[:run])
+	case len(shape) == 1 && run == 1:
+		var s float64
 		for i := 0; i < shape[0]; i++ {
 			s += float64(src[i*strides[0]])
 		}
 		return s
 	}
+	var s float64
 	for i := 0; i < shape[0]; i++ {
-		s += sumStrided(src[i*strides[0]:], shape[1:], strides[1:])
+		s += sumRuns(src[i*strides[0]:], shape[1:], strides[1:], run)
 	}
 	return s
 }
 
+// channelSums is the operand of opSumChannels: the N×C×… tensor v of the
+// given shape whose channel sums go to gb[c·inc], added to it if add is
+// set.
+type channelSums struct {
+	gb    []float32
+	inc   int
+	v     view
+	shape []int
+	add   bool
+}
+
+// parallelSum is the number of elements below which the channel sums of a
+// call stay on the calling goroutine.
+const parallelSum = 1 << 16
+
 // sumChannels sets gb[c·inc], or adds to it if add is set, the sum of
-// channel c of the N×C×… tensor v of the given shape, over batch and space.
-func sumChannels(gb []float32, inc int, v view, shape []int, add bool) {
-	for c := 0; c < shape[1]; c++ {
-		var s float64
-		for n := 0; n < shape[0]; n++ {
-			s += sumStrided(v.data[n*v.sn+c*v.sc:], shape[2:], v.sp)
-		}
-		if add {
-			gb[c*inc] += float32(s)
-		} else {
-			gb[c*inc] = float32(s)
-		}
+// channel c of the N×C×… tensor v of the given shape, over batch and space,
+// in float64. Units are channels, each summed whole by one goroutine in a
+// fixed order, so the result does not depend on the number of threads.
+func (e *engine) sumChannels(gb []float32, inc int, v view, shape []int, add bool) {
+	e.sums = channelSums{gb: gb, inc: inc, v: v, shape: shape, add: add}
+	e.run(opSumChannels, shape[1])
+}
+
+func (e *engine) sumChannelsUnit(c int) {
+	cs := &e.sums
+	v := cs.v
+	var s float64
+	for n := 0; n < cs.shape[0]; n++ {
+		s += sumStrided(v.data[n*v.sn+c*v.sc:], cs.shape[2:], v.sp)
+	}
+	if cs.add {
+		cs.gb[c*cs.inc] += float32(s)
+	} else {
+		cs.gb[c*cs.inc] = float32(s)
 	}
 }
 

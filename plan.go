@@ -301,7 +301,7 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed, add bool) erro
 		}
 	}
 	if gb != nil && !(add && n == 0) {
-		sumChannels(gb.Data, gb.strides1(), gyv, gy.Shape, add)
+		p.e.sumChannels(gb.Data, gb.strides1(), gyv, gy.Shape, add)
 	}
 	return nil
 }

@@ -57,6 +57,7 @@ const (
 	opBackwardData
 	opBackwardWeight
 	opAddPartials
+	opSumChannels
 )
 
 // maxThreads is the bound set by SetMaxThreads, 0 for none.
@@ -94,7 +95,7 @@ func (e *engine) threadLimit() int {
 // has finished.
 func (e *engine) run(op, units int) {
 	e.op, e.units = op, units
-	if op != opAddPartials {
+	if op <= opBackwardWeight {
 		e.small = e.smallProducts(op)
 		e.prepareRuns(op)
 	}
@@ -104,8 +105,13 @@ func (e *engine) run(op, units int) {
 		wk.wfKey = 0
 	}
 	n := min(e.threadLimit(), units, len(e.workers))
-	if e.callMACs() < parallelMACs {
-		// A plan made for a larger batch: this call is too small to share.
+	small := e.callMACs() < parallelMACs
+	if op == opSumChannels {
+		small = volume1(e.sums.shape) < parallelSum
+	}
+	if small {
+		// A plan made for a larger batch, or a small sum: this call is
+		// too small to share.
 		n = 1
 	}
 	if n > 1 {
@@ -119,7 +125,7 @@ func (e *engine) run(op, units int) {
 	e.wg.Wait()
 	// A plan may wait in the one-shot cache: it must not keep the caller's
 	// tensors alive.
-	e.out, e.in, e.wc, e.bias, e.gw, e.sumTo = view{}, view{}, nil, nil, nil, view{}
+	e.out, e.in, e.wc, e.bias, e.gw, e.sumTo, e.sums = view{}, view{}, nil, nil, nil, view{}, channelSums{}
 	if e.fault != nil {
 		panic(e.fault)
 	}
@@ -153,6 +159,8 @@ func (e *engine) runShare(s *share) {
 			e.backwardWeightUnit(s.wk, u)
 		case opAddPartials:
 			e.addPartialsUnit(u)
+		case opSumChannels:
+			e.sumChannelsUnit(u)
 		}
 	}
 }
