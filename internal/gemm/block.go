@@ -130,20 +130,19 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
 				packA(ws.a, kn.mr, transA, a, lda, ic, mb, pc, kb)
-				macroKernel(ws, kn, mb, nb, kb, alpha, bp, step, ld, direct, bt, c[ic*ldc+jc:], ldc)
+				macroKernel(ws, kn, ws.a, mb, nb, kb, alpha, bp, step, ld, direct, bt, c[ic*ldc+jc:], ldc)
 			}
 		}
 	}
 }
 
 // macroKernel computes C = alpha·Ã·B̃ + beta·C for the mb×nb block C, where
-// Ã, in ws.a, holds mb rows of depth kb packed by packA and B̃ holds nb
+// Ã, in ap, holds mb rows of depth kb packed by packA and B̃ holds nb
 // columns whose micro-panel jr starts at bp[jr·step] with rows ldb apart.
 // When B̃ is op(B) itself (direct) and the kernel is unmasked, a last panel
 // narrower than nr is packed in ws.b instead. Each B̃ micro-panel is reused
 // against every Ã micro-panel while it is in the first-level cache.
-func macroKernel(ws *workspace, kn *microKernel, mb, nb, kb int, alpha float32, bp []float32, step, ldb int, direct bool, beta float32, c []float32, ldc int) {
-	ap := ws.a
+func macroKernel(ws *workspace, kn *microKernel, ap []float32, mb, nb, kb int, alpha float32, bp []float32, step, ldb int, direct bool, beta float32, c []float32, ldc int) {
 	mr, nr := kn.mr, kn.nr
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
@@ -284,14 +283,20 @@ func transposeGeneric(dst []float32, nr int, src []float32, ld, p0, k, cols int)
 // of C is summed in the order sgemm sums it. The panel is written into the
 // first-level cache and read from there; a product of several row blocks
 // asks for each panel once per block, which the mc rows it serves repay.
-func sgemmFrom(m, n, k int, a []float32, lda int, src PanelSource, beta float32, c []float32, ldc int) {
+// The A micro-panels come from pa when it holds, or can hold, A packed for
+// the kernel; otherwise each block is packed as sgemm packs it.
+func sgemmFrom(m, n, k int, a []float32, lda int, pa *PackedA, src PanelSource, beta float32, c []float32, ldc int) {
 	kn := pick(m, n)
 	kc := blockSize(k, kcMax, 1)
 	mc := blockSize(m, mcMax, kn.mr)
+	held := pa != nil && pa.hold(kn.mr, m, k, a, lda)
+	mp := (m + kn.mr - 1) / kn.mr * kn.mr
 
 	ws := getWorkspace()
 	defer putWorkspace(ws)
-	ws.a = grow(ws.a, mc*kc)
+	if !held {
+		ws.a = grow(ws.a, mc*kc)
+	}
 	ws.b = grow(ws.b, kn.nr*kc)
 	for pc := 0; pc < k; pc += kc {
 		kb := min(kc, k-pc)
@@ -302,12 +307,42 @@ func sgemmFrom(m, n, k int, a []float32, lda int, src PanelSource, beta float32,
 		panel := ws.b[:kn.nr*kb]
 		for ic := 0; ic < m; ic += mc {
 			mb := min(mc, m-ic)
-			packA(ws.a, kn.mr, false, a, lda, ic, mb, pc, kb)
+			ap := ws.a
+			if held {
+				ap = pa.buf[mp*pc+ic*kb:]
+			} else {
+				packA(ws.a, kn.mr, false, a, lda, ic, mb, pc, kb)
+			}
 			for jr := 0; jr < n; jr += kn.nr {
 				cols := min(kn.nr, n-jr)
 				src.Panel(panel, kn.nr, pc, kb, jr, cols)
-				macroKernel(ws, kn, mb, cols, kb, 1, panel, kb, kn.nr, false, bt, c[ic*ldc+jr:], ldc)
+				macroKernel(ws, kn, ap, mb, cols, kb, 1, panel, kb, kn.nr, false, bt, c[ic*ldc+jr:], ldc)
 			}
 		}
 	}
+}
+
+// hold makes p hold the m×k matrix a (rows lda apart) packed for kernels
+// of mr-row micro-panels, packing it unless p already holds it so, and
+// reports whether it does; it does not when p's buffer is too small. The
+// kc-deep slice from depth pc lies at buf[mp·pc:], mp = m rounded up to a
+// multiple of mr, as packA packs all m rows of it; since mc is a multiple
+// of mr, the row block from ic lies at buf[mp·pc+ic·kb:], exactly as packA
+// packs that block alone.
+func (p *PackedA) hold(mr, m, k int, a []float32, lda int) bool {
+	if p.mr == mr && p.m == m && p.k == k && p.lda == lda {
+		return true
+	}
+	p.mr = 0
+	mp := (m + mr - 1) / mr * mr
+	if len(p.buf) < mp*k {
+		return false
+	}
+	kc := blockSize(k, kcMax, 1)
+	for pc := 0; pc < k; pc += kc {
+		kb := min(kc, k-pc)
+		packA(p.buf[mp*pc:], mr, false, a, lda, 0, m, pc, kb)
+	}
+	p.mr, p.m, p.k, p.lda = mr, m, k, lda
+	return true
 }

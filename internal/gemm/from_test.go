@@ -65,6 +65,122 @@ func TestSgemmFromMatchesSgemm(t *testing.T) {
 	}
 }
 
+// TestSgemmFromPackedMatchesSgemmFrom runs series of products with one A
+// and op(B) of varying widths, so that the kernel, and with it the layout
+// of the packed A, changes within a series when no kernel is forced, and
+// compares each with SgemmFrom bit for bit.
+func TestSgemmFromPackedMatchesSgemmFrom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	dims := []int{1, 2, 3, 4, 5, 7, 15, 16, 17, 33, 63, 64, 65, 97, 129, 150, 257, 300}
+	for _, name := range append(variants(), "auto") {
+		restore := selectKernel(name)
+		for trial := 0; trial < 30; trial++ {
+			m := dims[rng.IntN(len(dims))]
+			k := dims[rng.IntN(len(dims))]
+			lda := k + rng.IntN(3)
+			a := randSlice(rng, m*lda)
+			pa := NewPackedA(make([]float32, PackedSize(m, k)))
+			for prod := 0; prod < 4; prod++ {
+				n := dims[rng.IntN(len(dims))]
+				ldb, ldc := n+rng.IntN(3), n+rng.IntN(3)
+				b := randSlice(rng, k*ldb)
+				c0 := randSlice(rng, m*ldc)
+				beta := []float32{0, 1, 0.5}[prod%3]
+				want := append([]float32(nil), c0...)
+				got := append([]float32(nil), c0...)
+				SgemmFrom(m, n, k, a, lda, &matrixSource{b: b, ldb: ldb}, beta, want, ldc)
+				if !SgemmFromPacked(m, n, k, a, lda, &pa, &matrixSource{b: b, ldb: ldb}, beta, got, ldc) {
+					t.Fatal("SgemmFromPacked declined with the default implementation")
+				}
+				for i := range want {
+					if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+						t.Fatalf("kernel %s, %dx%dx%d, product %d: C[%d] = %v, SgemmFrom gives %v", name, m, n, k, prod, i, got[i], want[i])
+					}
+				}
+				if pa.mr != pick(m, n).mr {
+					t.Fatalf("kernel %s, %dx%dx%d: A is held for %d-row panels, the kernel has %d", name, m, n, k, pa.mr, pick(m, n).mr)
+				}
+			}
+		}
+		restore()
+	}
+}
+
+// TestPackedAReuse checks that SgemmFromPacked packs A once: products
+// after A changes still use the A packed first, until Reset. With a buffer
+// too small for A it packs A for each product instead.
+func TestPackedAReuse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	const m, n, k = 20, 70, 150
+	a := randSlice(rng, m*k)
+	b := randSlice(rng, k*n)
+	product := func(pa *PackedA, a []float32) []float32 {
+		c := make([]float32, m*n)
+		SgemmFromPacked(m, n, k, a, k, pa, &matrixSource{b: b, ldb: n}, 0, c, n)
+		return c
+	}
+	plain := func(a []float32) []float32 {
+		c := make([]float32, m*n)
+		SgemmFrom(m, n, k, a, k, &matrixSource{b: b, ldb: n}, 0, c, n)
+		return c
+	}
+	equal := func(x, y []float32) bool {
+		for i := range x {
+			if math.Float32bits(x[i]) != math.Float32bits(y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	first := plain(a)
+	pa := NewPackedA(make([]float32, PackedSize(m, k)))
+	if !equal(product(&pa, a), first) {
+		t.Fatal("first product differs from SgemmFrom")
+	}
+	a2 := append([]float32(nil), a...)
+	for i := range a2 {
+		a2[i] *= 2
+	}
+	if !equal(product(&pa, a2), first) {
+		t.Fatal("a product before Reset packed A again")
+	}
+	pa.Reset()
+	if !equal(product(&pa, a2), plain(a2)) {
+		t.Fatal("a product after Reset kept the old A")
+	}
+	small := NewPackedA(make([]float32, PackedSize(m, k)/2))
+	if !equal(product(&small, a), first) || !equal(product(&small, a2), plain(a2)) || small.mr != 0 {
+		t.Fatal("with a small buffer, the products differ from SgemmFrom's or A is held")
+	}
+}
+
+func TestSgemmFromPackedDeclinesAfterUse(t *testing.T) {
+	old := blas32.Implementation()
+	blas32.Use(&counting{})
+	defer blas32.Use(old)
+	src := &matrixSource{b: make([]float32, 4), ldb: 2}
+	c := make([]float32, 4)
+	pa := NewPackedA(make([]float32, PackedSize(2, 2)))
+	if SgemmFromPacked(2, 2, 2, make([]float32, 4), 2, &pa, src, 0, c, 2) || src.calls != 0 || pa.mr != 0 {
+		t.Fatal("SgemmFromPacked ran with another implementation installed")
+	}
+}
+
+func ExampleSgemmFromPacked() {
+	// A is packed by the first product and reused by the second.
+	a := []float32{1, 2, 3, 4}
+	pa := NewPackedA(make([]float32, PackedSize(2, 2)))
+	for _, v := range []float32{1, 2} {
+		b := &matrixSource{b: []float32{v, v, v, v, v, v}, ldb: 3}
+		c := make([]float32, 6)
+		SgemmFromPacked(2, 3, 2, a, 2, &pa, b, 0, c, 3)
+		fmt.Println(c)
+	}
+	// Output:
+	// [3 3 3 7 7 7]
+	// [6 6 6 14 14 14]
+}
+
 func randSlice(rng *rand.Rand, n int) []float32 {
 	s := make([]float32, n)
 	for i := range s {

@@ -4,7 +4,9 @@
 // replace the call here without touching im2col, packing or the operators.
 // SgemmFrom is the same product with op(B) supplied by a PanelSource one
 // micro-panel at a time, as the kernel needs it, so that an operand
-// computed on the fly (an im2col tile) is never stored whole; GatherTaps
+// computed on the fly (an im2col tile) is never stored whole, and
+// SgemmFromPacked keeps A packed in a PackedA across a series of such
+// products with one A (the weights against each im2col tile); GatherTaps
 // fills such panels from the rows of an im2col tile, and PackRows from the
 // rows of a transposed one.
 //
@@ -176,6 +178,67 @@ func SgemmFrom(m, n, k int, a []float32, lda int, src PanelSource, beta float32,
 		return true
 	}
 	check(false, false, m, n, k, a, lda, nil, n, c, ldc)
-	sgemmFrom(m, n, k, a, lda, src, beta, c, ldc)
+	sgemmFrom(m, n, k, a, lda, nil, src, beta, c, ldc)
+	return true
+}
+
+// A PackedA keeps the matrix A of SgemmFromPacked packed for the kernel,
+// in a buffer its owner provides, so that a series of products with one A
+// and many op(B) (the weights of a convolution against each tile of its
+// im2col matrix) packs A once rather than once per product. It holds no
+// reference to A. The zero value holds nothing and has no buffer.
+type PackedA struct {
+	buf           []float32
+	mr, m, k, lda int // what buf holds: A, m×k with rows lda apart, for mr-row micro-panels; mr = 0 for nothing
+}
+
+// NewPackedA returns a PackedA that packs into buf, which it keeps. A buf
+// of PackedSize(m, k) floats holds any m×k matrix for any kernel.
+func NewPackedA(buf []float32) PackedA {
+	return PackedA{buf: buf}
+}
+
+// Reset forgets the matrix p holds, so that the next product packs A
+// afresh. Its owner calls it whenever the values of A may have changed.
+func (p *PackedA) Reset() {
+	p.mr = 0
+}
+
+// PackedSize returns the floats a PackedA needs to hold an m×k matrix
+// packed for any kernel: m rounded up to the kernel's micro-panel height,
+// times k.
+func PackedSize(m, k int) int {
+	n := 0
+	for _, kn := range kernels {
+		n = max(n, (m+kn.mr-1)/kn.mr*kn.mr*k)
+	}
+	return n
+}
+
+// SgemmFromPacked computes
+//
+//	C = A·op(B) + beta·C
+//
+// as SgemmFrom does, with the same bits, packing A into pa and reusing
+// it. The first product after pa.Reset, or one whose kernel packs A in
+// another layout than pa holds or whose m, k or lda differ, packs A into
+// pa; the others read pa and not a, so a must hold the same values on
+// every call until pa is Reset. When pa's buffer is too small for A, A is
+// packed for each product as SgemmFrom packs it. It reports false, doing
+// nothing, when a program has called blas32.Use, and panics as SgemmFrom
+// does.
+func SgemmFromPacked(m, n, k int, a []float32, lda int, pa *PackedA, src PanelSource, beta float32, c []float32, ldc int) bool {
+	if _, ok := blas32.Implementation().(gonum.Implementation); !ok {
+		return false
+	}
+	if m == 0 || n == 0 {
+		return true
+	}
+	if k == 0 {
+		scale(m, n, beta, c, ldc)
+		return true
+	}
+	check(false, false, m, n, k, a, lda, nil, n, c, ldc)
+	sgemmFrom(m, n, k, a, lda, pa, src, beta, c, ldc)
 	return true
 }
