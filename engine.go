@@ -258,11 +258,30 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 // workerScratch returns the floats of scratch one worker holds, counting
 // an int or a run as the floats it occupies (three runs per line).
 func (e *engine) workerScratch() int {
-	n := e.colSize + e.cout*e.tmpTile + 24*e.linesMax + 2*e.foldMax
+	n := e.colSize + e.cout*e.tmpTile + 24*e.linesMax + 2*e.foldMax + e.packedSize()
 	if !e.unfolded {
 		n += e.cout*e.cin*e.tapsMax + 4*e.kvol
 	}
 	return max(1, n)
+}
+
+// packBudget is the most floats of packed weights a worker holds: 4 MiB.
+// Larger weights are packed for each tile, as the engine holds no scratch
+// of their size until they are passed (see makeFolded).
+const packBudget = 1 << 20
+
+// packedSize returns the floats of a worker's packed weights, those of one
+// phase and group packed for the GEMM's kernel by implicitForward, which
+// needs the run table; 0 without one, for an empty batch, or beyond
+// packBudget.
+func (e *engine) packedSize() int {
+	if e.planBatch == 0 || e.nphase*e.tiles*e.tapsMax >= tableBudget {
+		return 0
+	}
+	if n := gemm.PackedSize(e.cout, e.cin*e.tapsMax); n <= packBudget {
+		return n
+	}
+	return 0
 }
 
 // enterPhase selects phase r for worker wk.
@@ -373,8 +392,11 @@ type worker struct {
 	panels       colPanels
 	rowPanels    rowPanels
 	wfKey        int // 1 + phase·groups + group held in wf, 0 for none
-	phase        int // the phase held in sel
-	tileIdx      int // the tile last selected by tile
+	packed       gemm.PackedA
+	pa           []float32 // the buffer of packed
+	packKey      int       // 1 + phase·groups + group whose weights packed holds, 0 for none
+	phase        int       // the phase held in sel
+	tileIdx      int       // the tile last selected by tile
 }
 
 func (e *engine) newWorker() *worker {
@@ -397,6 +419,8 @@ func (e *engine) newWorker() *worker {
 	w.rowPanels.cc, w.rowPanels.zc = make([]int, e.tapsMax), make([]int, e.tapsMax)
 	w.rowPanels.lo, w.rowPanels.base = make([]int, e.tapsMax+1), make([]int, e.tapsMax)
 	w.rowPanels.ptrs = make([][]float32, gemm.MaxPanel)
+	w.pa = make([]float32, e.packedSize())
+	w.packed = gemm.NewPackedA(w.pa)
 	return w
 }
 

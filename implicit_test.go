@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestImplicitForwardBits checks that the forward pass gives the same bits
@@ -200,6 +202,39 @@ func TestImplicitWeightBits(t *testing.T) {
 				if math.Float32bits(got.Data[j]) != math.Float32bits(want.Data[j]) {
 					t.Fatalf("case %d (x %v w %v %s, every product from panels %v): gw[%d] = %v, the tile path gives %v", i, c.x.Shape, c.w.Shape, fmt.Sprint(c.o), rows, j, got.Data[j], want.Data[j])
 				}
+			}
+		}
+	}
+}
+
+// TestPlanNewWeights runs a plan on one set of weights and then on
+// another: the weights packed once per call for the panel path must not
+// outlive the call. The second call is compared with a fresh plan's.
+func TestPlanNewWeights(t *testing.T) {
+	panelPath = true
+	defer func() { panelPath = false }()
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, c := range []struct {
+		x, w []int
+		o    StretchOptions
+	}{
+		{[]int{2, 16, 20, 30}, []int{8, 16, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, PadHi: []int{1, 1}}}},
+		{[]int{2, 8, 20, 30}, []int{8, 4, 3, 3}, StretchOptions{ConvOptions: ConvOptions{Groups: 2}}},
+		{[]int{1, 6, 12, 15}, []int{4, 6, 3, 3}, StretchOptions{Stretch: []int{2, 3}}},
+	} {
+		x := tensorFromRef(randRef(rng, c.x...))
+		w1, w2 := tensorFromRef(randRef(rng, c.w...)), tensorFromRef(randRef(rng, c.w...))
+		p, err := NewStretchConvPlan(c.x, c.w, c.o)
+		require.NoError(t, err)
+		q, err := NewStretchConvPlan(c.x, c.w, c.o)
+		require.NoError(t, err)
+		got, want := New(p.OutShape()...), New(p.OutShape()...)
+		require.NoError(t, p.Forward(got, x, w1, nil))
+		require.NoError(t, p.Forward(got, x, w2, nil))
+		require.NoError(t, q.Forward(want, x, w2, nil))
+		for j := range want.Data {
+			if math.Float32bits(got.Data[j]) != math.Float32bits(want.Data[j]) {
+				t.Fatalf("x %v w %v: y[%d] = %v after other weights, a fresh plan gives %v", c.x, c.w, j, got.Data[j], want.Data[j])
 			}
 		}
 	}

@@ -138,7 +138,7 @@ func (io *planIO) results(names []string, ts []*Tensor, shapes [][]int, n int) e
 func (e *engine) workspace() int {
 	n := len(e.partial)
 	for _, wk := range e.workers {
-		n += len(wk.col) + len(wk.tmp) + len(wk.wf)
+		n += len(wk.col) + len(wk.tmp) + len(wk.wf) + len(wk.pa)
 	}
 	return n
 }

@@ -102,7 +102,7 @@ func (e *engine) run(op, units int) {
 	e.next.Store(0)
 	e.fault = nil
 	for _, wk := range e.workers {
-		wk.wfKey = 0
+		wk.wfKey, wk.packKey = 0, 0
 	}
 	n := min(e.threadLimit(), units, len(e.workers))
 	small := e.callMACs() < parallelMACs
