@@ -405,3 +405,55 @@ func BenchmarkSmall(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBiasGradient times the bias gradient alone, a plan's Backward
+// with gx and gw nil, on gy of (8,32,100,100) laid out channels-first and
+// channels-last (a permuted view), with the naive float64 loop beside it.
+func BenchmarkBiasGradient(b *testing.B) {
+	x, w := aniso.New(8, 32, 100, 100), aniso.New(32, 32, 3, 3)
+	o := aniso.ConvOptions{PadLo: []int{1, 1}, PadHi: []int{1, 1}}
+	p, err := aniso.NewConvPlan(x.Shape, w.Shape, o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	nchw := benchRand(3, p.OutShape()...)
+	nhwc := benchRand(3, 8, 100, 100, 32).Permute(0, 3, 1, 2)
+	gb := aniso.New(32)
+	for _, c := range []struct {
+		layout string
+		gy     *aniso.Tensor
+	}{{"nchw", nchw}, {"nhwc", nhwc}} {
+		for _, impl := range []string{"engine", "naive"} {
+			b.Run(fmt.Sprintf("impl=%s/shape=8x32x100x100/layout=%s", impl, c.layout), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(4 * len(c.gy.Data)))
+				for b.Loop() {
+					if impl == "engine" {
+						if err := p.Backward(nil, nil, gb, x, w, c.gy); err != nil {
+							b.Fatal(err)
+						}
+						continue
+					}
+					naiveBiasGradient(gb.Data, c.gy)
+				}
+			})
+		}
+	}
+}
+
+// naiveBiasGradient sets gb[c] to the float64 sum of channel c of the
+// N×C×H×W tensor gy, one element at a time.
+func naiveBiasGradient(gb []float32, gy *aniso.Tensor) {
+	s, st := gy.Shape, gy.Strides
+	for c := 0; c < s[1]; c++ {
+		var sum float64
+		for n := 0; n < s[0]; n++ {
+			for i := 0; i < s[2]; i++ {
+				for j := 0; j < s[3]; j++ {
+					sum += float64(gy.Data[n*st[0]+c*st[1]+i*st[2]+j*st[3]])
+				}
+			}
+		}
+		gb[c] = float32(sum)
+	}
+}
