@@ -58,12 +58,19 @@ func addPairsGeneric(dst, src []float32) {
 
 // sumBlocksGeneric adds x[i] to acc[i mod sumLanes] in increasing i;
 // len(x) is a multiple of sumLanes.
-func sumBlocksGeneric(acc *[sumLanes]float64, x []float32) {
+func sumBlocksGeneric(acc *Partials, x []float32) {
 	for len(x) >= sumLanes {
 		b := (*[sumLanes]float32)(x)
 		for j, v := range b {
 			acc[j] += float64(v)
 		}
 		x = x[sumLanes:]
+	}
+}
+
+func addWideGeneric(dst []float64, src []float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		dst[i] += float64(x)
 	}
 }

@@ -125,37 +125,71 @@ func AddPairs(dst, src []float32) {
 	addPairs(dst, src[:2*len(dst)])
 }
 
-// Sum returns the sum of the elements of x in float64. Element i goes to
-// partial sum i mod sumLanes, each partial sum adds its elements in
-// increasing i, and the partial sums are then added pairwise (see
-// foldLanes): the same additions in every version, so every version gives
-// the same bits. Each element is exact in float64, so the result differs
-// from the exact sum by at most about len(x)·2⁻⁵³ times the sum of the
-// magnitudes.
+// Sum returns the sum of the elements of x in float64, as Partials.Add
+// and Partials.Sum compute it.
 func Sum(x []float32) float64 {
-	var acc [sumLanes]float64
-	n := len(x) &^ (sumLanes - 1)
-	if n > 0 {
-		sumBlocks(&acc, x[:n])
-	}
-	for i, v := range x[n:] {
-		acc[i] += float64(v)
-	}
-	return foldLanes(&acc)
+	var p Partials
+	p.Add(0, x)
+	return p.Sum()
 }
 
-// sumLanes is the number of partial sums of Sum: four AVX-512 or eight
-// AVX2 vectors of float64, enough independent additions to keep the
-// adders busy while the loads stream.
+// Partials holds the partial sums of a float64 sum of a sequence of
+// float32: element i of the sequence goes to p[i mod 32], each partial sum
+// adds its elements in sequence order, and Sum adds the partial sums in a
+// fixed order. The same additions happen in every version and however the
+// sequence is handed to Add, in one run or in pieces, so the sum depends
+// on the sequence alone. Each element is exact in float64, so the sum
+// differs from the exact one by at most about n·2⁻⁵³ times the sum of the
+// magnitudes, for n elements.
+type Partials [sumLanes]float64
+
+// sumLanes is the number of partial sums: four AVX-512 or eight AVX2
+// vectors of float64, enough independent additions to keep the adders
+// busy while the loads stream.
 const sumLanes = 32
 
-// foldLanes returns the sum of the partial sums acc, adding the upper half
-// onto the lower one until one is left: the order of a vector reduction.
-func foldLanes(acc *[sumLanes]float64) float64 {
-	for w := sumLanes / 2; w > 0; w /= 2 {
-		for j := 0; j < w; j++ {
-			acc[j] += acc[j+w]
+// Add adds the elements of x as the elements lane, lane+1, … of the
+// sequence, lane ≥ 0: x[j] to p[(lane+j) mod 32], in increasing j.
+func (p *Partials) Add(lane int, x []float32) {
+	lane %= sumLanes
+	n := len(x) &^ (sumLanes - 1)
+	if n > 0 {
+		if lane == 0 {
+			sumBlocks(p, x[:n])
+		} else {
+			// The vector versions start at partial sum 0: they get the
+			// partial sums rotated by lane.
+			var r Partials
+			copy(r[:], p[lane:])
+			copy(r[sumLanes-lane:], p[:lane])
+			sumBlocks(&r, x[:n])
+			copy(p[lane:], r[:])
+			copy(p[:lane], r[sumLanes-lane:])
 		}
 	}
-	return acc[0]
+	for j, v := range x[n:] {
+		p[(lane+j)%sumLanes] += float64(v)
+	}
+}
+
+// Sum returns the sum of the partial sums, adding the upper half onto the
+// lower one until one is left: the order of a vector reduction. p is not
+// changed.
+func (p *Partials) Sum() float64 {
+	q := *p
+	for w := sumLanes / 2; w > 0; w /= 2 {
+		for j := 0; j < w; j++ {
+			q[j] += q[j+w]
+		}
+	}
+	return q[0]
+}
+
+// AddWide adds src[i] to dst[i] in float64 for i < len(src). dst must have
+// at least len(src) elements.
+func AddWide(dst []float64, src []float32) {
+	if len(src) == 0 {
+		return
+	}
+	addWide(dst[:len(src)], src)
 }

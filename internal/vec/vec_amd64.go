@@ -318,7 +318,7 @@ func repeat2AVX2(dst, src *float32, n int)
 //go:noescape
 func addPairsAVX2(dst, src *float32, n int)
 
-func sumBlocks(acc *[sumLanes]float64, x []float32) {
+func sumBlocks(acc *Partials, x []float32) {
 	switch use {
 	case avx512:
 		sumAVX512(acc, &x[0], len(x))
@@ -337,10 +337,36 @@ func sumBlocks(acc *[sumLanes]float64, x []float32) {
 // 32.
 //
 //go:noescape
-func sumAVX512(acc *[sumLanes]float64, x *float32, n int)
+func sumAVX512(acc *Partials, x *float32, n int)
 
 // sumAVX2 adds x[i] to acc[i mod 32] for i < n, n a positive multiple of
 // 32.
 //
 //go:noescape
-func sumAVX2(acc *[sumLanes]float64, x *float32, n int)
+func sumAVX2(acc *Partials, x *float32, n int)
+
+func addWide(dst []float64, src []float32) {
+	switch use {
+	case avx512:
+		addWideAVX512(&dst[0], &src[0], len(src))
+	case avx2:
+		n := len(src) &^ 7
+		if n > 0 {
+			addWideAVX2(&dst[0], &src[0], n)
+		}
+		addWideGeneric(dst[n:], src[n:])
+	default:
+		addWideGeneric(dst, src)
+	}
+}
+
+// addWideAVX512 adds src[i] to dst[i] in float64 for i < n, n ≥ 1.
+//
+//go:noescape
+func addWideAVX512(dst *float64, src *float32, n int)
+
+// addWideAVX2 adds src[i] to dst[i] in float64 for i < n, n a positive
+// multiple of 8.
+//
+//go:noescape
+func addWideAVX2(dst *float64, src *float32, n int)

@@ -926,3 +926,74 @@ sum32avx2:
 	VMOVUPD Y7, 224(DI)
 	VZEROUPPER
 	RET
+
+// func addWideAVX512(dst *float64, src *float32, n int)
+TEXT ·addWideAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	CMPQ CX, $32
+	JLT  wide8avx512
+
+wide32avx512:
+	VCVTPS2PD (SI), Z0
+	VCVTPS2PD 32(SI), Z1
+	VCVTPS2PD 64(SI), Z2
+	VCVTPS2PD 96(SI), Z3
+	VADDPD    (DI), Z0, Z0
+	VADDPD    64(DI), Z1, Z1
+	VADDPD    128(DI), Z2, Z2
+	VADDPD    192(DI), Z3, Z3
+	VMOVUPD   Z0, (DI)
+	VMOVUPD   Z1, 64(DI)
+	VMOVUPD   Z2, 128(DI)
+	VMOVUPD   Z3, 192(DI)
+	ADDQ      $128, SI
+	ADDQ      $256, DI
+	SUBQ      $32, CX
+	CMPQ      CX, $32
+	JGE       wide32avx512
+
+wide8avx512:
+	CMPQ      CX, $8
+	JLT       widetailavx512
+	VCVTPS2PD (SI), Z0
+	VADDPD    (DI), Z0, Z0
+	VMOVUPD   Z0, (DI)
+	ADDQ      $32, SI
+	ADDQ      $64, DI
+	SUBQ      $8, CX
+	JMP       wide8avx512
+
+widetailavx512:
+	TESTQ       CX, CX
+	JEQ         widedoneavx512
+	TAILMASK
+	VCVTPS2PD.Z (SI), K1, Z0
+	VMOVUPD.Z   (DI), K1, Z1
+	VADDPD      Z1, Z0, Z0
+	VMOVUPD     Z0, K1, (DI)
+
+widedoneavx512:
+	VZEROUPPER
+	RET
+
+// func addWideAVX2(dst *float64, src *float32, n int)
+TEXT ·addWideAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+
+wide8avx2:
+	VCVTPS2PD (SI), Y0
+	VCVTPS2PD 16(SI), Y1
+	VADDPD    (DI), Y0, Y0
+	VADDPD    32(DI), Y1, Y1
+	VMOVUPD   Y0, (DI)
+	VMOVUPD   Y1, 32(DI)
+	ADDQ      $32, SI
+	ADDQ      $64, DI
+	SUBQ      $8, CX
+	JNZ       wide8avx2
+	VZEROUPPER
+	RET

@@ -17,4 +17,5 @@ func axpyInc2(dst []float32, a float32, src []float32) { axpyIncGeneric(dst, 2, 
 func repeat2(dst, src []float32)                       { repeat2Generic(dst, src) }
 func addPairs(dst, src []float32)                      { addPairsGeneric(dst, src) }
 
-func sumBlocks(acc *[sumLanes]float64, x []float32) { sumBlocksGeneric(acc, x) }
+func sumBlocks(acc *Partials, x []float32) { sumBlocksGeneric(acc, x) }
+func addWide(dst []float64, src []float32) { addWideGeneric(dst, src) }

@@ -363,6 +363,58 @@ func TestSumPrecision(t *testing.T) {
 	})
 }
 
+// TestPartials hands a sequence to Partials.Add in random pieces, each
+// from a buffer of its own between sentinels, and checks that the sum has
+// the bits of the formula for the whole sequence at every level.
+func TestPartials(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		for trial := 0; trial < 200; trial++ {
+			rng := rand.New(rand.NewPCG(uint64(trial), 21))
+			var seq []float32
+			var p Partials
+			lane := 32 * rng.IntN(3)
+			for pieces := rng.IntN(6); pieces >= 0; pieces-- {
+				n := lengths[rng.IntN(len(lengths))]
+				_, x := buffer(rng, rng.IntN(4), n, 1)
+				p.Add(lane+len(seq), x)
+				seq = append(seq, x...)
+			}
+			if got, want := p.Sum(), sumFormula(seq); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("trial %d, %d elements: sum is %v, want %v", trial, len(seq), got, want)
+			}
+		}
+	})
+}
+
+// TestAddWide compares AddWide at every level with the generic version;
+// the sentinels around both operands must neither be read nor written.
+func TestAddWide(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		for _, n := range lengths {
+			for off := 0; off < 4; off++ {
+				rng := rand.New(rand.NewPCG(uint64(n), uint64(off)+30))
+				_, src := buffer(rng, off, n, 1)
+				buf := make([]float64, 2*guard+n)
+				for i := range buf {
+					buf[i] = math.NaN()
+				}
+				dst := buf[guard : guard+n]
+				for i := range dst {
+					dst[i] = rng.NormFloat64()
+				}
+				want := append([]float64(nil), buf...)
+				addWideGeneric(want[guard:guard+n], src)
+				AddWide(dst, src)
+				for i := range buf {
+					if math.Float64bits(buf[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("n=%d off=%d: element %d is %v, want %v", n, off, i-guard, buf[i], want[i])
+					}
+				}
+			}
+		}
+	})
+}
+
 func BenchmarkSum(b *testing.B) {
 	saved := use
 	defer func() { use = saved }()
