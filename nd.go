@@ -208,49 +208,84 @@ func gatherStrided(dst, src []float32, shape, strides []int) int {
 	return n
 }
 
-// sumStrided returns the float64 sum of the strided array (shape, strides)
-// at src. Its trailing axes that lie row-major without gaps form runs that
-// vec.Sum adds; the elements of an innermost axis with gaps are added one
-// by one.
-func sumStrided(src []float32, shape, strides []int) float64 {
+// The bias gradient sums each channel of gy over batch and space in
+// float64. Each (sample, channel) plane is summed as a vec.Partials
+// sequence in row-major order, and the planes' sums are added in batch
+// order, whatever the strides: a channels-first tensor hands vec its
+// planes' contiguous runs, a channels-last one the runs of channels at
+// each position, and both give the same bits, as does any number of
+// threads, since one goroutine sums each channel.
+
+// addPlane adds the strided array (shape, strides) at src to p as a
+// sequence in row-major order, element i at lane first+i. Its trailing
+// axes that lie row-major without gaps form runs that p.Add takes whole.
+func addPlane(p *vec.Partials, src []float32, shape, strides []int) {
 	d, run := len(shape), 1
 	for d > 0 && (shape[d-1] == 1 || strides[d-1] == run) {
 		run *= shape[d-1]
 		d--
 	}
-	return sumRuns(src, shape[:d], strides[:d], run)
+	addRuns(p, src, shape[:d], strides[:d], run, 0)
 }
 
-// sumRuns returns the float64 sum of the runs of run contiguous elements
+// addRuns adds to p, from lane on, the runs of run contiguous elements
 // that start at the elements of the strided array (shape, strides) at src,
-// adding the runs in row-major order.
-func sumRuns(src []float32, shape, strides []int, run int) float64 {
+// in row-major order, and returns the lane after them.
+func addRuns(p *vec.Partials, src []float32, shape, strides []int, run, lane int) int {
 	switch {
 	case len(shape) == 0:
-		return vec.Sum(src[:run])
+		p.Add(lane, src[:run])
+		return (lane + run) % len(p)
 	case len(shape) == 1 && run == 1:
-		var s float64
 		for i := 0; i < shape[0]; i++ {
-			s += float64(src[i*strides[0]])
+			p[lane] += float64(src[i*strides[0]])
+			lane = (lane + 1) % len(p)
 		}
-		return s
+		return lane
 	}
-	var s float64
 	for i := 0; i < shape[0]; i++ {
-		s += sumRuns(src[i*strides[0]:], shape[1:], strides[1:], run)
+		lane = addRuns(p, src[i*strides[0]:], shape[1:], strides[1:], run, lane)
 	}
-	return s
+	return lane
+}
+
+// lastBlock is the number of channels of a unit of a channels-last
+// sum: one cache line of float32.
+const lastBlock = 16
+
+// addPositions adds the runs of len(lanes[0]) channels at the positions
+// of the strided array (shape, strides) at src, in row-major order, the
+// run at position i onto lanes[(lane+i) mod 32], and returns the lane after
+// them: lanes[l][j] is partial sum l of channel j.
+func addPositions(lanes *[32][lastBlock]float64, cb int, src []float32, shape, strides []int, lane int) int {
+	if len(shape) == 0 {
+		vec.AddWide(lanes[lane][:cb], src[:cb])
+		return (lane + 1) % len(lanes)
+	}
+	if len(shape) == 1 {
+		for i := 0; i < shape[0]; i++ {
+			vec.AddWide(lanes[lane][:cb], src[i*strides[0]:][:cb])
+			lane = (lane + 1) % len(lanes)
+		}
+		return lane
+	}
+	for i := 0; i < shape[0]; i++ {
+		lane = addPositions(lanes, cb, src[i*strides[0]:], shape[1:], strides[1:], lane)
+	}
+	return lane
 }
 
 // channelSums is the operand of opSumChannels: the N×C×… tensor v of the
 // given shape whose channel sums go to gb[c·inc], added to it if add is
-// set.
+// set. With last set its channels lie at unit stride, and units are blocks
+// of lastBlock channels rather than channels.
 type channelSums struct {
 	gb    []float32
 	inc   int
 	v     view
 	shape []int
 	add   bool
+	last  bool
 }
 
 // parallelSum is the number of elements below which the channel sums of a
@@ -259,20 +294,60 @@ const parallelSum = 1 << 16
 
 // sumChannels sets gb[c·inc], or adds to it if add is set, the sum of
 // channel c of the N×C×… tensor v of the given shape, over batch and space,
-// in float64. Units are channels, each summed whole by one goroutine in a
-// fixed order, so the result does not depend on the number of threads.
+// in float64.
 func (e *engine) sumChannels(gb []float32, inc int, v view, shape []int, add bool) {
-	e.sums = channelSums{gb: gb, inc: inc, v: v, shape: shape, add: add}
-	e.run(opSumChannels, shape[1])
+	e.sums = channelSums{gb: gb, inc: inc, v: v, shape: shape, add: add, last: v.sc == 1 && shape[1] > 1}
+	units := shape[1]
+	if e.sums.last {
+		units = (units + lastBlock - 1) / lastBlock
+	}
+	e.run(opSumChannels, units)
 }
 
-func (e *engine) sumChannelsUnit(c int) {
+func (e *engine) sumChannelsUnit(u int) {
 	cs := &e.sums
 	v := cs.v
+	if cs.last {
+		e.sumLastUnit(u)
+		return
+	}
 	var s float64
 	for n := 0; n < cs.shape[0]; n++ {
-		s += sumStrided(v.data[n*v.sn+c*v.sc:], cs.shape[2:], v.sp)
+		var p vec.Partials
+		addPlane(&p, v.data[n*v.sn+u*v.sc:], cs.shape[2:], v.sp)
+		s += p.Sum()
 	}
+	cs.setSum(u, s)
+}
+
+// sumLastUnit sums the block u of lastBlock channels of a channels-last
+// tensor a position at a time, the channels of each position being one
+// contiguous run.
+func (e *engine) sumLastUnit(u int) {
+	cs := &e.sums
+	v := cs.v
+	c0 := u * lastBlock
+	cb := min(lastBlock, cs.shape[1]-c0)
+	var lanes [32][lastBlock]float64
+	var sums [lastBlock]float64
+	for n := 0; n < cs.shape[0]; n++ {
+		lanes = [32][lastBlock]float64{}
+		addPositions(&lanes, cb, v.data[n*v.sn+c0:], cs.shape[2:], v.sp, 0)
+		for j := 0; j < cb; j++ {
+			var p vec.Partials
+			for l := range p {
+				p[l] = lanes[l][j]
+			}
+			sums[j] += p.Sum()
+		}
+	}
+	for j := 0; j < cb; j++ {
+		cs.setSum(c0+j, sums[j])
+	}
+}
+
+// setSum sets gb[c·inc] to s, or adds s to it.
+func (cs *channelSums) setSum(c int, s float64) {
 	if cs.add {
 		cs.gb[c*cs.inc] += float32(s)
 	} else {
