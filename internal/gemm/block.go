@@ -203,6 +203,12 @@ func packA(dst []float32, mr int, trans bool, a []float32, lda, ic, mb, pc, kb i
 		if rows < mr {
 			clear(panel)
 		}
+		// A whole panel is transposed with vector instructions where
+		// this build has them, up to the columns p0 it reports.
+		p0 := 0
+		if rows == mr {
+			p0 = packPanelArch(panel, mr, a[i0*lda+pc:], lda, kb)
+		}
 		r := 0
 		for ; r+4 <= rows; r += 4 {
 			// Four rows at a time, so that each column of the panel
@@ -211,14 +217,14 @@ func packA(dst []float32, mr int, trans bool, a []float32, lda, ic, mb, pc, kb i
 			r1 := a[(i0+r+1)*lda+pc : (i0+r+1)*lda+pc+kb]
 			r2 := a[(i0+r+2)*lda+pc : (i0+r+2)*lda+pc+kb]
 			r3 := a[(i0+r+3)*lda+pc : (i0+r+3)*lda+pc+kb]
-			for p := range r0 {
+			for p := p0; p < kb; p++ {
 				*(*[4]float32)(panel[p*mr+r:]) = [4]float32{r0[p], r1[p], r2[p], r3[p]}
 			}
 		}
 		for ; r < rows; r++ {
 			row := a[(i0+r)*lda+pc : (i0+r)*lda+pc+kb]
-			for p, v := range row {
-				panel[p*mr+r] = v
+			for p := p0; p < kb; p++ {
+				panel[p*mr+r] = row[p]
 			}
 		}
 	}
