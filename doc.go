@@ -95,9 +95,10 @@
 // would cost more than the arithmetic) run as direct loops over the
 // tensors instead; after blas32.Use every product goes to the
 // implementation installed.
-// The line copies, scatters and additions of im2col and col2im run as
-// AVX-512 or AVX2 vector loops on amd64 too (pure Go with purego), and give
-// the same bits as the Go loops.
+// The line copies, scatters and additions of im2col and col2im, and the
+// float64 channel sums of the bias gradient, run as AVX-512 or AVX2 vector
+// loops on amd64 too (pure Go with purego), and give the same bits as the
+// Go loops; the bias gradient has the same bits for every layout of gy.
 //
 // # Errors
 //
