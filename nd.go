@@ -217,7 +217,7 @@ func gatherStrided(dst, src []float32, shape, strides []int) int {
 // threads, since one goroutine sums each channel.
 
 // addPlane adds the strided array (shape, strides) at src to p as a
-// sequence in row-major order, element i at lane first+i. Its trailing
+// sequence in row-major order, element i onto p[i mod 32]. Its trailing
 // axes that lie row-major without gaps form runs that p.Add takes whole.
 func addPlane(p *vec.Partials, src []float32, shape, strides []int) {
 	d, run := len(shape), 1
@@ -253,10 +253,10 @@ func addRuns(p *vec.Partials, src []float32, shape, strides []int, run, lane int
 // sum: one cache line of float32.
 const lastBlock = 16
 
-// addPositions adds the runs of len(lanes[0]) channels at the positions
+// addPositions adds the runs of cb channels that start at the positions
 // of the strided array (shape, strides) at src, in row-major order, the
 // run at position i onto lanes[(lane+i) mod 32], and returns the lane after
-// them: lanes[l][j] is partial sum l of channel j.
+// them: lanes[l][j] is partial sum l of channel j, as vec.Partials has it.
 func addPositions(lanes *[32][lastBlock]float64, cb int, src []float32, shape, strides []int, lane int) int {
 	if len(shape) == 0 {
 		vec.AddWide(lanes[lane][:cb], src[:cb])
