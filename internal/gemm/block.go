@@ -87,17 +87,23 @@ const directRows = mcMax
 
 // sgemm computes C = alpha·op(A)·op(B) + beta·C with the packed kernel for
 // arguments that check has accepted, with m, n and k positive and alpha
-// nonzero.
-func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// nonzero. The A micro-panels come from pa, if not nil, when it holds, or
+// can hold, A packed for the kernel (transA false); otherwise each block is
+// packed as it is needed.
+func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, pa *PackedA, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	kn := pick(m, n)
 	direct := kn.strided && !transB && m <= directRows
 	kc := blockSize(k, kcMax, 1)
 	mc := blockSize(m, mcMax, kn.mr)
 	nc := blockSize(n, ncMax, kn.nr)
+	held := pa != nil && !transA && pa.hold(kn.mr, m, k, a, lda)
+	mp := (m + kn.mr - 1) / kn.mr * kn.mr
 
 	ws := getWorkspace()
 	defer putWorkspace(ws)
-	ws.a = grow(ws.a, mc*kc)
+	if !held {
+		ws.a = grow(ws.a, mc*kc)
+	}
 	switch {
 	case !direct:
 		ws.b = grow(ws.b, nc*kc)
@@ -129,8 +135,13 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			}
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				packA(ws.a, kn.mr, transA, a, lda, ic, mb, pc, kb)
-				macroKernel(ws, kn, ws.a, mb, nb, kb, alpha, bp, step, ld, direct, bt, c[ic*ldc+jc:], ldc)
+				ap := ws.a
+				if held {
+					ap = pa.buf[mp*pc+ic*kb:]
+				} else {
+					packA(ws.a, kn.mr, transA, a, lda, ic, mb, pc, kb)
+				}
+				macroKernel(ws, kn, ap, mb, nb, kb, alpha, bp, step, ld, direct, bt, c[ic*ldc+jc:], ldc)
 			}
 		}
 	}

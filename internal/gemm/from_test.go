@@ -67,7 +67,8 @@ func TestSgemmFromMatchesSgemm(t *testing.T) {
 
 // TestSgemmFromPackedMatchesSgemmFrom runs series of products with one A
 // and op(B) of varying widths, so that the kernel, and with it the layout
-// of the packed A, changes within a series when no kernel is forced, and
+// of the packed A, changes within a series when no kernel is forced, each
+// through SgemmFromPacked or SgemmPacked, which share the packed A, and
 // compares each with SgemmFrom bit for bit.
 func TestSgemmFromPackedMatchesSgemmFrom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -89,7 +90,9 @@ func TestSgemmFromPackedMatchesSgemmFrom(t *testing.T) {
 				want := append([]float32(nil), c0...)
 				got := append([]float32(nil), c0...)
 				SgemmFrom(m, n, k, a, lda, &matrixSource{b: b, ldb: ldb}, beta, want, ldc)
-				if !SgemmFromPacked(m, n, k, a, lda, &pa, &matrixSource{b: b, ldb: ldb}, beta, got, ldc) {
+				if rng.IntN(2) == 0 {
+					SgemmPacked(false, m, n, k, 1, a, lda, &pa, b, ldb, beta, got, ldc)
+				} else if !SgemmFromPacked(m, n, k, a, lda, &pa, &matrixSource{b: b, ldb: ldb}, beta, got, ldc) {
 					t.Fatal("SgemmFromPacked declined with the default implementation")
 				}
 				for i := range want {
@@ -151,6 +154,62 @@ func TestPackedAReuse(t *testing.T) {
 	small := NewPackedA(make([]float32, PackedSize(m, k)/2))
 	if !equal(product(&small, a), first) || !equal(product(&small, a2), plain(a2)) || small.mr != 0 {
 		t.Fatal("with a small buffer, the products differ from SgemmFrom's or A is held")
+	}
+}
+
+// TestSgemmPackedMatchesSgemm compares SgemmPacked with Sgemm bit for bit
+// on random shapes, op(B) transposed or not, and several alpha and beta,
+// every product of a series reusing the packed A.
+func TestSgemmPackedMatchesSgemm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	dims := []int{1, 2, 3, 5, 7, 16, 17, 33, 64, 65, 97, 150, 300, 2100}
+	for _, name := range append(variants(), "auto") {
+		restore := selectKernel(name)
+		for trial := 0; trial < 20; trial++ {
+			m := dims[rng.IntN(len(dims)-1)]
+			k := dims[rng.IntN(len(dims)-1)]
+			lda := k + rng.IntN(3)
+			a := randSlice(rng, m*lda)
+			pa := NewPackedA(make([]float32, PackedSize(m, k)))
+			for prod := 0; prod < 3; prod++ {
+				n := dims[rng.IntN(len(dims))]
+				transB := rng.IntN(2) == 0
+				ldb := n + rng.IntN(3)
+				rowsB := k
+				if transB {
+					ldb, rowsB = k+rng.IntN(3), n
+				}
+				b := randSlice(rng, rowsB*ldb)
+				ldc := n + rng.IntN(3)
+				c0 := randSlice(rng, m*ldc)
+				alpha, beta := []float32{1, 0.5, -2}[prod], []float32{0, 1, 0.5}[rng.IntN(3)]
+				want := append([]float32(nil), c0...)
+				got := append([]float32(nil), c0...)
+				Sgemm(false, transB, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+				SgemmPacked(transB, m, n, k, alpha, a, lda, &pa, b, ldb, beta, got, ldc)
+				for i := range want {
+					if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+						t.Fatalf("kernel %s, %dx%dx%d transB %v: C[%d] = %v, Sgemm gives %v", name, m, n, k, transB, i, got[i], want[i])
+					}
+				}
+			}
+		}
+		restore()
+	}
+}
+
+// TestSgemmPackedRoutesToUse checks that SgemmPacked hands the product to
+// an installed implementation and leaves the packed A alone.
+func TestSgemmPackedRoutesToUse(t *testing.T) {
+	old := blas32.Implementation()
+	impl := &counting{}
+	blas32.Use(impl)
+	defer blas32.Use(old)
+	pa := NewPackedA(make([]float32, PackedSize(2, 2)))
+	c := make([]float32, 4)
+	SgemmPacked(false, 2, 2, 2, 1, []float32{1, 2, 3, 4}, 2, &pa, []float32{1, 0, 0, 1}, 2, 0, c, 2)
+	if impl.calls != 1 || pa.mr != 0 {
+		t.Fatalf("%d calls of the installed Sgemm, A held for %d-row panels; want 1 and none", impl.calls, pa.mr)
 	}
 }
 
@@ -330,4 +389,22 @@ func TestPackRowsPanics(t *testing.T) {
 			f()
 		}()
 	}
+}
+
+func ExampleSgemmPacked() {
+	// A is packed by the first product; after Reset the second packs
+	// its new values.
+	a := []float32{1, 2, 3, 4}
+	b := []float32{1, 1, 1, 1, 1, 1}
+	pa := NewPackedA(make([]float32, PackedSize(2, 2)))
+	c := make([]float32, 6)
+	SgemmPacked(false, 2, 3, 2, 1, a, 2, &pa, b, 3, 0, c, 3)
+	fmt.Println(c)
+	a[0] = 10
+	pa.Reset()
+	SgemmPacked(false, 2, 3, 2, 1, a, 2, &pa, b, 3, 0, c, 3)
+	fmt.Println(c)
+	// Output:
+	// [3 3 3 7 7 7]
+	// [12 12 12 7 7 7]
 }

@@ -5,8 +5,9 @@
 // SgemmFrom is the same product with op(B) supplied by a PanelSource one
 // micro-panel at a time, as the kernel needs it, so that an operand
 // computed on the fly (an im2col tile) is never stored whole, and
-// SgemmFromPacked keeps A packed in a PackedA across a series of such
-// products with one A (the weights against each im2col tile); GatherTaps
+// SgemmFromPacked and SgemmPacked keep A packed in a PackedA across a
+// series of products with one A (the weights against each im2col tile);
+// GatherTaps
 // fills such panels from the rows of an im2col tile, and PackRows from the
 // rows of a transposed one.
 //
@@ -75,7 +76,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			scale(m, n, beta, c, ldc)
 			return
 		}
-		sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		sgemm(transA, transB, m, n, k, alpha, a, lda, nil, b, ldb, beta, c, ldc)
 		return
 	}
 	tA, tB := blas.NoTrans, blas.NoTrans
@@ -182,11 +183,13 @@ func SgemmFrom(m, n, k int, a []float32, lda int, src PanelSource, beta float32,
 	return true
 }
 
-// A PackedA keeps the matrix A of SgemmFromPacked packed for the kernel,
-// in a buffer its owner provides, so that a series of products with one A
-// and many op(B) (the weights of a convolution against each tile of its
-// im2col matrix) packs A once rather than once per product. It holds no
-// reference to A. The zero value holds nothing and has no buffer.
+// A PackedA keeps the matrix A of SgemmFromPacked and SgemmPacked packed
+// for the kernel, in a buffer its owner provides, so that a series of
+// products with one A and many op(B) (the weights of a convolution against
+// each tile of its im2col matrix) packs A once rather than once per
+// product. The two functions pack A alike and may share a PackedA. It
+// holds no reference to A. The zero value holds nothing and has no
+// buffer.
 type PackedA struct {
 	buf           []float32
 	mr, m, k, lda int // what buf holds: A, m×k with rows lda apart, for mr-row micro-panels; mr = 0 for nothing
@@ -213,6 +216,23 @@ func PackedSize(m, k int) int {
 		n = max(n, (m+kn.mr-1)/kn.mr*kn.mr*k)
 	}
 	return n
+}
+
+// SgemmPacked computes
+//
+//	C = alpha·A·op(B) + beta·C
+//
+// as Sgemm does for an A not transposed, with the same bits, packing A
+// into pa and reusing it as SgemmFromPacked does. When a program has
+// called blas32.Use it calls Sgemm, leaving pa as it is: the installed
+// implementation packs A as it likes. It panics as Sgemm does.
+func SgemmPacked(transB bool, m, n, k int, alpha float32, a []float32, lda int, pa *PackedA, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if _, ok := blas32.Implementation().(gonum.Implementation); !ok || m == 0 || n == 0 || k == 0 || alpha == 0 {
+		Sgemm(false, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	check(false, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	sgemm(false, transB, m, n, k, alpha, a, lda, pa, b, ldb, beta, c, ldc)
 }
 
 // SgemmFromPacked computes
