@@ -55,7 +55,7 @@ func (e *engine) forwardProduct(w []float32, k int, x view, n, g, p0, p1 int, wk
 		}
 		col := wk.col[:k*cols]
 		e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
-		gemm.Sgemm(false, false, e.cout, cols, k, 1, w, k, col, cols, beta, c, ldc)
+		gemm.SgemmPacked(false, e.cout, cols, k, 1, w, k, e.packedWeights(g, wk), col, cols, beta, c, ldc)
 		return
 	}
 	if beta == 0 {

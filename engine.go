@@ -271,17 +271,29 @@ func (e *engine) workerScratch() int {
 const packBudget = 1 << 20
 
 // packedSize returns the floats of a worker's packed weights, those of one
-// phase and group packed for the GEMM's kernel by implicitForward, which
-// needs the run table; 0 without one, for an empty batch, or beyond
-// packBudget.
+// phase and group packed for the GEMM's kernel; 0 for an empty batch or
+// beyond packBudget.
 func (e *engine) packedSize() int {
-	if e.planBatch == 0 || e.nphase*e.tiles*e.tapsMax >= tableBudget {
+	if e.planBatch == 0 {
 		return 0
 	}
 	if n := gemm.PackedSize(e.cout, e.cin*e.tapsMax); n <= packBudget {
 		return n
 	}
 	return 0
+}
+
+// packedWeights returns wk's packed weights, to hold those of group g and
+// the phase wk.sel. The weights are the same for every tile of a phase
+// and group in a call, so each worker packs them once; run forgets them
+// at the start of every call (packKey 0), as the weights may change
+// between calls.
+func (e *engine) packedWeights(g int, wk *worker) *gemm.PackedA {
+	if key := 1 + wk.phase*e.groups + g; wk.packKey != key {
+		wk.packed.Reset()
+		wk.packKey = key
+	}
+	return &wk.packed
 }
 
 // enterPhase selects phase r for worker wk.
@@ -409,7 +421,9 @@ func (e *engine) newWorker() *worker {
 		zeros:  make([]run, 0, 2*e.linesMax),
 		sel:    make([]int, nax),
 		tap:    make([]int, nax),
+		pa:     make([]float32, e.packedSize()),
 	}
+	w.packed = gemm.NewPackedA(w.pa)
 	w.lines.init(nax)
 	if e.nphase*e.tiles*e.tapsMax >= tableBudget {
 		// No run table, so no panels to serve (see implicitForward).
@@ -419,8 +433,6 @@ func (e *engine) newWorker() *worker {
 	w.rowPanels.cc, w.rowPanels.zc = make([]int, e.tapsMax), make([]int, e.tapsMax)
 	w.rowPanels.lo, w.rowPanels.base = make([]int, e.tapsMax+1), make([]int, e.tapsMax)
 	w.rowPanels.ptrs = make([][]float32, gemm.MaxPanel)
-	w.pa = make([]float32, e.packedSize())
-	w.packed = gemm.NewPackedA(w.pa)
 	return w
 }
 

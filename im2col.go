@@ -539,13 +539,7 @@ func (e *engine) implicitForward(w []float32, k int, x view, n, g, p0, p1 int, w
 		cc:    s.cc[:taps], zc: s.zc[:taps],
 		base: s.base, mask: s.mask, mask2: s.mask2, lo: s.lo, segs: s.segs, mixed: s.mixed, two: s.two,
 	}
-	// The weights are the same for every tile of a phase and group in a
-	// call: they are packed once per worker.
-	if key := 1 + wk.phase*e.groups + g; wk.packKey != key {
-		wk.packed.Reset()
-		wk.packKey = key
-	}
-	return gemm.SgemmFromPacked(e.cout, p1-p0, k, w, k, &wk.packed, s, beta, c, ldc)
+	return gemm.SgemmFromPacked(e.cout, p1-p0, k, w, k, e.packedWeights(g, wk), s, beta, c, ldc)
 }
 
 // rowPanels serves the transposed im2col tile of one weight-gradient

@@ -208,11 +208,18 @@ func TestImplicitWeightBits(t *testing.T) {
 }
 
 // TestPlanNewWeights runs a plan on one set of weights and then on
-// another: the weights packed once per call for the panel path must not
-// outlive the call. The second call is compared with a fresh plan's.
+// another: the weights packed once per call, for the panels or for the
+// tiles, must not outlive the call. The second call is compared with a
+// fresh plan's.
 func TestPlanNewWeights(t *testing.T) {
-	panelPath = true
-	defer func() { panelPath = false }()
+	for _, tile := range []bool{false, true} {
+		tilePath, panelPath = tile, !tile
+		planNewWeights(t)
+	}
+	tilePath, panelPath = false, false
+}
+
+func planNewWeights(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for _, c := range []struct {
 		x, w []int
