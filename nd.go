@@ -255,17 +255,22 @@ const lastBlock = 16
 
 // addPositions adds the runs of cb channels that start at the positions
 // of the strided array (shape, strides) at src, in row-major order, the
-// run at position i onto lanes[(lane+i) mod 32], and returns the lane after
-// them: lanes[l][j] is partial sum l of channel j, as vec.Partials has it.
-func addPositions(lanes *[32][lastBlock]float64, cb int, src []float32, shape, strides []int, lane int) int {
+// run at position i onto row (lane+i) mod 32 of lanes, and returns the lane
+// after them: lanes[l·lastBlock+j] is partial sum l of channel j, as
+// vec.Partials has it.
+func addPositions(lanes *[32 * lastBlock]float64, cb int, src []float32, shape, strides []int, lane int) int {
 	if len(shape) == 0 {
-		vec.AddWide(lanes[lane][:cb], src[:cb])
-		return (lane + 1) % len(lanes)
+		vec.AddWideRows(lanes[lane*lastBlock:], lastBlock, src, 0, 1, cb)
+		return (lane + 1) % 32
 	}
 	if len(shape) == 1 {
-		for i := 0; i < shape[0]; i++ {
-			vec.AddWide(lanes[lane][:cb], src[i*strides[0]:][:cb])
-			lane = (lane + 1) % len(lanes)
+		// The positions of a line, in pieces that do not wrap around the
+		// lanes.
+		for i := 0; i < shape[0]; {
+			rows := min(shape[0]-i, 32-lane)
+			vec.AddWideRows(lanes[lane*lastBlock:], lastBlock, src[i*strides[0]:], strides[0], rows, cb)
+			i += rows
+			lane = (lane + rows) % 32
 		}
 		return lane
 	}
@@ -328,15 +333,15 @@ func (e *engine) sumLastUnit(u int) {
 	v := cs.v
 	c0 := u * lastBlock
 	cb := min(lastBlock, cs.shape[1]-c0)
-	var lanes [32][lastBlock]float64
+	var lanes [32 * lastBlock]float64
 	var sums [lastBlock]float64
 	for n := 0; n < cs.shape[0]; n++ {
-		lanes = [32][lastBlock]float64{}
+		clear(lanes[:])
 		addPositions(&lanes, cb, v.data[n*v.sn+c0:], cs.shape[2:], v.sp, 0)
 		for j := 0; j < cb; j++ {
 			var p vec.Partials
 			for l := range p {
-				p[l] = lanes[l][j]
+				p[l] = lanes[l*lastBlock+j]
 			}
 			sums[j] += p.Sum()
 		}

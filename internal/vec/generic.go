@@ -74,3 +74,9 @@ func addWideGeneric(dst []float64, src []float32) {
 		dst[i] += float64(x)
 	}
 }
+
+func addWideRowsGeneric(dst []float64, ldd int, src []float32, lds, rows, cols int) {
+	for i := 0; i < rows; i++ {
+		addWideGeneric(dst[i*ldd:i*ldd+cols], src[i*lds:i*lds+cols])
+	}
+}

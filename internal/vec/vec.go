@@ -185,11 +185,11 @@ func (p *Partials) Sum() float64 {
 	return q[0]
 }
 
-// AddWide adds src[i] to dst[i] in float64 for i < len(src). dst must have
-// at least len(src) elements.
-func AddWide(dst []float64, src []float32) {
-	if len(src) == 0 {
+// AddWideRows adds src[i·lds+j] to dst[i·ldd+j] in float64 for i < rows
+// and j < cols, lds ≥ 0 and ldd ≥ cols: AddWide on each of rows rows.
+func AddWideRows(dst []float64, ldd int, src []float32, lds, rows, cols int) {
+	if rows == 0 || cols == 0 {
 		return
 	}
-	addWide(dst[:len(src)], src)
+	addWideRows(dst[:(rows-1)*ldd+cols], ldd, src[:(rows-1)*lds+cols], lds, rows, cols)
 }

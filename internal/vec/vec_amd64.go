@@ -345,28 +345,31 @@ func sumAVX512(acc *Partials, x *float32, n int)
 //go:noescape
 func sumAVX2(acc *Partials, x *float32, n int)
 
-func addWide(dst []float64, src []float32) {
+func addWideRows(dst []float64, ldd int, src []float32, lds, rows, cols int) {
+	n := 0
 	switch use {
 	case avx512:
-		addWideAVX512(&dst[0], &src[0], len(src))
+		addWideRowsAVX512(&dst[0], ldd, &src[0], lds, rows, cols)
+		return
 	case avx2:
-		n := len(src) &^ 7
+		n = cols &^ 7
 		if n > 0 {
-			addWideAVX2(&dst[0], &src[0], n)
+			addWideRowsAVX2(&dst[0], ldd, &src[0], lds, rows, n)
 		}
-		addWideGeneric(dst[n:], src[n:])
-	default:
-		addWideGeneric(dst, src)
+	}
+	if n < cols {
+		addWideRowsGeneric(dst[n:], ldd, src[n:], lds, rows, cols-n)
 	}
 }
 
-// addWideAVX512 adds src[i] to dst[i] in float64 for i < n, n ≥ 1.
+// addWideRowsAVX512 adds src[i·lds+j] to dst[i·ldd+j] in float64 for
+// i < rows and j < cols, rows and cols ≥ 1.
 //
 //go:noescape
-func addWideAVX512(dst *float64, src *float32, n int)
+func addWideRowsAVX512(dst *float64, ldd int, src *float32, lds, rows, cols int)
 
-// addWideAVX2 adds src[i] to dst[i] in float64 for i < n, n a positive
-// multiple of 8.
+// addWideRowsAVX2 adds src[i·lds+j] to dst[i·ldd+j] in float64 for
+// i < rows and j < cols, rows ≥ 1 and cols a positive multiple of 8.
 //
 //go:noescape
-func addWideAVX2(dst *float64, src *float32, n int)
+func addWideRowsAVX2(dst *float64, ldd int, src *float32, lds, rows, cols int)

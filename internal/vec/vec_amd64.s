@@ -927,73 +927,84 @@ sum32avx2:
 	VZEROUPPER
 	RET
 
-// func addWideAVX512(dst *float64, src *float32, n int)
-TEXT ·addWideAVX512(SB), NOSPLIT, $0-24
+// func addWideRowsAVX512(dst *float64, ldd int, src *float32, lds, rows, cols int)
+TEXT ·addWideRowsAVX512(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ n+16(FP), CX
-	CMPQ CX, $32
-	JLT  wide8avx512
-
-wide32avx512:
-	VCVTPS2PD (SI), Z0
-	VCVTPS2PD 32(SI), Z1
-	VCVTPS2PD 64(SI), Z2
-	VCVTPS2PD 96(SI), Z3
-	VADDPD    (DI), Z0, Z0
-	VADDPD    64(DI), Z1, Z1
-	VADDPD    128(DI), Z2, Z2
-	VADDPD    192(DI), Z3, Z3
-	VMOVUPD   Z0, (DI)
-	VMOVUPD   Z1, 64(DI)
-	VMOVUPD   Z2, 128(DI)
-	VMOVUPD   Z3, 192(DI)
-	ADDQ      $128, SI
-	ADDQ      $256, DI
-	SUBQ      $32, CX
-	CMPQ      CX, $32
-	JGE       wide32avx512
-
-wide8avx512:
-	CMPQ      CX, $8
-	JLT       widetailavx512
-	VCVTPS2PD (SI), Z0
-	VADDPD    (DI), Z0, Z0
-	VMOVUPD   Z0, (DI)
-	ADDQ      $32, SI
-	ADDQ      $64, DI
-	SUBQ      $8, CX
-	JMP       wide8avx512
-
-widetailavx512:
-	TESTQ       CX, CX
-	JEQ         widedoneavx512
+	MOVQ ldd+8(FP), R8
+	SHLQ $3, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ rows+32(FP), DX
+	MOVQ cols+40(FP), CX
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	ANDQ $7, CX
 	TAILMASK
-	VCVTPS2PD.Z (SI), K1, Z0
-	VMOVUPD.Z   (DI), K1, Z1
-	VADDPD      Z1, Z0, Z0
-	VMOVUPD     Z0, K1, (DI)
 
-widedoneavx512:
+widerowsrow:
+	MOVQ DI, R10
+	MOVQ SI, R11
+	MOVQ BX, R12
+
+widerows8:
+	TESTQ     R12, R12
+	JEQ       widerowstail
+	VCVTPS2PD (R11), Z0
+	VADDPD    (R10), Z0, Z0
+	VMOVUPD   Z0, (R10)
+	ADDQ      $32, R11
+	ADDQ      $64, R10
+	SUBQ      $8, R12
+	JMP       widerows8
+
+widerowstail:
+	TESTQ       CX, CX
+	JEQ         widerowsnext
+	VCVTPS2PD.Z (R11), K1, Z0
+	VMOVUPD.Z   (R10), K1, Z1
+	VADDPD      Z1, Z0, Z0
+	VMOVUPD     Z0, K1, (R10)
+
+widerowsnext:
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ DX
+	JNZ  widerowsrow
 	VZEROUPPER
 	RET
 
-// func addWideAVX2(dst *float64, src *float32, n int)
-TEXT ·addWideAVX2(SB), NOSPLIT, $0-24
+// func addWideRowsAVX2(dst *float64, ldd int, src *float32, lds, rows, cols int)
+TEXT ·addWideRowsAVX2(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
-	MOVQ src+8(FP), SI
-	MOVQ n+16(FP), CX
+	MOVQ ldd+8(FP), R8
+	SHLQ $3, R8
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R9
+	SHLQ $2, R9
+	MOVQ rows+32(FP), DX
+	MOVQ cols+40(FP), BX
 
-wide8avx2:
-	VCVTPS2PD (SI), Y0
-	VCVTPS2PD 16(SI), Y1
-	VADDPD    (DI), Y0, Y0
-	VADDPD    32(DI), Y1, Y1
-	VMOVUPD   Y0, (DI)
-	VMOVUPD   Y1, 32(DI)
-	ADDQ      $32, SI
-	ADDQ      $64, DI
-	SUBQ      $8, CX
-	JNZ       wide8avx2
+widerowsrowavx2:
+	MOVQ DI, R10
+	MOVQ SI, R11
+	MOVQ BX, R12
+
+widerows8avx2:
+	VCVTPS2PD (R11), Y0
+	VCVTPS2PD 16(R11), Y1
+	VADDPD    (R10), Y0, Y0
+	VADDPD    32(R10), Y1, Y1
+	VMOVUPD   Y0, (R10)
+	VMOVUPD   Y1, 32(R10)
+	ADDQ      $32, R11
+	ADDQ      $64, R10
+	SUBQ      $8, R12
+	JNZ       widerows8avx2
+
+	ADDQ R8, DI
+	ADDQ R9, SI
+	DECQ DX
+	JNZ  widerowsrowavx2
 	VZEROUPPER
 	RET

@@ -18,4 +18,6 @@ func repeat2(dst, src []float32)                       { repeat2Generic(dst, src
 func addPairs(dst, src []float32)                      { addPairsGeneric(dst, src) }
 
 func sumBlocks(acc *Partials, x []float32) { sumBlocksGeneric(acc, x) }
-func addWide(dst []float64, src []float32) { addWideGeneric(dst, src) }
+func addWideRows(dst []float64, ldd int, src []float32, lds, rows, cols int) {
+	addWideRowsGeneric(dst, ldd, src, lds, rows, cols)
+}

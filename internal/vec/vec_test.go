@@ -386,28 +386,47 @@ func TestPartials(t *testing.T) {
 	})
 }
 
-// TestAddWide compares AddWide at every level with the generic version;
-// the sentinels around both operands must neither be read nor written.
-func TestAddWide(t *testing.T) {
+// TestAddWideRows compares AddWideRows at every level with the generic
+// version on rows with gaps between them on both sides; the gaps and the
+// sentinels around hold NaN, which a wrong read would carry into dst and
+// a wrong write would overwrite.
+func TestAddWideRows(t *testing.T) {
 	withLevel(t, func(t *testing.T) {
-		for _, n := range lengths {
-			for off := 0; off < 4; off++ {
-				rng := rand.New(rand.NewPCG(uint64(n), uint64(off)+30))
-				_, src := buffer(rng, off, n, 1)
-				buf := make([]float64, 2*guard+n)
-				for i := range buf {
-					buf[i] = math.NaN()
-				}
-				dst := buf[guard : guard+n]
-				for i := range dst {
-					dst[i] = rng.NormFloat64()
-				}
-				want := append([]float64(nil), buf...)
-				addWideGeneric(want[guard:guard+n], src)
-				AddWide(dst, src)
-				for i := range buf {
-					if math.Float64bits(buf[i]) != math.Float64bits(want[i]) {
-						t.Fatalf("n=%d off=%d: element %d is %v, want %v", n, off, i-guard, buf[i], want[i])
+		for _, rows := range []int{1, 2, 3, 33} {
+			for cols := 1; cols <= 40; cols++ {
+				for _, gap := range []int{0, 3} {
+					rng := rand.New(rand.NewPCG(uint64(rows), uint64(cols*4+gap)))
+					lds, ldd := cols+gap, cols+2*gap
+					_, src := buffer(rng, gap, (rows-1)*lds+cols, 1)
+					for i := 0; i < rows-1; i++ {
+						for j := cols; j < lds; j++ {
+							src[i*lds+j] = sentinel
+						}
+					}
+					buf := make([]float64, 2*guard+(rows-1)*ldd+cols)
+					for i := range buf {
+						buf[i] = math.NaN()
+					}
+					dst := buf[guard : len(buf)-guard]
+					for i := 0; i < rows; i++ {
+						for j := 0; j < cols; j++ {
+							dst[i*ldd+j] = rng.NormFloat64()
+						}
+					}
+					want := append([]float64(nil), buf...)
+					addWideRowsGeneric(want[guard:len(buf)-guard], ldd, src, lds, rows, cols)
+					AddWideRows(dst, ldd, src, lds, rows, cols)
+					for i := range buf {
+						if math.Float64bits(buf[i]) != math.Float64bits(want[i]) {
+							t.Fatalf("rows=%d cols=%d gap=%d: element %d is %v, want %v", rows, cols, gap, i-guard, buf[i], want[i])
+						}
+					}
+					for i := 0; i < rows; i++ {
+						for j := 0; j < cols; j++ {
+							if v := dst[i*ldd+j]; v != v {
+								t.Fatalf("rows=%d cols=%d gap=%d: element (%d, %d) read a gap", rows, cols, gap, i, j)
+							}
+						}
 					}
 				}
 			}
