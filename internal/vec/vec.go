@@ -5,8 +5,8 @@
 // has a generic Go version, which every build has and which defines its
 // results, and on amd64 AVX-512 and AVX2 versions chosen at run time by the
 // processor's features (the purego build tag leaves only the generic ones).
-// The operations are elementwise, or for Sum add in one fixed order, so
-// every version gives the same bits.
+// The operations are elementwise, or for Partials add in one fixed order,
+// so every version gives the same bits.
 //
 // The functions read and write only the elements their formulas name; the
 // assembly is called on slices whose bounds have been checked in Go, and it
@@ -125,14 +125,6 @@ func AddPairs(dst, src []float32) {
 	addPairs(dst, src[:2*len(dst)])
 }
 
-// Sum returns the sum of the elements of x in float64, as Partials.Add
-// and Partials.Sum compute it.
-func Sum(x []float32) float64 {
-	var p Partials
-	p.Add(0, x)
-	return p.Sum()
-}
-
 // Partials holds the partial sums of a float64 sum of a sequence of
 // float32: element i of the sequence goes to p[i mod 32], each partial sum
 // adds its elements in sequence order, and Sum adds the partial sums in a
@@ -186,7 +178,8 @@ func (p *Partials) Sum() float64 {
 }
 
 // AddWideRows adds src[i·lds+j] to dst[i·ldd+j] in float64 for i < rows
-// and j < cols, lds ≥ 0 and ldd ≥ cols: AddWide on each of rows rows.
+// and j < cols, lds ≥ 0 and ldd ≥ cols: the rows of a float32 matrix onto
+// those of a float64 one.
 func AddWideRows(dst []float64, ldd int, src []float32, lds, rows, cols int) {
 	if rows == 0 || cols == 0 {
 		return
