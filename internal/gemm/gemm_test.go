@@ -12,10 +12,11 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// variants returns the names of the kernels that can run here.
+// variants returns the names of the kernels that can run here, with the
+// generic blocks that the generic kernel of this build does not use.
 func variants() []string {
 	var names []string
-	for _, kn := range kernels {
+	for _, kn := range append(kernels, otherBlocks()...) {
 		if kn.ok {
 			names = append(names, kn.name)
 		}
@@ -29,7 +30,7 @@ func variants() []string {
 func selectKernel(name string) (restore func()) {
 	old := forced
 	forced = nil
-	for _, kn := range kernels {
+	for _, kn := range append(kernels, genericBlocks...) {
 		if kn.name == name {
 			forced = kn
 		}
@@ -477,6 +478,11 @@ func TestKernelsAgree(t *testing.T) {
 					restore()
 					p.verify(t)
 					results[v] = append([]float32(nil), p.c...)
+				}
+				for _, kn := range otherBlocks() {
+					if d := maxDiff(results[kn.name], results["generic"]); d != 0 {
+						t.Errorf("%v: generic block %s differs from the generic kernel by %g", p, kn.name, d)
+					}
 				}
 				var fused []float32
 				for _, kn := range kernels {

@@ -43,9 +43,10 @@ type microKernel struct {
 const maxTile = 16 * 16
 
 // generic is the reference kernel, written in Go; every machine runs it.
+// Its register block depends on the build (genericTile).
 var generic = &microKernel{
 	name: "generic", mr: 4, nr: 12, ok: true,
-	tile: kernelGeneric,
+	tile: genericTile,
 }
 
 // kernels lists every kernel of this build, the preferred ones first.
@@ -69,83 +70,4 @@ func pick(m, n int) *microKernel {
 		}
 	}
 	return generic
-}
-
-// kernelGeneric is the micro-kernel of generic, for mr = 4 and nr = 12; B̃
-// is packed, so ldb is nr. The tile is computed in 2×3 blocks, each summed
-// over p in one pass with the loop unrolled four times. Go does not fuse a
-// multiply and an add on amd64, and it computes the products of a loop body
-// before adding them, so six sums, six products and two elements of Ã are
-// what fit in the fifteen registers it may use without spilling; six
-// independent sums keep both adders busy, and the unrolling and the
-// fixed-size array pointers leave only the arithmetic and its loads in the
-// loop.
-func kernelGeneric(k, rows, cols int, a, b []float32, ldb int, c []float32, ldc int, alpha, beta float32) {
-	const mr, nr = 4, 12
-	a = a[:k*mr]
-	b = b[:k*nr]
-	var acc [mr][nr]float32
-	for i := 0; i < rows; i += 2 {
-		for j := 0; j < nr; j += 3 {
-			var s00, s01, s02, s10, s11, s12 float32
-			p := 0
-			for ; p+3 < k; p += 4 {
-				ap := (*[3*mr + 2]float32)(a[p*mr+i:])
-				bp := (*[3*nr + 3]float32)(b[p*nr+j:])
-				a0, a1 := ap[0], ap[1]
-				s00 += a0 * bp[0]
-				s01 += a0 * bp[1]
-				s02 += a0 * bp[2]
-				s10 += a1 * bp[0]
-				s11 += a1 * bp[1]
-				s12 += a1 * bp[2]
-				a0, a1 = ap[mr], ap[mr+1]
-				s00 += a0 * bp[nr]
-				s01 += a0 * bp[nr+1]
-				s02 += a0 * bp[nr+2]
-				s10 += a1 * bp[nr]
-				s11 += a1 * bp[nr+1]
-				s12 += a1 * bp[nr+2]
-				a0, a1 = ap[2*mr], ap[2*mr+1]
-				s00 += a0 * bp[2*nr]
-				s01 += a0 * bp[2*nr+1]
-				s02 += a0 * bp[2*nr+2]
-				s10 += a1 * bp[2*nr]
-				s11 += a1 * bp[2*nr+1]
-				s12 += a1 * bp[2*nr+2]
-				a0, a1 = ap[3*mr], ap[3*mr+1]
-				s00 += a0 * bp[3*nr]
-				s01 += a0 * bp[3*nr+1]
-				s02 += a0 * bp[3*nr+2]
-				s10 += a1 * bp[3*nr]
-				s11 += a1 * bp[3*nr+1]
-				s12 += a1 * bp[3*nr+2]
-			}
-			for ; p < k; p++ {
-				ap := (*[2]float32)(a[p*mr+i:])
-				bp := (*[3]float32)(b[p*nr+j:])
-				a0, a1 := ap[0], ap[1]
-				s00 += a0 * bp[0]
-				s01 += a0 * bp[1]
-				s02 += a0 * bp[2]
-				s10 += a1 * bp[0]
-				s11 += a1 * bp[1]
-				s12 += a1 * bp[2]
-			}
-			acc[i][j], acc[i][j+1], acc[i][j+2] = s00, s01, s02
-			acc[i+1][j], acc[i+1][j+1], acc[i+1][j+2] = s10, s11, s12
-		}
-	}
-	for i := range acc {
-		row := (*[nr]float32)(c[i*ldc:])
-		if beta == 0 {
-			for j := range row {
-				row[j] = alpha * acc[i][j]
-			}
-			continue
-		}
-		for j := range row {
-			row[j] = alpha*acc[i][j] + beta*row[j]
-		}
-	}
 }

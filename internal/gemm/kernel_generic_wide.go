@@ -1,0 +1,7 @@
+//go:build !amd64 && !386 && !s390x
+
+package gemm
+
+// genericTile is the tile function of the generic kernel in this build,
+// which has thirty-two floating-point registers.
+var genericTile = kernelGeneric4x4
