@@ -10,7 +10,8 @@ import (
 )
 
 // BenchmarkSgemm compares every micro-kernel this machine runs, the choice
-// Sgemm makes by itself ("auto") and gonum's Sgemm on the products the convolution engine makes (forward,
+// Sgemm makes by itself ("auto") and gonum's Sgemm (named as in
+// BenchmarkConvShapes) on the products the convolution engine makes (forward,
 // data gradient with op(A) transposed, weight gradient with op(B)
 // transposed, for 32 output channels, 32 input channels with a 3×3 kernel
 // and 4096 positions) and on square matrices. gonum's Sgemm spreads large
@@ -27,7 +28,7 @@ func BenchmarkSgemm(b *testing.B) {
 		{false, false, 256, 256, 256},
 		{false, false, 1024, 1024, 1024},
 	}
-	impls := append(variants(), "auto", "gonum")
+	impls := append(variants(), "auto", gonumImpl)
 	for _, cs := range cases {
 		op := map[bool]string{false: "N", true: "T"}
 		name := fmt.Sprintf("op=%s%s/size=%dx%dx%d", op[cs.transA], op[cs.transB], cs.m, cs.n, cs.k)
@@ -40,12 +41,42 @@ func BenchmarkSgemm(b *testing.B) {
 }
 
 // BenchmarkConvShapes measures every kernel this machine runs, the choice
-// Sgemm makes by itself ("auto") and gonum's Sgemm on the forward products of convolutions: M output
-// channels, K = C·taps (32 or 64 input channels with a 3×3 kernel) and N
-// output positions. Run with -cpu 1: gonum's Sgemm spreads large products
-// over GOMAXPROCS goroutines.
+// Sgemm makes by itself ("auto") and gonum's Sgemm on the forward products
+// of convolutions: M output channels, K = C·taps (32 or 64 input channels
+// with a 3×3 kernel) and N output positions, each in GFLOP/s. gonum's
+// Sgemm is "gonum-asm" where its inner loops are its SSE assembly (amd64)
+// and "gonum-go" where they are Go (every other machine, or amd64 with the
+// noasm tag). Run with -cpu 1: gonum's Sgemm spreads large products over
+// GOMAXPROCS goroutines.
+//
+// The generic kernel against gonum, on one core of a two-core AMD EPYC
+// (Zen 5, about 4.1 GHz, under KVM), Go 1.26.8, gonum v0.17.0, 1 December
+// 2026; the best of three interleaved runs of -benchtime 100ms. "generic"
+// and "gonum-go" come from -tags 'purego noasm', "gonum-asm" from
+// -tags purego, "generic v3" from GOAMD64=v3 -tags purego (its 2×4 block;
+// in brackets the 2×3 block of the default build, under v3):
+//
+//	 m     n    k   generic  gonum-go  gonum-asm   generic v3  (2×3 v3)
+//	16   400  288    12.4       4.6       17.0         12.2      (10.3)
+//	16   400  576    12.1       7.0       17.4         12.6      (10.4)
+//	16  1000  288    12.5       7.0       17.7         12.8      (10.1)
+//	16  1000  576    12.6       7.2       18.1         13.1      (10.2)
+//	32   400  288    13.3       6.5       17.1         13.4      (11.3)
+//	32   400  576    13.4       6.7       16.4         13.5      (11.3)
+//	32  1000  288    13.5       6.7       17.4         13.5      (11.2)
+//	32  1000  576    12.6       7.0       18.1         13.9      (10.9)
+//	64   400  288    13.5       6.9       17.7         14.0      (11.4)
+//	64   400  576    13.5       6.8       17.6         14.2      (11.5)
+//	64  1000  288    13.5       6.8       18.3         14.4      (11.1)
+//	64  1000  576    13.6       6.8       17.6         14.3      (11.2)
+//
+// The generic kernel runs at about twice gonum's Go loops, which load and
+// store a row of C for every multiply-add, but below its SSE assembly,
+// which works on four columns per instruction: one core here starts two
+// scalar multiplies and two adds (or two fused multiply-adds) per cycle,
+// about 16 GFLOP/s in scalar code, less than the assembly reaches.
 func BenchmarkConvShapes(b *testing.B) {
-	for _, impl := range append(variants(), "auto", "gonum") {
+	for _, impl := range append(variants(), "auto", gonumImpl) {
 		for _, m := range []int{16, 32, 64} {
 			for _, n := range []int{400, 1000} {
 				for _, k := range []int{288, 576} {
@@ -78,7 +109,7 @@ func benchProduct(b *testing.B, impl string, transA, transB bool, m, n, k int) {
 	if transB {
 		ldb = k
 	}
-	if impl != "gonum" {
+	if impl != gonumImpl {
 		defer selectKernel(impl)()
 	}
 	tA, tB := blas.NoTrans, blas.NoTrans
@@ -89,7 +120,7 @@ func benchProduct(b *testing.B, impl string, transA, transB bool, m, n, k int) {
 		tB = blas.Trans
 	}
 	run := func() {
-		if impl == "gonum" {
+		if impl == gonumImpl {
 			gonum.Implementation{}.Sgemm(tA, tB, m, n, k, 1, a, lda, bm, ldb, 0, c, n)
 			return
 		}
