@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 
@@ -16,7 +17,7 @@ import (
 // generic blocks that the generic kernel of this build does not use.
 func variants() []string {
 	var names []string
-	for _, kn := range append(kernels, otherBlocks()...) {
+	for _, kn := range slices.Concat(kernels, otherBlocks()) {
 		if kn.ok {
 			names = append(names, kn.name)
 		}
@@ -30,7 +31,7 @@ func variants() []string {
 func selectKernel(name string) (restore func()) {
 	old := forced
 	forced = nil
-	for _, kn := range append(kernels, genericBlocks...) {
+	for _, kn := range slices.Concat(kernels, genericBlocks) {
 		if kn.name == name {
 			forced = kn
 		}

@@ -1,7 +1,7 @@
 package gemm
 
-// The generic kernel computes its 4×12 tile in register blocks, each summed
-// over p in one pass. Which block is fastest depends on the build: how
+// The generic kernel computes its 4×12 tile, with B̃ packed (ldb = nr), in
+// register blocks, each summed over p in one pass. Which block is fastest depends on the build: how
 // many floating-point registers the compiler may use, and whether it fuses
 // s += a·b into one multiply-add. A fused multiply-add waits for the
 // previous one on the same sum (four cycles on current cores), so a block
