@@ -51,30 +51,32 @@ func BenchmarkSgemm(b *testing.B) {
 //
 // The generic kernel against gonum, on one core of a two-core AMD EPYC
 // (Zen 5, about 4.1 GHz, under KVM), Go 1.26.8, gonum v0.17.0, 1 December
-// 2026; the best of three interleaved runs of -benchtime 100ms. "generic"
+// 2026; the best of six interleaved runs of -benchtime 60ms. "generic"
 // and "gonum-go" come from -tags 'purego noasm', "gonum-asm" from
 // -tags purego, "generic v3" from GOAMD64=v3 -tags purego (its 2×4 block;
 // in brackets the 2×3 block of the default build, under v3):
 //
 //	 m     n    k   generic  gonum-go  gonum-asm   generic v3  (2×3 v3)
-//	16   400  288    12.4       4.6       17.0         12.2      (10.3)
-//	16   400  576    12.1       7.0       17.4         12.6      (10.4)
-//	16  1000  288    12.5       7.0       17.7         12.8      (10.1)
-//	16  1000  576    12.6       7.2       18.1         13.1      (10.2)
-//	32   400  288    13.3       6.5       17.1         13.4      (11.3)
-//	32   400  576    13.4       6.7       16.4         13.5      (11.3)
-//	32  1000  288    13.5       6.7       17.4         13.5      (11.2)
-//	32  1000  576    12.6       7.0       18.1         13.9      (10.9)
-//	64   400  288    13.5       6.9       17.7         14.0      (11.4)
-//	64   400  576    13.5       6.8       17.6         14.2      (11.5)
-//	64  1000  288    13.5       6.8       18.3         14.4      (11.1)
-//	64  1000  576    13.6       6.8       17.6         14.3      (11.2)
+//	16   400  288    11.9       6.7       17.6         13.3      (10.7)
+//	16   400  576    11.6       6.6       17.4         12.9      (10.5)
+//	16  1000  288    12.2       7.0       17.9         13.6      (10.9)
+//	16  1000  576    12.5       7.3       17.9         13.2      (10.9)
+//	32   400  288    11.6       6.5       17.7         14.0      (11.2)
+//	32   400  576    13.0       6.7       17.7         14.1      (11.0)
+//	32  1000  288    13.2       6.8       18.2         14.3      (11.1)
+//	32  1000  576    13.1       7.0       18.1         14.3      (11.3)
+//	64   400  288    13.2       6.9       17.9         14.6      (11.3)
+//	64   400  576    13.4       7.1       17.5         14.4      (11.4)
+//	64  1000  288    13.7       6.7       18.2         14.5      (11.6)
+//	64  1000  576    13.3       7.4       18.0         14.5      (12.0)
 //
 // The generic kernel runs at about twice gonum's Go loops, which load and
 // store a row of C for every multiply-add, but below its SSE assembly,
 // which works on four columns per instruction: one core here starts two
 // scalar multiplies and two adds (or two fused multiply-adds) per cycle,
-// about 16 GFLOP/s in scalar code, less than the assembly reaches.
+// about 16 GFLOP/s in scalar code, less than the assembly reaches. Other
+// machines get gonum-go, and the generic kernel's 4×4 block on arm64,
+// which is not measured here.
 func BenchmarkConvShapes(b *testing.B) {
 	for _, impl := range append(variants(), "auto", gonumImpl) {
 		for _, m := range []int{16, 32, 64} {
