@@ -1,0 +1,218 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"testing"
+)
+
+// directCase is one random call of Direct over a source whose unselected
+// elements are NaN and which ends right after the last element a mask
+// selects, with C holding NaN outside the wanted corner (and inside it
+// when beta is 0).
+type directCase struct {
+	m, cin, taps, cols int
+	a                  []float32
+	lda                int
+	src                []float32
+	sc                 int
+	bases              []int
+	masks              []uint64
+	beta               float32
+	c                  []float32
+	ldc                int
+}
+
+func newDirectCase(rng *rand.Rand) directCase {
+	nan := float32(math.NaN())
+	d := directCase{
+		m:    1 + rng.IntN(13),
+		cin:  1 + rng.IntN(6),
+		taps: 1 + rng.IntN(9),
+		cols: 1 + rng.IntN(64),
+	}
+	switch rng.IntN(3) {
+	case 0:
+		d.cols = 64
+	case 1:
+		d.cols = 1 + rng.IntN(32)
+	}
+	k := d.cin * d.taps
+	d.lda, d.ldc = k+rng.IntN(3), d.cols+rng.IntN(3)
+	d.a = randSlice(rng, (d.m-1)*d.lda+k)
+	d.sc = 2*d.cols + rng.IntN(50)
+	d.bases = make([]int, d.taps)
+	d.masks = make([]uint64, d.taps)
+	full := uint64(1)<<d.cols - 1
+	if d.cols == 64 {
+		full = 1<<64 - 1
+	}
+	for t := range d.bases {
+		d.bases[t] = rng.IntN(d.sc-d.cols+1) - 3
+		switch rng.IntN(4) {
+		case 0: // every column, as inside a tensor
+			d.masks[t] = full
+		case 1: // one span, as at a border
+			lo, hi := rng.IntN(d.cols), rng.IntN(d.cols)
+			lo, hi = min(lo, hi), max(lo, hi)
+			d.masks[t] = (uint64(1)<<(hi-lo+1) - 1) << lo
+		case 2:
+			d.masks[t] = rng.Uint64() & full
+		case 3:
+			d.masks[t] = 0
+		}
+		if d.bases[t] < 0 {
+			d.masks[t] &^= 1<<-d.bases[t] - 1
+		}
+	}
+	end := 0
+	for t, mk := range d.masks {
+		if mk != 0 {
+			end = max(end, (d.cin-1)*d.sc+d.bases[t]+63-bits.LeadingZeros64(mk)+1)
+		}
+	}
+	d.src = make([]float32, end)
+	for i := range d.src {
+		d.src[i] = nan
+	}
+	for t, mk := range d.masks {
+		for ch := 0; ch < d.cin; ch++ {
+			for j := 0; j < d.cols; j++ {
+				if mk>>j&1 != 0 {
+					d.src[ch*d.sc+d.bases[t]+j] = float32(rng.NormFloat64())
+				}
+			}
+		}
+	}
+	if rng.IntN(2) == 1 {
+		d.beta = 1
+	}
+	d.c = make([]float32, (d.m-1)*d.ldc+d.cols+rng.IntN(3))
+	for i := range d.c {
+		d.c[i] = nan
+		if d.beta == 1 && i/d.ldc < d.m && i%d.ldc < d.cols {
+			d.c[i] = float32(rng.NormFloat64())
+		}
+	}
+	return d
+}
+
+// want returns C computed in float64 and a bound on the error of a float32
+// sum of its terms.
+func (d directCase) want() (want, tol []float64) {
+	want, tol = make([]float64, len(d.c)), make([]float64, len(d.c))
+	for i := 0; i < d.m; i++ {
+		for j := 0; j < d.cols; j++ {
+			var s, abs float64
+			if d.beta == 1 {
+				s, abs = float64(d.c[i*d.ldc+j]), math.Abs(float64(d.c[i*d.ldc+j]))
+			}
+			for t, mk := range d.masks {
+				if mk>>j&1 == 0 {
+					continue
+				}
+				for ch := 0; ch < d.cin; ch++ {
+					p := float64(d.a[i*d.lda+ch*d.taps+t]) * float64(d.src[ch*d.sc+d.bases[t]+j])
+					s += p
+					abs += math.Abs(p)
+				}
+			}
+			want[i*d.ldc+j] = s
+			tol[i*d.ldc+j] = float64(d.cin*d.taps+2) * 0x1p-23 * abs
+		}
+	}
+	return want, tol
+}
+
+func directVariants() []*directKernel {
+	var ks []*directKernel
+	for _, kn := range directKernels {
+		if kn.ok {
+			ks = append(ks, kn)
+		}
+	}
+	return ks
+}
+
+// TestDirect checks every kernel of Direct the machine runs against a
+// float64 reference on random
+// calls whose every unselected element of the source is NaN, with C's
+// elements outside the wanted corner NaN too, which must stay so.
+func TestDirect(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	defer func() { directForced = nil }()
+	for trial := 0; trial < 400; trial++ {
+		d := newDirectCase(rng)
+		want, tol := d.want()
+		for _, kn := range directVariants() {
+			directForced = kn
+			got := append([]float32(nil), d.c...)
+			Direct(d.m, d.cin, d.taps, d.a, d.lda, d.src, d.sc, d.bases, d.masks, d.cols, d.beta, got, d.ldc)
+			name := fmt.Sprintf("kernel %s, trial %d (m %d, cin %d, taps %d, cols %d, beta %v)", kn.name, trial, d.m, d.cin, d.taps, d.cols, d.beta)
+			for i, g := range got {
+				if i/d.ldc >= d.m || i%d.ldc >= d.cols {
+					if !math.IsNaN(float64(g)) {
+						t.Fatalf("%s: C[%d] outside the wanted corner written", name, i)
+					}
+					continue
+				}
+				if math.Abs(float64(g)-want[i]) > tol[i] {
+					t.Fatalf("%s: C[%d] = %v, want %v ± %v", name, i, g, want[i], tol[i])
+				}
+			}
+		}
+	}
+}
+
+// TestDirectDeterministic checks that a kernel gives the same bits for the
+// same rows of C whatever the other rows of the call.
+func TestDirectDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	defer func() { directForced = nil }()
+	for _, kn := range directVariants() {
+		directForced = kn
+		for trial := 0; trial < 50; trial++ {
+			d := newDirectCase(rng)
+			d.beta = 0
+			all := make([]float32, len(d.c))
+			Direct(d.m, d.cin, d.taps, d.a, d.lda, d.src, d.sc, d.bases, d.masks, d.cols, 0, all, d.ldc)
+			i := rng.IntN(d.m)
+			one := make([]float32, d.cols)
+			Direct(1, d.cin, d.taps, d.a[i*d.lda:], d.lda, d.src, d.sc, d.bases, d.masks, d.cols, 0, one, d.ldc)
+			for j, v := range one {
+				if math.Float32bits(v) != math.Float32bits(all[i*d.ldc+j]) {
+					t.Fatalf("kernel %s: row %d of %d alone gives C[%d] = %v, with the others %v", kn.name, i, d.m, j, v, all[i*d.ldc+j])
+				}
+			}
+		}
+	}
+}
+
+func TestDirectPanics(t *testing.T) {
+	a := make([]float32, 8)
+	src := make([]float32, 10)
+	c := make([]float32, 8)
+	for _, tc := range []struct {
+		name string
+		f    func()
+	}{
+		{"cols past 64", func() { Direct(1, 1, 1, a, 1, src, 0, []int{0}, []uint64{1}, 65, 0, make([]float32, 65), 65) }},
+		{"mask past cols", func() { Direct(1, 1, 1, a, 1, src, 0, []int{0}, []uint64{4}, 2, 0, c, 2) }},
+		{"beta", func() { Direct(1, 1, 1, a, 1, src, 0, []int{0}, []uint64{1}, 1, 0.5, c, 1) }},
+		{"read past src", func() { Direct(1, 2, 1, a, 1, src, 8, []int{1}, []uint64{3}, 2, 0, c, 2) }},
+		{"read before src", func() { Direct(1, 1, 1, a, 1, src, 0, []int{-1}, []uint64{1}, 1, 0, c, 1) }},
+		{"short A", func() { Direct(3, 2, 2, a, 4, src, 0, []int{0, 0}, []uint64{1, 1}, 1, 0, c, 1) }},
+		{"short C", func() { Direct(2, 1, 1, a, 1, src, 0, []int{0}, []uint64{1}, 8, 0, c, 8) }},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", tc.name)
+				}
+			}()
+			tc.f()
+		}()
+	}
+}
