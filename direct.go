@@ -50,7 +50,7 @@ func (e *engine) smallProducts(op int) bool {
 func (e *engine) forwardProduct(w []float32, k int, x view, n, g, p0, p1 int, wk *worker, beta float32, c []float32, ldc int) {
 	cols := p1 - p0
 	if !e.small {
-		if e.implicitForward(w, k, x, n, g, p0, p1, wk, beta, c, ldc) {
+		if e.directForward(w, k, x, n, g, p0, p1, wk, beta, c, ldc) || e.implicitForward(w, k, x, n, g, p0, p1, wk, beta, c, ldc) {
 			return
 		}
 		col := wk.col[:k*cols]

@@ -531,15 +531,21 @@ func (e *engine) implicitForward(w []float32, k int, x view, n, g, p0, p1 int, w
 	if tilePath || !tab.valid || e.cin < minPanelChannels && !panelPath || !gemm.TapsPay(e.cout, p1-p0) {
 		return false
 	}
+	return gemm.SgemmFromPacked(e.cout, p1-p0, k, w, k, e.packedWeights(g, wk), e.colSource(k, x, n, g, p0, p1, wk), beta, c, ldc)
+}
+
+// colSource returns wk's colPanels set up for the im2col tile of a forward
+// product of depth k, with the operation's run table.
+func (e *engine) colSource(k int, x view, n, g, p0, p1 int, wk *worker) *colPanels {
 	s := &wk.panels
 	taps := k / e.cin
 	*s = colPanels{
-		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps, cols: p1 - p0,
+		tab: &e.tables[e.op], data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps, cols: p1 - p0,
 		entry: (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax,
 		cc:    s.cc[:taps], zc: s.zc[:taps],
 		base: s.base, mask: s.mask, mask2: s.mask2, lo: s.lo, segs: s.segs, mixed: s.mixed, two: s.two,
 	}
-	return gemm.SgemmFromPacked(e.cout, p1-p0, k, w, k, e.packedWeights(g, wk), s, beta, c, ldc)
+	return s
 }
 
 // rowPanels serves the transposed im2col tile of one weight-gradient

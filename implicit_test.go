@@ -52,8 +52,8 @@ func TestImplicitForwardBits(t *testing.T) {
 	}
 	for i, c := range cases {
 		run := func(tile bool) *Tensor {
-			tilePath, panelPath = tile, !tile
-			defer func() { tilePath, panelPath = false, false }()
+			tilePath, panelPath, directMode = tile, !tile, directOff
+			defer func() { tilePath, panelPath, directMode = false, false, directAuto }()
 			p, err := NewStretchConvPlan(c.x.Shape, c.w.Shape, c.o)
 			if err != nil {
 				t.Fatalf("case %d: %v", i, err)
