@@ -49,11 +49,24 @@ func Direct(m, cin, taps int, a []float32, lda int, src []float32, sc int, bases
 		}
 	}
 	kn := pickDirect()
-	for i := 0; i < m; i += 4 {
-		rows := min(4, m-i)
-		kn.tile(rows, cin, taps, a[i*lda:], lda, src, sc, bases[:taps], masks[:taps], cols, beta, c[i*ldc:], ldc)
+	cb := blockSize(cin, max(1, directDepth/taps), 1)
+	for c0 := 0; c0 < cin; c0 += cb {
+		n := min(cb, cin-c0)
+		for i := 0; i < m; i += 4 {
+			rows := min(4, m-i)
+			kn.tile(rows, n, taps, a[i*lda+c0*taps:], lda, src[c0*sc:], sc, bases[:taps], masks[:taps], cols, beta, c[i*ldc:], ldc)
+		}
+		beta = 1
 	}
 }
+
+// directDepth bounds the rows of B, channels times taps, of one slice of
+// Direct's product: the channels of a slice are multiplied by every block
+// of four rows of A before the next slice starts, so the tensor rows they
+// read stay in the first-level cache (at 3×3 taps, 16 channels read 48
+// rows of about 70 floats, 13 KiB) rather than being fetched again for
+// each block, at the cost of one pass over C per slice.
+const directDepth = 144
 
 // A directKernel computes up to four rows of Direct's C: rows rows of A,
 // lda apart, and the rows×cols corner of C.
