@@ -41,13 +41,7 @@ var directMode = directAuto
 // from the GEMM's, which sums over the channels and then the taps.
 func (e *engine) directForward(w []float32, k int, x view, n, g, p0, p1 int, wk *worker, beta float32, c []float32, ldc int) bool {
 	const nr = gemm.MaxPanel
-	switch {
-	case tilePath || directMode == directOff || !e.tables[e.op].valid || len(wk.col) < k*nr:
-		return false
-	case directMode == directAuto && (e.cin < minPanelChannels || !gemm.DirectPays()):
-		return false
-	}
-	if _, ok := blas32.Implementation().(gonum.Implementation); !ok {
+	if k == 0 || e.directDeclined() || !e.tables[e.op].valid || len(wk.col) < k*nr {
 		return false
 	}
 	s := e.colSource(k, x, n, g, p0, p1, wk)
@@ -57,19 +51,33 @@ func (e *engine) directForward(w []float32, k int, x view, n, g, p0, p1 int, wk 
 		jc := min(nr, cols-j0)
 		q := j0 / nr
 		s.compile(j0, j0+jc)
+		ents := q * taps
 		if s.mixed[q] || s.two[q] {
-			// The panel's k rows, nr apart, as k channels of one tap.
+			// The panel's k rows, nr apart, read as k channels of one tap
+			// whose base and mask take the place of tap 0's, which the
+			// gather has used.
 			buf := wk.col[:k*nr]
 			s.Panel(buf, nr, 0, k, j0, jc)
-			base, mask := [1]int{0}, [1]uint64{1<<jc - 1}
-			if jc == 64 {
-				mask[0] = 1<<64 - 1
-			}
-			gemm.Direct(e.cout, k, 1, w, k, buf, nr, base[:], mask[:], jc, beta, c[j0:], ldc)
+			s.base[ents], s.mask[ents] = 0, 1<<jc-1
+			gemm.Direct(e.cout, k, 1, w, k, buf, nr, s.base[ents:ents+1], s.mask[ents:ents+1], jc, beta, c[j0:], ldc)
 			continue
 		}
-		ents := q * taps
 		gemm.Direct(e.cout, e.cin, taps, w, k, s.data, s.sc, s.base[ents:ents+taps], s.mask[ents:ents+taps], jc, beta, c[j0:], ldc)
 	}
 	return true
+}
+
+// directDeclined reports whether directForward leaves the products of the
+// current call to the other paths whatever their tiles: by the settings
+// of the tests, with too few channels or no vector kernel, or after
+// blas32.Use.
+func (e *engine) directDeclined() bool {
+	switch {
+	case tilePath || directMode == directOff:
+		return true
+	case directMode == directAuto && (e.cin < minPanelChannels || !gemm.DirectPays()):
+		return true
+	}
+	_, ok := blas32.Implementation().(gonum.Implementation)
+	return !ok
 }
