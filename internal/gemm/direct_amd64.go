@@ -37,7 +37,8 @@ func directTile4x64(rows, cin, taps int, a []float32, lda int, src []float32, sc
 // Z(4i)…Z(4i+3), as kernel4x64 does, from the rows of B loaded under the
 // masks of their tap straight from src, the four elements of A broadcast
 // from the rows a[0…3]. The loop over the channels of one tap changes no
-// mask. When cols ≤ 32 only the first two vectors of each row are summed.
+// mask. When cols ≤ 48 or ≤ 32 only the first three or two vectors of
+// each row are summed.
 // The wanted rows and the columns of colMask are stored as acc + beta·C,
 // or acc when beta is 0.
 //

@@ -10,6 +10,11 @@
 	VFMADD231PS Z18, za, z2; \
 	VFMADD231PS Z19, za, z3
 
+#define DFMA3(za, z0, z1, z2) \
+	VFMADD231PS Z16, za, z0; \
+	VFMADD231PS Z17, za, z1; \
+	VFMADD231PS Z18, za, z2
+
 #define DFMA2(za, z0, z1) \
 	VFMADD231PS Z16, za, z0; \
 	VFMADD231PS Z17, za, z1
@@ -88,11 +93,13 @@ TEXT ·direct4x64(SB), NOSPLIT, $0-92
 	VPXORD Z14, Z14, Z14
 	VPXORD Z15, Z15, Z15
 
-	// Only the first two vectors of each row when no wanted column lies
-	// in the last two.
+	// Only the first two or three vectors of each row when no wanted
+	// column lies in the others.
 	MOVQ colMask+56(FP), CX
 	SHRQ $32, CX
 	JEQ  narrowTap
+	SHRQ $16, CX
+	JEQ  threeTap
 
 wideTap:
 	MOVQ (DX)(R13*2), CX
@@ -128,6 +135,44 @@ wideChan:
 	ADDQ $4, R13
 	CMPQ R13, DI
 	JNE  wideTap
+	JMP  store
+
+threeTap:
+	MOVQ  (DX)(R13*2), CX
+	KMOVW CX, K1
+	SHRQ  $16, CX
+	KMOVW CX, K2
+	SHRQ  $16, CX
+	KMOVW CX, K3
+	MOVQ  (BX)(R13*2), SI
+	SHLQ  $2, SI
+	ADDQ  src+24(FP), SI
+	MOVQ  R13, R12
+	MOVQ  cin+0(FP), CX
+
+threeChan:
+	VMOVUPS.Z    (SI), K1, Z16
+	VMOVUPS.Z    64(SI), K2, Z17
+	VMOVUPS.Z    128(SI), K3, Z18
+	VBROADCASTSS (R8)(R12*1), Z24
+	VBROADCASTSS (R9)(R12*1), Z25
+	VBROADCASTSS (R10)(R12*1), Z26
+	VBROADCASTSS (R11)(R12*1), Z27
+	PREFETCHT0   192(SI)
+	PREFETCHT0   256(SI)
+	PREFETCHT0   320(SI)
+	DFMA3(Z24, Z0, Z1, Z2)
+	DFMA3(Z25, Z4, Z5, Z6)
+	DFMA3(Z26, Z8, Z9, Z10)
+	DFMA3(Z27, Z12, Z13, Z14)
+	ADDQ         AX, SI
+	ADDQ         DI, R12
+	DECQ         CX
+	JNE          threeChan
+
+	ADDQ $4, R13
+	CMPQ R13, DI
+	JNE  threeTap
 	JMP  store
 
 narrowTap:
