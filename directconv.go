@@ -47,6 +47,11 @@ func (e *engine) directForward(w []float32, k int, x view, n, g, p0, p1 int, wk 
 	s := e.colSource(k, x, n, g, p0, p1, wk)
 	s.start(nr)
 	taps, cols := k/e.cin, p1-p0
+	last := len(e.axes) - 1
+	if ph := &e.axes[last][wk.sel[last]]; ph.qStep == 1 && x.sp[last] == 1 && ph.count >= minDirectLine && !e.linesJoin(x, wk) {
+		e.directLines(s, ph.count, w, k, p0, beta, c, ldc)
+		return true
+	}
 	for j0 := 0; j0 < cols; j0 += nr {
 		jc := min(nr, cols-j0)
 		q := j0 / nr
@@ -80,4 +85,91 @@ func (e *engine) directDeclined() bool {
 	}
 	_, ok := blas32.Implementation().(gonum.Implementation)
 	return !ok
+}
+
+// minDirectLine is the shortest line that directLines multiplies on its
+// own: a piece of a line fills its last vector of sixteen columns only in
+// part, so shorter lines would waste much of the kernel's work.
+const minDirectLine = 32
+
+// linesJoin reports whether every line of phase wk.sel reads tensor v from
+// the offset where the previous line's reads end, so that the masked read
+// of a tap runs on from one line into the next: the lines read whole rows
+// of v at unit step, and consecutive lines consecutive rows.
+func (e *engine) linesJoin(v view, wk *worker) bool {
+	last := len(e.axes) - 1
+	n := e.axes[last][wk.sel[last]].count
+	if n != e.src[last] {
+		return false
+	}
+	// span is the offset from the first line to the last one of the
+	// axes after a.
+	span := 0
+	for a := last - 1; a >= 0; a-- {
+		p := &e.axes[a][wk.sel[a]]
+		if p.count > 1 && p.qStep*v.sp[a]-span != n {
+			return false
+		}
+		span += (p.count - 1) * p.qStep * v.sp[a]
+	}
+	return true
+}
+
+// directLines is directForward for lines that do not join, read at unit
+// step: the tile is cut into pieces of at most gemm.MaxPanel columns that
+// never cross the end of a line of n positions. A tap reads a line at unit
+// step in one copy run, clipped to the present elements or running over
+// absent ones that zero runs clear, so every piece is one masked read per
+// tap and none has to be gathered.
+func (e *engine) directLines(s *colPanels, n int, w []float32, k, p0 int, beta float32, c []float32, ldc int) {
+	for j0 := 0; j0 < s.cols; {
+		j1 := min(s.cols, j0+gemm.MaxPanel, j0+n-(p0+j0)%n)
+		if !s.piece(j0, j1) {
+			panic("aniso: a piece of a line is not one masked read per tap")
+		}
+		gemm.Direct(e.cout, e.cin, s.taps, w, k, s.data, s.sc, s.base[:s.taps], s.mask[:s.taps], j1-j0, beta, c[j0:], ldc)
+		j0 = j1
+	}
+}
+
+// piece compiles the columns [j0, j1) of the tile, at most gemm.MaxPanel
+// of them, after those of the previous piece, into the base and mask of
+// one masked read at unit step per tap (see maskedCopy), entries 0 to
+// taps−1 of s, and reports whether every tap's runs amount to one. Each
+// tap keeps its cursors on the table's runs, as compile does.
+func (s *colPanels) piece(j0, j1 int) bool {
+	tab := s.tab
+	segs := s.segs[:0]
+	ok := true
+	for t := 0; t < s.taps; t++ {
+		segs = segs[:0]
+		ci, cEnd := s.cc[t], tab.cs[s.entry+t+1]
+		for ci < cEnd && tab.copies[ci].pos+tab.copies[ci].n <= j0 {
+			ci++
+		}
+		s.cc[t] = ci
+		for ; ci < cEnd && tab.copies[ci].pos < j1; ci++ {
+			r := tab.copies[ci]
+			a, b := max(r.pos, j0), min(r.pos+r.n, j1)
+			segs = append(segs, run{a - j0, b - a, r.off + (a-r.pos)*r.inc, r.inc})
+		}
+		copies := len(segs) > 0
+		zi, zEnd := s.zc[t], tab.zs[s.entry+t+1]
+		for zi < zEnd && tab.zeros[zi].pos+tab.zeros[zi].n <= j0 {
+			zi++
+		}
+		s.zc[t] = zi
+		for ; zi < zEnd && tab.zeros[zi].pos < j1; zi++ {
+			z := tab.zeros[zi]
+			a, b := max(z.pos, j0), min(z.pos+z.n, j1)
+			segs = append(segs, run{a - j0, b - a, 0, -1})
+		}
+		base, mask, step := maskedCopy(segs)
+		s.base[t], s.mask[t] = base, mask
+		if copies && step != 1 {
+			ok = false
+		}
+	}
+	s.segs = segs
+	return ok
 }
