@@ -165,3 +165,86 @@ func BenchmarkGatherTaps2(b *testing.B) {
 		})
 	}
 }
+
+// tapPanels serves the panels of an im2col tile whose tap t of channel c
+// reads src[c·sc + offs[t] + j] for column j, through GatherTaps.
+type tapPanels struct {
+	src   []float32
+	sc    int
+	offs  []int
+	bases []int
+	masks []uint64
+}
+
+func (s *tapPanels) Panel(dst []float32, nr, p0, kb, j0, cols int) {
+	for t, o := range s.offs {
+		s.bases[t] = o + j0
+	}
+	taps := len(s.offs)
+	GatherTaps(dst[:kb*nr], nr, s.src, s.sc, p0/taps, p0%taps, s.bases, s.masks)
+}
+
+// BenchmarkDirect compares Direct, with every kernel this machine runs,
+// with SgemmFrom fed by GatherTaps ("panels", the product it replaces) on
+// the forward product of a 3×3 convolution of 32 channels over rows of
+// 100 samples: M output channels, 1024 positions, one panel of 64 columns
+// per call of Direct, channels 10000 floats apart (100×100 images) or 4096
+// (64×64, whose rows share cache sets). Run with -cpu 1.
+func BenchmarkDirect(b *testing.B) {
+	const cin, taps, n = 32, 9, 1024
+	rng := rand.New(rand.NewPCG(1, 1))
+	offs := []int{0, 1, 2, 100, 101, 102, 200, 201, 202}
+	masks := make([]uint64, taps)
+	for i := range masks {
+		masks[i] = 1<<64 - 1
+	}
+	bases := make([]int, taps)
+	impls := []string{"panels"}
+	for _, kn := range directKernels {
+		if kn.ok {
+			impls = append(impls, kn.name)
+		}
+	}
+	for _, sc := range []int{10000, 4096} {
+		src := make([]float32, cin*sc)
+		for i := range src {
+			src[i] = 2*rng.Float32() - 1
+		}
+		for _, m := range []int{16, 32, 64} {
+			a := make([]float32, m*cin*taps)
+			for i := range a {
+				a[i] = 2*rng.Float32() - 1
+			}
+			c := make([]float32, m*n)
+			for _, impl := range impls {
+				b.Run(fmt.Sprintf("impl=%s/sc=%d/m=%d", impl, sc, m), func(b *testing.B) {
+					ps := &tapPanels{src: src, sc: sc, offs: offs, bases: bases, masks: masks}
+					run := func() {
+						if impl == "panels" {
+							SgemmFrom(m, n, cin*taps, a, cin*taps, ps, 0, c, n)
+							return
+						}
+						for j := 0; j < n; j += 64 {
+							for t, o := range offs {
+								bases[t] = o + j
+							}
+							Direct(m, cin, taps, a, cin*taps, src, sc, bases, masks, 64, 0, c[j:], n)
+						}
+					}
+					for _, kn := range directKernels {
+						if kn.name == impl {
+							directForced = kn
+						}
+					}
+					defer func() { directForced = nil }()
+					run()
+					b.ReportAllocs()
+					for b.Loop() {
+						run()
+					}
+					b.ReportMetric(2*float64(m)*float64(n)*float64(cin*taps)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}

@@ -49,24 +49,54 @@ func Direct(m, cin, taps int, a []float32, lda int, src []float32, sc int, bases
 		}
 	}
 	kn := pickDirect()
-	cb := blockSize(cin, max(1, directDepth/taps), 1)
+	cb := directSlice(cin, taps, sc)
 	for c0 := 0; c0 < cin; c0 += cb {
 		n := min(cb, cin-c0)
+		// With every mask empty, src may end before channel c0.
+		s := src[min(c0*sc, len(src)):]
 		for i := 0; i < m; i += 4 {
 			rows := min(4, m-i)
-			kn.tile(rows, n, taps, a[i*lda+c0*taps:], lda, src[c0*sc:], sc, bases[:taps], masks[:taps], cols, beta, c[i*ldc:], ldc)
+			kn.tile(rows, n, taps, a[i*lda+c0*taps:], lda, s, sc, bases[:taps], masks[:taps], cols, beta, c[i*ldc:], ldc)
 		}
 		beta = 1
 	}
 }
 
-// directDepth bounds the rows of B, channels times taps, of one slice of
-// Direct's product: the channels of a slice are multiplied by every block
-// of four rows of A before the next slice starts, so the tensor rows they
-// read stay in the first-level cache (at 3×3 taps, 16 channels read 48
-// rows of about 70 floats, 13 KiB) rather than being fetched again for
-// each block, at the cost of one pass over C per slice.
-const directDepth = 144
+// Direct multiplies the channels of B in slices: the channels of a slice
+// are multiplied by every block of four rows of A before the next slice
+// starts, so the tensor rows they read stay in the first-level cache
+// rather than being fetched again for each block, at the cost of one pass
+// over C per slice.
+const (
+	// directDepth bounds the rows of B, channels times taps, of a slice:
+	// at 3×3 taps, 16 channels read 48 rows of about 70 floats, 13 KiB.
+	directDepth = 144
+	// directSets is the number of sets of the first-level data cache of
+	// the processors with AVX-512 (48 KiB, 12 ways, or 32 KiB, 8 ways, of
+	// 64-byte lines), and directWays the lines of a slice's channels that
+	// one set may hold.
+	directSets = 64
+	directWays = 8
+)
+
+// directSlice returns the channels of a slice of Direct's product for cin
+// channels of taps taps, sc floats apart. Rows of the same offset in
+// channels whose distance is a multiple of directSets cache lines (images
+// of 32×32, 64×64, 128×128 samples…) fall into the same cache set, so a
+// slice holds at most directWays of them: with 16, a 3×3 convolution of
+// 64×64 images ran 15% slower than from gathered panels, with 8 it runs
+// 10% faster.
+func directSlice(cin, taps, sc int) int {
+	cb := max(1, directDepth/taps)
+	// Channel c starts c·step lines into the cycle of sets, so the
+	// channels fall into directSets/g sets, g = gcd(step, directSets).
+	step := sc * 4 / 64 % directSets
+	g := directSets
+	for x := step; x != 0; {
+		g, x = x, g%x
+	}
+	return min(cb, max(1, directWays*directSets/g))
+}
 
 // A directKernel computes up to four rows of Direct's C: rows rows of A,
 // lda apart, and the rows×cols corner of C.

@@ -43,6 +43,17 @@ func newDirectCase(rng *rand.Rand) directCase {
 	d.lda, d.ldc = k+rng.IntN(3), d.cols+rng.IntN(3)
 	d.a = randSlice(rng, (d.m-1)*d.lda+k)
 	d.sc = 2*d.cols + rng.IntN(50)
+	if rng.IntN(4) == 0 {
+		// Enough channels for several slices, some with channels
+		// 1024 floats apart, whose rows share cache sets.
+		d.cin = 1 + rng.IntN(40)
+		if rng.IntN(2) == 0 {
+			d.sc = 1024
+		}
+		k = d.cin * d.taps
+		d.lda = k + rng.IntN(3)
+		d.a = randSlice(rng, (d.m-1)*d.lda+k)
+	}
 	d.bases = make([]int, d.taps)
 	d.masks = make([]uint64, d.taps)
 	full := uint64(1)<<d.cols - 1
@@ -214,5 +225,22 @@ func TestDirectPanics(t *testing.T) {
 			}()
 			tc.f()
 		}()
+	}
+}
+
+func TestDirectSlice(t *testing.T) {
+	for _, c := range []struct{ cin, taps, sc, want int }{
+		{32, 9, 10000, 16},  // channels spread over every set
+		{32, 9, 4096, 8},    // 64×64 images: every channel in the same sets
+		{32, 9, 1024, 8},    // 32×32
+		{32, 9, 512, 16},    // two cycles of sets
+		{64, 25, 10000, 5},  // the depth bounds the slice
+		{8, 200, 4096, 1},   // at least one channel
+		{32, 1, 16384, 8},   // 128×128, one tap
+		{32, 1, 10000, 144}, // one tap, spread
+	} {
+		if got := directSlice(c.cin, c.taps, c.sc); got != c.want {
+			t.Errorf("directSlice(%d, %d, %d) = %d, want %d", c.cin, c.taps, c.sc, got, c.want)
+		}
 	}
 }
