@@ -57,7 +57,7 @@
 // Every operator is a geometry of one engine. Along each spatial axis the
 // outputs fall into phases whose taps are fixed; a phase is an ordinary
 // strided convolution of the original input, computed as im2col on tiles of
-// output positions followed by a GEMM; with AVX-512 and at least 16 input
+// output positions followed by a GEMM; with AVX-512 and at least 8 input
 // channels per group, the forward products' micro-kernel loads the columns
 // of the tile straight from the input, so the tile is never built. The
 // data adjoint (Conv's input gradient, Deconv's forward pass) is itself
