@@ -171,11 +171,12 @@ func TestDirectConvThreads(t *testing.T) {
 }
 
 // TestDirectConvAllocatesNothing checks that plans whose forward products
-// take the direct path, gathered panels included, allocate nothing once
-// they have run.
+// take the direct path, by panels, by pieces of lines or through gathered
+// panels, allocate nothing once they have run.
 func TestDirectConvAllocatesNothing(t *testing.T) {
 	rng := rand.New(rand.NewPCG(93, 1))
-	for _, o := range []ConvOptions{{PadLo: []int{1, 1}}, {Stride: []int{2, 2}}} {
+	// Lines that join, lines that do not, lines read at step 2.
+	for _, o := range []ConvOptions{{PadLo: []int{1, 1}}, {}, {Stride: []int{2, 2}}} {
 		x, w, b := randTensor(rng, 2, 16, 30, 70), randTensor(rng, 16, 16, 3, 3), randTensor(rng, 16)
 		p, err := NewConvPlan(x.Shape, w.Shape, o)
 		require.NoError(t, err)
