@@ -24,10 +24,12 @@ var directMode = directAuto
 // one masked read per tap, as it does for implicitForward; but where
 // implicitForward gathers each panel into a buffer that the GEMM's kernel
 // then reads, gemm.Direct's kernel loads the tensor itself under the masks,
-// so the K×cols floats of the tile are neither written nor read back. A
-// panel whose rows are no such masked read (rows at step 2, or spanning
-// lines that do not join) is gathered first, into wk.col, and multiplied
-// by the same kernel.
+// so the K×cols floats of the tile are neither written nor read back.
+// Where the lines of the phase are read at unit step but do not run on
+// into each other, the tile is cut at the ends of its lines instead (see
+// directLines), so that every piece is such a read. A panel that is none
+// (rows read at step 2, or lines shorter than minDirectLine that do not
+// join) is gathered first, into wk.col, and multiplied by the same kernel.
 //
 // It serves products of at least minDirectChannels channels per group that
 // have a run table, when gemm.Direct runs a vector kernel: the reads of a
@@ -41,7 +43,7 @@ var directMode = directAuto
 // from the GEMM's, which sums over the channels and then the taps.
 func (e *engine) directForward(w []float32, k int, x view, n, g, p0, p1 int, wk *worker, beta float32, c []float32, ldc int) bool {
 	const nr = gemm.MaxPanel
-	if k == 0 || e.directDeclined() || !e.tables[e.op].valid || len(wk.col) < k*nr {
+	if k == 0 || e.directDeclined() || !e.tables[e.op].valid {
 		return false
 	}
 	last := len(e.axes) - 1
@@ -50,13 +52,18 @@ func (e *engine) directForward(w []float32, k int, x view, n, g, p0, p1 int, wk 
 	if !unit && e.cin < minPanelChannels && directMode == directAuto {
 		return false
 	}
+	lines := unit && ph.count >= minDirectLine && !e.linesJoin(x, wk)
+	if !lines && len(wk.col) < k*nr {
+		// No room to gather a panel.
+		return false
+	}
 	s := e.colSource(k, x, n, g, p0, p1, wk)
 	s.start(nr)
-	taps, cols := k/e.cin, p1-p0
-	if unit && ph.count >= minDirectLine && !e.linesJoin(x, wk) {
+	if lines {
 		e.directLines(s, ph.count, w, k, p0, beta, c, ldc)
 		return true
 	}
+	taps, cols := k/e.cin, p1-p0
 	for j0 := 0; j0 < cols; j0 += nr {
 		jc := min(nr, cols-j0)
 		q := j0 / nr
