@@ -38,9 +38,10 @@ var directMode = directAuto
 // kernel reads the tensor for every four output channels where the GEMM
 // reads its packed panel, from the same caches. An installed BLAS
 // (blas32.Use) multiplies only a stored tile. The sums run over the taps
-// and then the channels, in an order fixed by the geometry, so the result
-// does not depend on the number of threads; it differs in the last bits
-// from the GEMM's, which sums over the channels and then the taps.
+// and then the channels, in an order fixed by the geometry and the
+// tensor's layout, so the result does not depend on the number of
+// threads; it differs in the last bits from the GEMM's, which sums over
+// the channels and then the taps.
 func (e *engine) directForward(w []float32, k int, x view, n, g, p0, p1 int, wk *worker, beta float32, c []float32, ldc int) bool {
 	const nr = gemm.MaxPanel
 	if k == 0 || e.directDeclined() || !e.tables[e.op].valid {
@@ -162,7 +163,7 @@ func (e *engine) directLines(s *colPanels, n int, w []float32, k, p0 int, beta f
 // tap keeps its cursors on the table's runs, as compile does.
 func (s *colPanels) piece(j0, j1 int) bool {
 	tab := s.tab
-	segs := s.segs[:0]
+	segs := s.segs
 	ok := true
 	for t := 0; t < s.taps; t++ {
 		segs = segs[:0]

@@ -16,10 +16,12 @@ import "math/bits"
 // It is the product SgemmFrom computes with a source that fills its panels
 // with GatherTaps, without the panels: the kernel loads each row of B from
 // the tensor under its mask as it multiplies, so B is neither written nor
-// read twice. Each element of C is summed over the taps in increasing order
-// and, within a tap, over the channels in increasing order, an order fixed
-// by cin and taps alone; beta = 0 writes C without reading it. Only the
-// elements the masks select are read.
+// read twice. The channels are taken in slices (see directSlice); each
+// element of C is summed over a slice's taps in increasing order and,
+// within a tap, over its channels in increasing order, and the sums of the
+// slices are added onto C in order: an order fixed by cin, taps and sc
+// alone. beta = 0 writes C without reading it. Only the elements the masks
+// select are read.
 //
 // Direct panics if cols > 64, a mask selects a column at or past cols,
 // beta is neither 0 nor 1, or an operand is too short: A for its m rows,
