@@ -213,10 +213,10 @@ func TestImplicitWeightBits(t *testing.T) {
 // fresh plan's.
 func TestPlanNewWeights(t *testing.T) {
 	for _, tile := range []bool{false, true} {
-		tilePath, panelPath = tile, !tile
+		tilePath, panelPath, directMode = tile, !tile, directOff
 		planNewWeights(t)
 	}
-	tilePath, panelPath = false, false
+	tilePath, panelPath, directMode = false, false, directAuto
 }
 
 func planNewWeights(t *testing.T) {
