@@ -258,7 +258,7 @@ func packB(dst []float32, nr int, trans bool, b []float32, ldb, pc, kb, jc, nb i
 			transposePanel(panel, nr, b[j0*ldb+pc:], ldb, kb, cols)
 			continue
 		}
-		if cols == nr && nr%4 == 0 && nr <= 16 {
+		if cols == nr && nr%4 == 0 && nr >= 8 && nr <= 16 {
 			for p := 0; p < kb; p++ {
 				// 4-element copies compile to plain moves where a copy
 				// of nr elements would call memmove.
@@ -266,7 +266,9 @@ func packB(dst []float32, nr int, trans bool, b []float32, ldb, pc, kb, jc, nb i
 				d := panel[p*nr : p*nr+nr]
 				*(*[4]float32)(d[0:]) = *(*[4]float32)(s[0:])
 				*(*[4]float32)(d[4:]) = *(*[4]float32)(s[4:])
-				*(*[4]float32)(d[8:]) = *(*[4]float32)(s[8:])
+				if nr >= 12 {
+					*(*[4]float32)(d[8:]) = *(*[4]float32)(s[8:])
+				}
 				if nr == 16 {
 					*(*[4]float32)(d[12:]) = *(*[4]float32)(s[12:])
 				}

@@ -2,65 +2,57 @@
 
 #include "textflag.h"
 
-// ROW12 adds to one row of the 4×12 tile, held in r0, r1 and r2, the
-// products of the element of Ã that PSHUFD spreads from X12 by sel with the
-// B̃ row whose three vectors are at b0, b1 and b2. SSE has no multiply-add
-// and its multiply overwrites an operand, so each product is formed in a
-// temporary into which the B̃ vector is loaded; X14 and X15 alternate.
-#define ROW12(sel, b0, b1, b2, r0, r1, r2) \
-	PSHUFD $sel, X12, X13; \
-	MOVUPS b0, X14;        \
-	MULPS  X13, X14;       \
-	ADDPS  X14, r0;        \
-	MOVUPS b1, X15;        \
-	MULPS  X13, X15;       \
-	ADDPS  X15, r1;        \
-	MOVUPS b2, X14;        \
-	MULPS  X13, X14;       \
-	ADDPS  X14, r2
+// ROW8 adds to one row of the 4×8 tile, held in r0 and r1, the products of
+// the B̃ row in X8 and X9 with the element of Ã that PSHUFD spreads from the
+// column in X10 by sel. SSE has no multiply-add and its multiply overwrites
+// an operand: the first product is formed in a copy of the broadcast, the
+// second in the broadcast itself.
+#define ROW8(sel, r0, r1) \
+	PSHUFD $sel, X10, X11; \
+	MOVAPS X11, X12;       \
+	MULPS  X8, X12;        \
+	ADDPS  X12, r0;        \
+	MULPS  X9, X11;        \
+	ADDPS  X11, r1
 
-// STEP12 accumulates the column of Ã at off(AX) against the B̃ row at b0,
-// b1, b2: row i of the tile lives in X(3i), X(3i+1) and X(3i+2).
-#define STEP12(off, b0, b1, b2) \
-	MOVUPS off(AX), X12;                     \
-	ROW12(0x00, b0, b1, b2, X0, X1, X2);    \
-	ROW12(0x55, b0, b1, b2, X3, X4, X5);    \
-	ROW12(0xAA, b0, b1, b2, X6, X7, X8);    \
-	ROW12(0xFF, b0, b1, b2, X9, X10, X11)
+// STEP8 accumulates the column of Ã at off(AX) against the row of B̃ whose
+// two halves are at b0 and b1: row i of the tile lives in X(2i) and
+// X(2i+1).
+#define STEP8(off, b0, b1) \
+	MOVUPS b0, X8;       \
+	MOVUPS b1, X9;       \
+	MOVUPS off(AX), X10; \
+	ROW8(0x00, X0, X1);  \
+	ROW8(0x55, X2, X3);  \
+	ROW8(0xAA, X4, X5);  \
+	ROW8(0xFF, X6, X7)
 
-// STORE12 writes a row of the tile, held in r0, r1 and r2, to (DI) as
-// alpha·acc + beta·C, with alpha in X12 and beta in X13, rounding the two
+// STORE8 writes a row of the tile, held in r0 and r1, to (DI) as
+// alpha·acc + beta·C, with alpha in X14 and beta in X15, rounding the two
 // products and their sum, and moves DI to the next row.
-#define STORE12(r0, r1, r2) \
-	MULPS  X12, r0;      \
-	MULPS  X12, r1;      \
-	MULPS  X12, r2;      \
-	MOVUPS (DI), X14;    \
-	MULPS  X13, X14;     \
-	ADDPS  X14, r0;      \
-	MOVUPS 16(DI), X15;  \
-	MULPS  X13, X15;     \
-	ADDPS  X15, r1;      \
-	MOVUPS 32(DI), X14;  \
-	MULPS  X13, X14;     \
-	ADDPS  X14, r2;      \
-	MOVUPS r0, (DI);     \
-	MOVUPS r1, 16(DI);   \
-	MOVUPS r2, 32(DI);   \
+#define STORE8(r0, r1) \
+	MULPS  X14, r0;     \
+	MULPS  X14, r1;     \
+	MOVUPS (DI), X8;    \
+	MOVUPS 16(DI), X9;  \
+	MULPS  X15, X8;     \
+	MULPS  X15, X9;     \
+	ADDPS  X8, r0;      \
+	ADDPS  X9, r1;      \
+	MOVUPS r0, (DI);    \
+	MOVUPS r1, 16(DI);  \
 	ADDQ   DX, DI
 
-// STOREZERO12 writes a row of the tile as alpha·acc without reading C.
-#define STOREZERO12(r0, r1, r2) \
-	MULPS  X12, r0;    \
-	MULPS  X12, r1;    \
-	MULPS  X12, r2;    \
+// STOREZERO8 writes a row of the tile as alpha·acc without reading C.
+#define STOREZERO8(r0, r1) \
+	MULPS  X14, r0;    \
+	MULPS  X14, r1;    \
 	MOVUPS r0, (DI);   \
 	MOVUPS r1, 16(DI); \
-	MOVUPS r2, 32(DI); \
 	ADDQ   DX, DI
 
-// func kernel4x12(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
-TEXT ·kernel4x12(SB), NOSPLIT, $0-56
+// func kernel4x8(k int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+TEXT ·kernel4x8(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -79,19 +71,15 @@ TEXT ·kernel4x12(SB), NOSPLIT, $0-56
 	XORPS X5, X5
 	XORPS X6, X6
 	XORPS X7, X7
-	XORPS X8, X8
-	XORPS X9, X9
-	XORPS X10, X10
-	XORPS X11, X11
 
 	CMPQ CX, $4
 	JLT  tail
 
 loop4:
-	STEP12(0, (BX), 16(BX), 32(BX))
-	STEP12(16, (BX)(R9*1), 16(BX)(R9*1), 32(BX)(R9*1))
-	STEP12(32, (BX)(R9*2), 16(BX)(R9*2), 32(BX)(R9*2))
-	STEP12(48, (BX)(R11*1), 16(BX)(R11*1), 32(BX)(R11*1))
+	STEP8(0, (BX), 16(BX))
+	STEP8(16, (BX)(R9*1), 16(BX)(R9*1))
+	STEP8(32, (BX)(R9*2), 16(BX)(R9*2))
+	STEP8(48, (BX)(R11*1), 16(BX)(R11*1))
 	ADDQ $64, AX
 	LEAQ (BX)(R9*4), BX
 	SUBQ $4, CX
@@ -103,29 +91,29 @@ tail:
 	JEQ   store
 
 tail1:
-	STEP12(0, (BX), 16(BX), 32(BX))
+	STEP8(0, (BX), 16(BX))
 	ADDQ $16, AX
 	ADDQ R9, BX
 	DECQ CX
 	JNZ  tail1
 
 store:
-	MOVSS  alpha+48(FP), X12
-	SHUFPS $0x00, X12, X12
+	MOVSS  alpha+48(FP), X14
+	SHUFPS $0x00, X14, X14
 	MOVL   beta+52(FP), R8
 	TESTL  $0x7fffffff, R8
 	JEQ    storezero
-	MOVSS  beta+52(FP), X13
-	SHUFPS $0x00, X13, X13
-	STORE12(X0, X1, X2)
-	STORE12(X3, X4, X5)
-	STORE12(X6, X7, X8)
-	STORE12(X9, X10, X11)
+	MOVSS  beta+52(FP), X15
+	SHUFPS $0x00, X15, X15
+	STORE8(X0, X1)
+	STORE8(X2, X3)
+	STORE8(X4, X5)
+	STORE8(X6, X7)
 	RET
 
 storezero:
-	STOREZERO12(X0, X1, X2)
-	STOREZERO12(X3, X4, X5)
-	STOREZERO12(X6, X7, X8)
-	STOREZERO12(X9, X10, X11)
+	STOREZERO8(X0, X1)
+	STOREZERO8(X2, X3)
+	STOREZERO8(X4, X5)
+	STOREZERO8(X6, X7)
 	RET
