@@ -90,7 +90,7 @@
 //
 // Every matrix product goes through one seam that looks at gonum's blas32
 // at call time: with gonum's default implementation the package multiplies
-// with its own packed GEMM (AVX-512 or AVX2/FMA micro-kernels on amd64,
+// with its own packed GEMM (AVX-512, AVX2/FMA or SSE micro-kernels on amd64,
 // chosen by the CPU at start-up; pure Go elsewhere or with the purego build
 // tag), while blas32.Use (for example with OpenBLAS through gonum's netlib
 // package) changes the implementation for the whole package. With the default implementation, products whose

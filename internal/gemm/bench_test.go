@@ -49,34 +49,41 @@ func BenchmarkSgemm(b *testing.B) {
 // noasm tag). Run with -cpu 1: gonum's Sgemm spreads large products over
 // GOMAXPROCS goroutines.
 //
-// The generic kernel against gonum, on one core of a two-core AMD EPYC
-// (Zen 5, about 4.1 GHz, under KVM), Go 1.26.8, gonum v0.17.0, 1 December
-// 2026; the best of six interleaved runs of -benchtime 60ms. "generic"
-// and "gonum-go" come from -tags 'purego noasm', "gonum-asm" from
+// The generic and SSE kernels against gonum, on one core of a two-core AMD
+// EPYC (Zen 5, about 4.1 GHz, under KVM), Go 1.26.8, gonum v0.17.0, 1
+// December 2026; the best of six interleaved runs of -benchtime 60ms.
+// "generic" and "gonum-go" come from -tags 'purego noasm', "gonum-asm" from
 // -tags purego, "generic v3" from GOAMD64=v3 -tags purego (its 2×4 block;
-// in brackets the 2×3 block of the default build, under v3):
+// in brackets the 2×3 block of the default build, under v3). "sse" comes
+// from the default build with the kernel forced, the best of eight runs
+// interleaved with its generic kernel and gonum-asm, which reached 0.77 to
+// 1.07 times their columns there:
 //
-//	 m     n    k   generic  gonum-go  gonum-asm   generic v3  (2×3 v3)
-//	16   400  288    11.9       6.7       17.6         13.3      (10.7)
-//	16   400  576    11.6       6.6       17.4         12.9      (10.5)
-//	16  1000  288    12.2       7.0       17.9         13.6      (10.9)
-//	16  1000  576    12.5       7.3       17.9         13.2      (10.9)
-//	32   400  288    11.6       6.5       17.7         14.0      (11.2)
-//	32   400  576    13.0       6.7       17.7         14.1      (11.0)
-//	32  1000  288    13.2       6.8       18.2         14.3      (11.1)
-//	32  1000  576    13.1       7.0       18.1         14.3      (11.3)
-//	64   400  288    13.2       6.9       17.9         14.6      (11.3)
-//	64   400  576    13.4       7.1       17.5         14.4      (11.4)
-//	64  1000  288    13.7       6.7       18.2         14.5      (11.6)
-//	64  1000  576    13.3       7.4       18.0         14.5      (12.0)
+//	 m     n    k   generic  gonum-go  gonum-asm   sse   generic v3  (2×3 v3)
+//	16   400  288    11.9       6.7       17.6     47.9      13.3      (10.7)
+//	16   400  576    11.6       6.6       17.4     49.3      12.9      (10.5)
+//	16  1000  288    12.2       7.0       17.9     48.1      13.6      (10.9)
+//	16  1000  576    12.5       7.3       17.9     48.4      13.2      (10.9)
+//	32   400  288    11.6       6.5       17.7     49.1      14.0      (11.2)
+//	32   400  576    13.0       6.7       17.7     48.5      14.1      (11.0)
+//	32  1000  288    13.2       6.8       18.2     48.4      14.3      (11.1)
+//	32  1000  576    13.1       7.0       18.1     47.6      14.3      (11.3)
+//	64   400  288    13.2       6.9       17.9     48.7      14.6      (11.3)
+//	64   400  576    13.4       7.1       17.5     48.7      14.4      (11.4)
+//	64  1000  288    13.7       6.7       18.2     46.5      14.5      (11.6)
+//	64  1000  576    13.3       7.4       18.0     49.0      14.5      (12.0)
 //
 // The generic kernel runs at about twice gonum's Go loops, which load and
 // store a row of C for every multiply-add, but below its SSE assembly,
 // which works on four columns per instruction: one core here starts two
 // scalar multiplies and two adds (or two fused multiply-adds) per cycle,
-// about 16 GFLOP/s in scalar code, less than the assembly reaches. Other
-// machines get gonum-go, and the generic kernel's 4×4 block on arm64,
-// which is not measured here.
+// about 16 GFLOP/s in scalar code, less than the assembly reaches. The
+// SSE kernel, which amd64 processors without AVX2 and FMA run, works on
+// four columns per instruction too but keeps its 4×8 tile of C in
+// registers, where gonum's axpy loads and stores an element of C for
+// every multiply-add: it runs at almost three times gonum's assembly.
+// Other machines get gonum-go, and the generic kernel's 4×4 block on
+// arm64, which is not measured here.
 func BenchmarkConvShapes(b *testing.B) {
 	for _, impl := range append(variants(), "auto", gonumImpl) {
 		for _, m := range []int{16, 32, 64} {

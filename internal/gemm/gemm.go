@@ -26,21 +26,22 @@
 // start-up with golang.org/x/sys/cpu, and by the shape of the product. On
 // amd64 with AVX-512F two assembly kernels, 4×64 for products of few rows
 // or many columns and 16×16 for the others, mask their edge rows and
-// columns; with AVX2 and FMA a 6×16 assembly kernel works on copies of its
-// edge tiles; elsewhere, or when built with the purego tag, a 4×12 kernel in
-// Go runs instead. The assembly kernels read a row-major op(B) where it
-// lies when the product has at most one block of rows, which could not
-// repay packing it.
+// columns; with AVX2 and FMA a 6×16 assembly kernel, and on other amd64
+// processors a 4×8 SSE one, work on copies of their edge tiles; elsewhere,
+// or when built with the purego tag, a 4×12 kernel in Go runs instead. The
+// assembly kernels read a row-major op(B) where it lies when the product
+// has at most one block of rows, which could not repay packing it.
 //
 // The kernel is single-threaded (callers parallelise over independent
 // output tiles), allocates nothing in steady state (the pack buffers of a
 // finished call are kept for the next one), and is deterministic: each
 // element of C is summed over k in an order fixed by k alone, so the same
 // inputs give the same bits on every call, whatever the shape of the
-// surrounding product. The bits do depend on the kernel family: the
-// assembly kernels fuse each multiply-add into one rounding and agree with
-// each other bit for bit, while the Go one rounds products and sums
-// separately where the compiler does not fuse them (amd64).
+// surrounding product. The bits do depend on the kernel family: the AVX
+// kernels fuse each multiply-add into one rounding and agree with each
+// other bit for bit, while the SSE kernel, and the Go one where the
+// compiler does not fuse them (amd64 below v3), round products and sums
+// separately and agree with each other bit for bit.
 package gemm
 
 import (
