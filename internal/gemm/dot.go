@@ -1,0 +1,150 @@
+package gemm
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// A Segment is a stretch of a row of op(B) in SgemmRuns: its N elements
+// from column Pos lie in memory from offset Off of the row on.
+type Segment struct{ Pos, N, Off int }
+
+// SgemmRuns computes
+//
+//	C = A·op(B) + C,   C[i][j] += Σ_s Σ_{t<s.N} A[i][s.Pos+t]·b[j·ldb + s.Off + t],
+//
+// for the row-major m×k matrix A (rows lda apart), whose rows are
+// multiplied by the n rows of op(B), each made of the segments segs of
+// the elements of b from j·ldb on, and the m×n matrix C whose element
+// (i, j) lies at c[i·ldc + j·incc]. Columns of op(B) that no segment
+// covers hold zeros. It is a product whose depth runs along the rows of
+// both operands, as that of a weight gradient runs along the output
+// positions, and it reads A and b where they lie, four rows of each at a
+// time, summing along the segments in vectors: nothing is packed,
+// transposed or gathered into a tile first.
+//
+// Each element of C is summed in an order fixed by the segments alone:
+// within a segment term t goes to partial sum t mod 16 with a fused
+// multiply-add, segment after segment in increasing t; the sixteen partial
+// sums are then added in halves (l and l+8, then l and l+4, l and l+2, l
+// and l+1), and the total is added to C.
+//
+// SgemmRuns reports false, doing nothing, when a program has called
+// blas32.Use, whose implementation the caller reaches through Sgemm with a
+// stored op(B). It panics on a negative dimension, lda < k, a segment
+// outside the k columns or reaching outside b, or a slice too short for
+// its matrix.
+func SgemmRuns(m, n, k int, a []float32, lda int, b []float32, ldb int, segs []Segment, c []float32, ldc, incc int) bool {
+	if _, ok := blas32.Implementation().(gonum.Implementation); !ok {
+		return false
+	}
+	if m < 0 || n < 0 || k < 0 || ldb < 0 || ldc < 0 || incc < 0 {
+		panic("gemm: negative dimension")
+	}
+	if m == 0 || n == 0 {
+		return true
+	}
+	if lda < k || len(a) < lda*(m-1)+k || len(c) < ldc*(m-1)+incc*(n-1)+1 {
+		panic("gemm: bad A or C for SgemmRuns")
+	}
+	for _, s := range segs {
+		if s.N < 1 || s.Pos < 0 || s.Pos+s.N > k || s.Off < 0 || (n-1)*ldb+s.Off+s.N > len(b) {
+			panic("gemm: SgemmRuns reads outside its operands")
+		}
+	}
+	if len(segs) == 0 {
+		return true
+	}
+	var ap, bp [4][]float32
+	var s [16]float32
+	for j0 := 0; j0 < n; j0 += 4 {
+		cols := min(4, n-j0)
+		for q := range bp {
+			// A tile of fewer than four rows repeats its last one,
+			// whose sums it drops.
+			j := j0 + min(q, cols-1)
+			bp[q] = b[j*ldb:]
+		}
+		for i0 := 0; i0 < m; i0 += 4 {
+			rows := min(4, m-i0)
+			for r := range ap {
+				i := i0 + min(r, rows-1)
+				ap[r] = a[i*lda : i*lda+k]
+			}
+			dotTile(&ap, &bp, segs, &s)
+			for r := 0; r < rows; r++ {
+				row := c[(i0+r)*ldc+j0*incc:]
+				for q := 0; q < cols; q++ {
+					row[q*incc] += s[r*4+q]
+				}
+			}
+		}
+	}
+	return true
+}
+
+// RunsPay reports whether SgemmRuns sums with vector instructions.
+// Elsewhere it runs its reference loops, slower than Sgemm.
+func RunsPay() bool { return dotsFast() }
+
+// dotTile sets s[4r+q] to the sum over the segments of a[r]·b[q], summed
+// as SgemmRuns describes, for four rows of A and four of b whose segments
+// SgemmRuns has checked.
+func dotTile(a, b *[4][]float32, segs []Segment, s *[16]float32) {
+	if dotTileArch(a, b, segs, s) {
+		return
+	}
+	dotTileGo(a, b, segs, s)
+}
+
+// dotTileGo is the reference version of dotTile. It rounds each fused
+// multiply-add once, as the vector instructions do.
+func dotTileGo(a, b *[4][]float32, segs []Segment, s *[16]float32) {
+	for r := range a {
+		for q := range b {
+			var acc [16]float32
+			for _, sg := range segs {
+				ar, bq := a[r][sg.Pos:sg.Pos+sg.N], b[q][sg.Off:sg.Off+sg.N]
+				for t := range ar {
+					acc[t%16] = fma32(ar[t], bq[t], acc[t%16])
+				}
+			}
+			for h := 8; h >= 1; h /= 2 {
+				for l := 0; l < h; l++ {
+					acc[l] += acc[l+h]
+				}
+			}
+			s[r*4+q] = acc[0]
+		}
+	}
+}
+
+// fma32 returns a·b + c rounded once to float32. The product is exact in
+// float64 and the sum is rounded to float64 with round-to-odd, which
+// leaves enough bits for the rounding to float32 to be the single correct
+// one.
+func fma32(a, b, c float32) float32 {
+	p := float64(a) * float64(b)
+	s := p + float64(c)
+	if math.IsInf(s, 0) || math.IsNaN(s) {
+		return float32(s)
+	}
+	// The error of the float64 sum (Knuth's two-sum).
+	bv := s - p
+	e := (p - (s - bv)) + (float64(c) - bv)
+	if e != 0 {
+		if u := math.Float64bits(s); u&1 == 0 {
+			// Round to odd: step to the neighbour on the side of the
+			// exact sum.
+			if (e > 0) == (s > 0) {
+				u++
+			} else {
+				u--
+			}
+			s = math.Float64frombits(u)
+		}
+	}
+	return float32(s)
+}
