@@ -86,9 +86,7 @@ func (e *engine) forwardProduct(w []float32, k int, x view, n, g, p0, p1 int, wk
 func (e *engine) dataProduct(w []float32, k int, b []float32, ldb int, gx view, n, g, p0, p1 int, wk *worker) {
 	cols := p1 - p0
 	if !e.small {
-		col := wk.col[:k*cols]
-		gemm.Sgemm(true, false, k, cols, e.cout, 1, w, k, b, ldb, 0, col, cols)
-		e.moveCols(col, cols, gx, n, g, p0, p1, wk, true)
+		e.col2im(w, k, b, ldb, gx, n, g, p0, p1, wk)
 		return
 	}
 	taps := k / e.cin
@@ -114,7 +112,7 @@ func (e *engine) dataProduct(w []float32, k int, b []float32, ldb int, gx view, 
 func (e *engine) weightProduct(b []float32, ldb int, x view, n, g, p0, p1 int, wk *worker, gwf []float32, k int) {
 	cols := p1 - p0
 	if !e.small {
-		if e.implicitWeight(b, ldb, x, n, g, p0, p1, wk, gwf, k) {
+		if e.dotWeight(b, ldb, x, n, g, p0, p1, wk, gwf, k) || e.implicitWeight(b, ldb, x, n, g, p0, p1, wk, gwf, k) {
 			return
 		}
 		col := wk.col[:k*cols]

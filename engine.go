@@ -384,6 +384,7 @@ func (e *engine) tableBytes() int {
 		n += (cap(t.copies)+cap(t.zeros))*int(unsafe.Sizeof(run{})) + 8*(cap(t.cs)+cap(t.zs)+cap(t.strides))
 	}
 	for _, wk := range e.workers {
+		n += cap(wk.segs) * int(unsafe.Sizeof(gemm.Segment{}))
 		s := &wk.panels
 		n += 8*(cap(s.cc)+cap(s.zc)+cap(s.base)+cap(s.mask)+cap(s.lo)) + cap(s.mixed) + cap(s.segs)*int(unsafe.Sizeof(run{}))
 		r := &wk.rowPanels
@@ -403,7 +404,8 @@ type worker struct {
 	lines        lines
 	panels       colPanels
 	rowPanels    rowPanels
-	wfKey        int // 1 + phase·groups + group held in wf, 0 for none
+	segs         []gemm.Segment // the segments of one tap for dotWeight
+	wfKey        int            // 1 + phase·groups + group held in wf, 0 for none
 	packed       gemm.PackedA
 	pa           []float32 // the buffer of packed
 	packKey      int       // 1 + phase·groups + group whose weights packed holds, 0 for none
@@ -422,6 +424,7 @@ func (e *engine) newWorker() *worker {
 		sel:    make([]int, nax),
 		tap:    make([]int, nax),
 		pa:     make([]float32, e.packedSize()),
+		segs:   make([]gemm.Segment, 0, e.linesMax),
 	}
 	w.packed = gemm.NewPackedA(w.pa)
 	w.lines.init(nax)

@@ -185,14 +185,20 @@ func fillRuns(row, src []float32, segs []run) {
 // replayed for each channel. col2im first zeroes the absent positions of
 // the row, so that a copy run that continues over them adds zeros.
 func (e *engine) moveCols(col []float32, ld int, v view, n, g, p0, p1 int, wk *worker, add bool) {
+	e.moveChannels(col, ld, len(col)/(ld*e.cin), v, n, g, 0, e.cin, p0, p1, wk, add)
+}
+
+// moveChannels is moveCols for the channels [c0, c1) of the tile, whose
+// rows col holds, taps rows per channel.
+func (e *engine) moveChannels(col []float32, ld, taps int, v view, n, g, c0, c1, p0, p1 int, wk *worker, add bool) {
 	l := e.colLines(v, wk)
 	join := joins(v, l)
-	taps := len(col) / (ld * e.cin)
 	for t := 0; t < taps; t++ {
 		copies, zeros := e.tapRuns(t, p0, p1, join, wk)
-		for c := 0; c < e.cin; c++ {
+		for c := c0; c < c1; c++ {
 			src := v.data[n*v.sn+(g*e.cin+c)*v.sc:]
-			row := col[(c*taps+t)*ld : (c*taps+t)*ld+p1-p0]
+			i := (c-c0)*taps + t
+			row := col[i*ld : i*ld+p1-p0]
 			if add {
 				zero(row, zeros)
 				for _, r := range copies {
@@ -694,4 +700,87 @@ func (e *engine) implicitWeight(b []float32, ldb int, x view, n, g, p0, p1 int, 
 		s.cc[t], s.zc[t] = tab.cs[s.entry+t], tab.zs[s.entry+t]
 	}
 	return gemm.SgemmFrom(e.cout, k, cols, b, ldb, s, 1, gwf, k)
+}
+
+// col2imBlock is the most floats of the im2col tile that col2im computes
+// at a time.
+var col2imBlock = 1 << 15
+
+// col2im adds col2im(Wᵀ·B) onto gx for the output positions [p0, p1) of
+// phase wk.sel at batch n and group g (see dataProduct). The product's
+// rows are computed a block of channels at a time and added onto gx at
+// once, while they are still in the cache: the whole tile, as large as
+// the second-level cache, would be written out and read back. Each
+// element of gx receives the terms of its channel in the same order
+// either way.
+func (e *engine) col2im(w []float32, k int, b []float32, ldb int, gx view, n, g, p0, p1 int, wk *worker) {
+	cols := p1 - p0
+	taps := k / e.cin
+	cb := max(1, col2imBlock/(taps*cols))
+	for c0 := 0; c0 < e.cin; c0 += cb {
+		c1 := min(e.cin, c0+cb)
+		rows := (c1 - c0) * taps
+		col := wk.col[:rows*cols]
+		gemm.Sgemm(true, false, rows, cols, e.cout, 1, w[c0*taps:], k, b, ldb, 0, col, cols)
+		e.moveChannels(col, cols, taps, gx, n, g, c0, c1, p0, p1, wk, true)
+	}
+}
+
+// dotWeights reports whether weight-gradient products go to dotWeight:
+// where gemm.SgemmRuns has its vector kernel and the tests do not ask for
+// another path.
+func dotWeights() bool { return gemm.RunsPay() && !tilePath && !rowsPath }
+
+// dotWeight computes the weight-gradient product of weightProduct,
+// gwf += B·im2col(x)ᵀ, with gemm.SgemmRuns, and reports whether it did.
+// Both operands are read along the output positions: the rows of B where
+// they lie and each row of im2col(x) as the copy runs of its tap, straight
+// from the tensor, so that nothing is copied, transposed or cleared. The
+// runs of the operation's table do not join rows for this (see
+// prepareRuns): a joined run would read the absent elements between them.
+// A tap whose runs read at another step than 1 has its rows copied into
+// a scratch first. It needs the vector kernel and gonum's default BLAS
+// implementation. It sums in another order than the packed product, so
+// the bits of its results differ from those of the other paths, but the
+// choice depends only on the machine.
+func (e *engine) dotWeight(b []float32, ldb int, x view, n, g, p0, p1 int, wk *worker, gwf []float32, k int) bool {
+	if !dotWeights() {
+		return false
+	}
+	cols := p1 - p0
+	taps := k / e.cin
+	data := x.data[n*x.sn+g*e.cin*x.sc:]
+	e.colLines(x, wk)
+	for t := 0; t < taps; t++ {
+		copies, zeros := e.tapRuns(t, p0, p1, false, wk)
+		segs := wk.segs[:0]
+		for _, r := range copies {
+			if r.inc != 1 {
+				segs = nil
+				break
+			}
+			segs = append(segs, gemm.Segment{Pos: r.pos, N: r.n, Off: r.off})
+		}
+		if segs != nil {
+			wk.segs = segs
+			if !gemm.SgemmRuns(e.cout, e.cin, cols, b, ldb, data, x.sc, segs, gwf[t:], k, taps) {
+				return false
+			}
+			continue
+		}
+		// The rows of the tap, one per channel, built as moveCols does.
+		col := wk.col[:e.cin*cols]
+		for c := 0; c < e.cin; c++ {
+			row := col[c*cols : (c+1)*cols]
+			for _, r := range copies {
+				copyStrided(row[r.pos:r.pos+r.n], data[c*x.sc+r.off:], r.inc)
+			}
+			zero(row, zeros)
+		}
+		whole := [1]gemm.Segment{{N: cols}}
+		if !gemm.SgemmRuns(e.cout, e.cin, cols, b, ldb, col, cols, whole[:], gwf[t:], k, taps) {
+			return false
+		}
+	}
+	return true
 }

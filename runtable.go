@@ -53,7 +53,9 @@ func (e *engine) prepareRuns(op int) {
 	for r := 0; r < e.nphase; r++ {
 		e.enterPhase(r, wk)
 		l := e.colLines(e.in, wk)
-		join := !e.small && joins(e.in, l)
+		// dotWeight reads the runs of the weight gradient straight from
+		// the tensor: they must not pass over absent elements.
+		join := !e.small && joins(e.in, l) && !(op == opBackwardWeight && dotWeights())
 		taps, _ := e.phaseSize(wk.sel)
 		for i := 0; i < e.tiles; i++ {
 			_, p0, p1 := e.tile(i, wk)
