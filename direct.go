@@ -80,20 +80,20 @@ func (e *engine) forwardProduct(w []float32, k int, x view, n, g, p0, p1 int, wk
 	}
 }
 
-// dataProduct adds col2im(Wᵀ·B) onto gx for the output positions [p0, p1)
-// of phase wk.sel at batch n and group g: B is cout × (p1−p0) with rows
-// ldb apart.
-func (e *engine) dataProduct(w []float32, k int, b []float32, ldb int, gx view, n, g, p0, p1 int, wk *worker) {
+// dataProduct adds col2im(Wᵀ·B) onto the input channels [c0, c1) of gx
+// for the output positions [p0, p1) of phase wk.sel at batch n and group
+// g: B is cout × (p1−p0) with rows ldb apart.
+func (e *engine) dataProduct(w []float32, k int, b []float32, ldb int, gx view, n, g, c0, c1, p0, p1 int, wk *worker) {
 	cols := p1 - p0
 	if !e.small {
-		e.col2im(w, k, b, ldb, gx, n, g, p0, p1, wk)
+		e.col2im(w, k, b, ldb, gx, n, g, c0, c1, p0, p1, wk)
 		return
 	}
 	taps := k / e.cin
 	e.colLines(gx, wk)
 	for t := 0; t < taps; t++ {
 		copies, _ := e.tapRuns(t, p0, p1, false, wk)
-		for ch := 0; ch < e.cin; ch++ {
+		for ch := c0; ch < c1; ch++ {
 			dst := gx.data[n*gx.sn+(g*e.cin+ch)*gx.sc:]
 			for o := 0; o < e.cout; o++ {
 				wv := w[o*k+ch*taps+t]

@@ -106,6 +106,7 @@ type engine struct {
 	workers []*worker
 	shares  []share
 	partial []float32   // partial sums of the backward reductions, made on first use
+	tiled   []float32   // backwardData's gathered tiles of gy, made on first use
 	tables  [3]runTable // compiled im2col runs of each operation
 
 	// The current call: its operation, operands and progress.
@@ -116,6 +117,8 @@ type engine struct {
 	direct    bool // output-side rows go to the GEMM without a copy
 	small     bool // products run as direct loops (see smallProducts)
 	chunks    int
+	cblock    int  // input channels per unit of backwardData
+	gathered  bool // backwardData's tiles of e.out are in e.tiled
 	sumTo     view // the result that opAddPartials adds partial sums onto
 	sumRows   bool // whether opAddPartials adds by channel rows, sumTo being strided
 	sums      channelSums
@@ -443,6 +446,13 @@ func (e *engine) newWorker() *worker {
 // cout × (cin·taps) row-major matrix: the contiguous weights themselves
 // when no folding is needed, otherwise the folded weights in wk.wf.
 func (e *engine) weights(wc []float32, g, r int, wk *worker) []float32 {
+	return e.channelWeights(wc, g, r, 0, e.cin, wk)
+}
+
+// channelWeights is weights where only the columns of the input channels
+// [c0, c1) are wanted: folded weights are folded for those alone. Within
+// one call of the engine, c1 is the same for every c0.
+func (e *engine) channelWeights(wc []float32, g, r, c0, c1 int, wk *worker) []float32 {
 	per := e.cout * e.cin * e.kvol
 	if e.shared {
 		g = 0
@@ -452,17 +462,20 @@ func (e *engine) weights(wc []float32, g, r int, wk *worker) []float32 {
 	}
 	taps, _ := e.phaseSize(wk.sel)
 	n := e.cout * e.cin * taps
-	if key := 1 + r*e.groups + g; wk.wfKey != key {
+	if key := 1 + (r*e.groups+g)*e.cin + c0; wk.wfKey != key {
 		wf := wk.wf[:n]
 		for t := 0; t < taps; t++ {
 			js := e.foldList(t, wk)
-			for oc := 0; oc < e.cout*e.cin; oc++ {
-				row := wc[(g*e.cout*e.cin+oc)*e.kvol:]
-				var s float32
-				for _, j := range js {
-					s += row[j]
+			for o := 0; o < e.cout; o++ {
+				for c := c0; c < c1; c++ {
+					oc := o*e.cin + c
+					row := wc[(g*e.cout*e.cin+oc)*e.kvol:]
+					var s float32
+					for _, j := range js {
+						s += row[j]
+					}
+					wf[oc*taps+t] = s
 				}
-				wf[oc*taps+t] = s
 			}
 		}
 		wk.wfKey = key

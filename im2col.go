@@ -704,25 +704,25 @@ func (e *engine) implicitWeight(b []float32, ldb int, x view, n, g, p0, p1 int, 
 
 // col2imBlock is the most floats of the im2col tile that col2im computes
 // at a time.
-var col2imBlock = 1 << 15
+const col2imBlock = 1 << 15
 
-// col2im adds col2im(Wᵀ·B) onto gx for the output positions [p0, p1) of
-// phase wk.sel at batch n and group g (see dataProduct). The product's
-// rows are computed a block of channels at a time and added onto gx at
-// once, while they are still in the cache: the whole tile, as large as
-// the second-level cache, would be written out and read back. Each
-// element of gx receives the terms of its channel in the same order
-// either way.
-func (e *engine) col2im(w []float32, k int, b []float32, ldb int, gx view, n, g, p0, p1 int, wk *worker) {
+// col2im adds col2im(Wᵀ·B) onto the input channels [c0, c1) of gx for the
+// output positions [p0, p1) of phase wk.sel at batch n and group g (see
+// dataProduct). The product's rows are computed a block of channels at a
+// time and added onto gx at once, while they are still in the cache: the
+// whole tile, as large as the second-level cache, would be written out and
+// read back. Each element of gx receives the terms of its channel in the
+// same order either way.
+func (e *engine) col2im(w []float32, k int, b []float32, ldb int, gx view, n, g, c0, c1, p0, p1 int, wk *worker) {
 	cols := p1 - p0
 	taps := k / e.cin
 	cb := max(1, col2imBlock/(taps*cols))
-	for c0 := 0; c0 < e.cin; c0 += cb {
-		c1 := min(e.cin, c0+cb)
-		rows := (c1 - c0) * taps
+	for c := c0; c < c1; c += cb {
+		ce := min(c1, c+cb)
+		rows := (ce - c) * taps
 		col := wk.col[:rows*cols]
-		gemm.Sgemm(true, false, rows, cols, e.cout, 1, w[c0*taps:], k, b, ldb, 0, col, cols)
-		e.moveChannels(col, cols, taps, gx, n, g, c0, c1, p0, p1, wk, true)
+		gemm.Sgemm(true, false, rows, cols, e.cout, 1, w[c*taps:], k, b, ldb, 0, col, cols)
+		e.moveChannels(col, cols, taps, gx, n, g, c, ce, p0, p1, wk, true)
 	}
 }
 

@@ -136,7 +136,7 @@ func (io *planIO) results(names []string, ts []*Tensor, shapes [][]int, n int) e
 
 // workspace returns the floats of scratch an engine holds.
 func (e *engine) workspace() int {
-	n := len(e.partial)
+	n := len(e.partial) + len(e.tiled)
 	for _, wk := range e.workers {
 		n += len(wk.col) + len(wk.tmp) + len(wk.wf) + len(wk.pa)
 	}

@@ -58,6 +58,7 @@ const (
 	opBackwardWeight
 	opAddPartials
 	opSumChannels
+	opGatherTiles
 )
 
 // maxThreads is the bound set by SetMaxThreads, 0 for none.
@@ -161,6 +162,8 @@ func (e *engine) runShare(s *share) {
 			e.addPartialsUnit(u)
 		case opSumChannels:
 			e.sumChannelsUnit(u)
+		case opGatherTiles:
+			e.gatherTileUnit(s.wk, u)
 		}
 	}
 }
@@ -370,41 +373,98 @@ func (e *engine) addPartialsUnit(u int) {
 }
 
 // backwardData adds col2im(Wfᵀ·gy) onto gx, a contiguous gathered-side
-// tensor. Units are (batch, group) pairs, because the windows of
-// neighbouring tiles and phases overlap in gx, each split into blocks of
-// tiles when there are too few pairs to keep the threads busy.
+// tensor. Units are (batch, group, block of input channels) triples:
+// col2im adds the rows of a channel onto that channel of gx alone, while
+// the windows of neighbouring tiles and phases overlap within it. The
+// channels are split into as many blocks as keep maxChunks units busy,
+// each unit doing equal work, and only when a block cannot be split
+// further (products with direct loops, or too few channels) are the
+// units split into blocks of tiles summed through partial sums. The tiles
+// of gy that are not rows of it are gathered once for all the blocks.
 func (e *engine) backwardData(gx, gy view, wc []float32) {
 	e.out, e.in, e.wc = gy, gx, wc
 	e.direct = e.dense && gy.rowsContiguous(e.dst)
+	e.small = e.smallProducts(opBackwardData)
+	blocks := 1
+	if !e.small {
+		blocks = min(e.cin, ceilDiv(maxChunks, e.batch*e.groups))
+	}
+	e.cblock = ceilDiv(e.cin, blocks)
+	blocks = ceilDiv(e.cin, e.cblock)
+	// The gathered tiles take about as many floats as gy: beyond the
+	// budget of the partial sums, each unit gathers its own.
+	tiled := e.planBatch * e.groups * e.nphase * e.tiles * e.cout * e.tmpTile
+	e.gathered = !e.direct && blocks > 1 && tiled <= partialBudget
+	if e.gathered {
+		if len(e.tiled) < tiled {
+			e.tiled = make([]float32, tiled)
+		}
+		e.run(opGatherTiles, e.batch*e.groups*e.nphase*e.tiles)
+		// run forgets the operands of each call.
+		e.out, e.in, e.wc = gy, gx, wc
+	}
 	size := e.batch * e.groups * e.cin * volume1(e.src)
-	e.chunks = e.chunksFor(e.nphase*e.tiles, e.batch*e.groups, size)
+	e.chunks = e.chunksFor(e.nphase*e.tiles, e.batch*e.groups*blocks, size)
 	e.partials(e.chunks, size)
-	e.run(opBackwardData, e.chunks*e.batch*e.groups)
+	e.run(opBackwardData, e.chunks*blocks*e.batch*e.groups)
 	e.addPartialsTo(gx, size)
+	e.gathered = false
+}
+
+// gatheredTile returns the slot of e.tiled for tile i of phase r at batch
+// n and group g.
+func (e *engine) gatheredTile(n, g, r, i int) []float32 {
+	size := e.cout * e.tmpTile
+	j := ((n*e.groups+g)*e.nphase+r)*e.tiles + i
+	return e.tiled[j*size : (j+1)*size]
+}
+
+// gatherTileUnit gathers one tile of e.out into e.tiled for backwardData.
+func (e *engine) gatherTileUnit(wk *worker, u int) {
+	i := u % e.tiles
+	u /= e.tiles
+	r := u % e.nphase
+	u /= e.nphase
+	n, g := u%e.batch, u/e.batch
+	e.enterPhase(r, wk)
+	_, p0, p1 := e.tile(i, wk)
+	if p0 < p1 {
+		e.moveRows(e.gatheredTile(n, g, r, i), p1-p0, e.out, n, g, p0, p1, wk, gatherRows, nil)
+	}
 }
 
 func (e *engine) backwardDataUnit(wk *worker, u int) {
 	gy, gx := e.out, e.in
 	ch := u % e.chunks
 	u /= e.chunks
+	blocks := (e.cin + e.cblock - 1) / e.cblock
+	blk := u % blocks
+	u /= blocks
 	n, g := u%e.batch, u/e.batch
+	c0, c1 := blk*e.cblock, min(e.cin, (blk+1)*e.cblock)
 	if ch > 0 {
 		gx = e.partialView(ch)
 		vol := volume1(e.src)
-		clear(gx.data[n*gx.sn+g*e.cin*vol : n*gx.sn+(g+1)*e.cin*vol])
+		clear(gx.data[n*gx.sn+(g*e.cin+c0)*vol : n*gx.sn+(g*e.cin+c1)*vol])
 	}
 	items := e.nphase * e.tiles
 	q0, q1 := ch*items/e.chunks, (ch+1)*items/e.chunks
 	for r := q0 / e.tiles; r < e.nphase && r*e.tiles < q1; r++ {
 		e.enterPhase(r, wk)
-		w := e.weights(e.wc, g, r, wk)
+		w := e.channelWeights(e.wc, g, r, c0, c1, wk)
 		for i := max(0, q0-r*e.tiles); i < e.tiles && r*e.tiles+i < q1; i++ {
 			k, p0, p1 := e.tile(i, wk)
 			if p0 >= p1 || k == 0 {
 				break
 			}
-			b, ldb := e.outputTile(gy, e.direct, n, g, p0, p1, wk)
-			e.dataProduct(w, k, b, ldb, gx, n, g, p0, p1, wk)
+			var b []float32
+			var ldb int
+			if e.gathered {
+				b, ldb = e.gatheredTile(n, g, r, i), p1-p0
+			} else {
+				b, ldb = e.outputTile(gy, e.direct, n, g, p0, p1, wk)
+			}
+			e.dataProduct(w, k, b, ldb, gx, n, g, c0, c1, p0, p1, wk)
 		}
 	}
 }
