@@ -106,25 +106,26 @@ func (e *engine) dataProduct(w []float32, k int, b []float32, ldb int, gx view, 
 	}
 }
 
-// weightProduct adds B·im2col(x)ᵀ onto gwf, cout × k, for the output
-// positions [p0, p1) of phase wk.sel at batch n and group g: B is
-// cout × (p1−p0) with rows ldb apart.
-func (e *engine) weightProduct(b []float32, ldb int, x view, n, g, p0, p1 int, wk *worker, gwf []float32, k int) {
+// weightProduct adds B·im2col(x)ᵀ onto the columns of the input channels
+// [c0, c1) of gwf, cout × k, for the output positions [p0, p1) of phase
+// wk.sel at batch n and group g: B is cout × (p1−p0) with rows ldb apart.
+func (e *engine) weightProduct(b []float32, ldb int, x view, n, g, c0, c1, p0, p1 int, wk *worker, gwf []float32, k int) {
 	cols := p1 - p0
+	taps := k / e.cin
 	if !e.small {
-		if e.dotWeight(b, ldb, x, n, g, p0, p1, wk, gwf, k) || e.implicitWeight(b, ldb, x, n, g, p0, p1, wk, gwf, k) {
+		if e.dotWeight(b, ldb, x, n, g, c0, c1, p0, p1, wk, gwf, k) || e.implicitWeight(b, ldb, x, n, g, c0, c1, p0, p1, wk, gwf, k) {
 			return
 		}
-		col := wk.col[:k*cols]
-		e.moveCols(col, cols, x, n, g, p0, p1, wk, false)
-		gemm.Sgemm(false, true, e.cout, k, cols, 1, b, ldb, col, cols, 1, gwf, k)
+		rows := (c1 - c0) * taps
+		col := wk.col[:rows*cols]
+		e.moveChannels(col, cols, taps, x, n, g, c0, c1, p0, p1, wk, false)
+		gemm.Sgemm(false, true, e.cout, rows, cols, 1, b, ldb, col, cols, 1, gwf[c0*taps:], k)
 		return
 	}
-	taps := k / e.cin
 	e.colLines(x, wk)
 	for t := 0; t < taps; t++ {
 		copies, _ := e.tapRuns(t, p0, p1, false, wk)
-		for ch := 0; ch < e.cin; ch++ {
+		for ch := c0; ch < c1; ch++ {
 			src := x.data[n*x.sn+(g*e.cin+ch)*x.sc:]
 			for o := 0; o < e.cout; o++ {
 				row := b[o*ldb : o*ldb+cols]

@@ -502,12 +502,12 @@ func (e *engine) makeFolded() {
 	}
 }
 
-// unfold adds the folded weight gradient gwf of phase wk.sel and group g
-// back onto the kernel taps of gw. A kernel tap folds into at most one tap
+// unfold adds the folded weight gradient gwf of phase wk.sel and group g,
+// for the input channels [c0, c1), back onto the kernel taps of gw. A kernel tap folds into at most one tap
 // combination of a phase, so each element of gw receives at most one term:
 // the tap combination of every kernel tap is listed once, and then each
 // contiguous row of gw gathers its terms in one pass.
-func (e *engine) unfold(gw, gwf []float32, g int, wk *worker) {
+func (e *engine) unfold(gw, gwf []float32, g, c0, c1 int, wk *worker) {
 	taps, _ := e.phaseSize(wk.sel)
 	from := wk.ufrom[:e.kvol]
 	for j := range from {
@@ -530,21 +530,19 @@ func (e *engine) unfold(gw, gwf []float32, g int, wk *worker) {
 		}
 	}
 	from = from[:k]
-	if k == e.kvol {
-		for oc := 0; oc < e.cout*e.cin; oc++ {
-			row := gw[(g*e.cout*e.cin+oc)*e.kvol:][:len(from)]
+	for o := 0; o < e.cout; o++ {
+		for oc := o*e.cin + c0; oc < o*e.cin+c1; oc++ {
+			row := gw[(g*e.cout*e.cin+oc)*e.kvol:][:e.kvol]
 			f := gwf[oc*taps:][:taps]
-			for j, t := range from {
-				row[j] += f[t]
+			if k == e.kvol {
+				for j, t := range from {
+					row[j] += f[t]
+				}
+				continue
 			}
-		}
-		return
-	}
-	for oc := 0; oc < e.cout*e.cin; oc++ {
-		row := gw[(g*e.cout*e.cin+oc)*e.kvol:][:e.kvol]
-		f := gwf[oc*taps:][:taps]
-		for i, j := range to {
-			row[j] += f[from[i]]
+			for i, j := range to {
+				row[j] += f[from[i]]
+			}
 		}
 	}
 }

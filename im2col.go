@@ -679,7 +679,7 @@ var rowsPath bool
 // packed straight from the tensor: a row built in pieces in the scratch
 // costs more than the long row copies of a whole tile. Both ways sum in the same order, so the choice never changes
 // the bits of the result.
-func (e *engine) implicitWeight(b []float32, ldb int, x view, n, g, p0, p1 int, wk *worker, gwf []float32, k int) bool {
+func (e *engine) implicitWeight(b []float32, ldb int, x view, n, g, c0, c1, p0, p1 int, wk *worker, gwf []float32, k int) bool {
 	tab := &e.tables[e.op]
 	if tilePath || !tab.valid || !gemm.RowsPay() && !rowsPath {
 		return false
@@ -692,14 +692,14 @@ func (e *engine) implicitWeight(b []float32, ldb int, x view, n, g, p0, p1 int, 
 	}
 	s := &wk.rowPanels
 	*s = rowPanels{
-		tab: tab, data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps, entry: entry,
+		tab: tab, data: x.data[n*x.sn+(g*e.cin+c0)*x.sc:], sc: x.sc, taps: taps, entry: entry,
 		cc: s.cc[:taps], zc: s.zc[:taps], rows: wk.col, ptrs: s.ptrs,
 		lo: s.lo[:taps+1], base: s.base[:taps], segs: s.segs,
 	}
 	for t := 0; t < taps; t++ {
 		s.cc[t], s.zc[t] = tab.cs[s.entry+t], tab.zs[s.entry+t]
 	}
-	return gemm.SgemmFrom(e.cout, k, cols, b, ldb, s, 1, gwf, k)
+	return gemm.SgemmFrom(e.cout, (c1-c0)*taps, cols, b, ldb, s, 1, gwf[c0*taps:], k)
 }
 
 // col2imBlock is the most floats of the im2col tile that col2im computes
@@ -743,13 +743,14 @@ func dotWeights() bool { return gemm.RunsPay() && !tilePath && !rowsPath }
 // implementation. It sums in another order than the packed product, so
 // the bits of its results differ from those of the other paths, but the
 // choice depends only on the machine.
-func (e *engine) dotWeight(b []float32, ldb int, x view, n, g, p0, p1 int, wk *worker, gwf []float32, k int) bool {
+func (e *engine) dotWeight(b []float32, ldb int, x view, n, g, c0, c1, p0, p1 int, wk *worker, gwf []float32, k int) bool {
 	if !dotWeights() {
 		return false
 	}
 	cols := p1 - p0
 	taps := k / e.cin
-	data := x.data[n*x.sn+g*e.cin*x.sc:]
+	chans := c1 - c0
+	data := x.data[n*x.sn+(g*e.cin+c0)*x.sc:]
 	e.colLines(x, wk)
 	for t := 0; t < taps; t++ {
 		copies, zeros := e.tapRuns(t, p0, p1, false, wk)
@@ -763,14 +764,14 @@ func (e *engine) dotWeight(b []float32, ldb int, x view, n, g, p0, p1 int, wk *w
 		}
 		if segs != nil {
 			wk.segs = segs
-			if !gemm.SgemmRuns(e.cout, e.cin, cols, b, ldb, data, x.sc, segs, gwf[t:], k, taps) {
+			if !gemm.SgemmRuns(e.cout, chans, cols, b, ldb, data, x.sc, segs, gwf[c0*taps+t:], k, taps) {
 				return false
 			}
 			continue
 		}
 		// The rows of the tap, one per channel, built as moveCols does.
-		col := wk.col[:e.cin*cols]
-		for c := 0; c < e.cin; c++ {
+		col := wk.col[:chans*cols]
+		for c := 0; c < chans; c++ {
 			row := col[c*cols : (c+1)*cols]
 			for _, r := range copies {
 				copyStrided(row[r.pos:r.pos+r.n], data[c*x.sc+r.off:], r.inc)
@@ -778,7 +779,7 @@ func (e *engine) dotWeight(b []float32, ldb int, x view, n, g, p0, p1 int, wk *w
 			zero(row, zeros)
 		}
 		whole := [1]gemm.Segment{{N: cols}}
-		if !gemm.SgemmRuns(e.cout, e.cin, cols, b, ldb, col, cols, whole[:], gwf[t:], k, taps) {
+		if !gemm.SgemmRuns(e.cout, chans, cols, b, ldb, col, cols, whole[:], gwf[c0*taps+t:], k, taps) {
 			return false
 		}
 	}

@@ -376,33 +376,15 @@ func (e *engine) addPartialsUnit(u int) {
 // tensor. Units are (batch, group, block of input channels) triples:
 // col2im adds the rows of a channel onto that channel of gx alone, while
 // the windows of neighbouring tiles and phases overlap within it. The
-// channels are split into as many blocks as keep maxChunks units busy,
-// each unit doing equal work, and only when a block cannot be split
-// further (products with direct loops, or too few channels) are the
-// units split into blocks of tiles summed through partial sums. The tiles
-// of gy that are not rows of it are gathered once for all the blocks.
+// channels are split into as many blocks as keep maxChunks units busy
+// (see channelBlocks), each unit doing equal work; only where they are
+// not, the units split further into blocks of tiles summed through
+// partial sums.
 func (e *engine) backwardData(gx, gy view, wc []float32) {
 	e.out, e.in, e.wc = gy, gx, wc
 	e.direct = e.dense && gy.rowsContiguous(e.dst)
 	e.small = e.smallProducts(opBackwardData)
-	blocks := 1
-	if !e.small {
-		blocks = min(e.cin, ceilDiv(maxChunks, e.batch*e.groups))
-	}
-	e.cblock = ceilDiv(e.cin, blocks)
-	blocks = ceilDiv(e.cin, e.cblock)
-	// The gathered tiles take about as many floats as gy: beyond the
-	// budget of the partial sums, each unit gathers its own.
-	tiled := e.planBatch * e.groups * e.nphase * e.tiles * e.cout * e.tmpTile
-	e.gathered = !e.direct && blocks > 1 && tiled <= partialBudget
-	if e.gathered {
-		if len(e.tiled) < tiled {
-			e.tiled = make([]float32, tiled)
-		}
-		e.run(opGatherTiles, e.batch*e.groups*e.nphase*e.tiles)
-		// run forgets the operands of each call.
-		e.out, e.in, e.wc = gy, gx, wc
-	}
+	blocks := e.channelBlocks(ceilDiv(maxChunks, e.batch*e.groups), 1)
 	size := e.batch * e.groups * e.cin * volume1(e.src)
 	e.chunks = e.chunksFor(e.nphase*e.tiles, e.batch*e.groups*blocks, size)
 	e.partials(e.chunks, size)
@@ -411,12 +393,55 @@ func (e *engine) backwardData(gx, gy view, wc []float32) {
 	e.gathered = false
 }
 
+// tiledBudget is the most floats of gathered tiles of gy that the backward
+// operations hold (4 MiB).
+const tiledBudget = 1 << 20
+
+// channelBlocks sets the blocks of input channels into which a backward
+// operation splits its units, about want blocks of a multiple of least
+// channels, and returns their number. Each unit reads every tile of gy, so
+// tiles that are not rows of it are gathered once into e.tiled for all of
+// them. The channels stay in one block where those would exceed
+// tiledBudget, where the products run as direct loops, and in calls too
+// small to share among threads, which chunksFor leaves whole too.
+func (e *engine) channelBlocks(want, least int) int {
+	tiled := e.planBatch * e.groups * e.nphase * e.tiles * e.cout * e.tmpTile
+	e.cblock, e.gathered = e.cin, false
+	if e.small || e.callMACs() < parallelMACs || !e.direct && tiled > tiledBudget {
+		return 1
+	}
+	e.cblock = min(e.cin, ceilDiv(ceilDiv(e.cin, max(1, want)), least)*least)
+	blocks := ceilDiv(e.cin, e.cblock)
+	if e.direct || blocks == 1 {
+		return blocks
+	}
+	if len(e.tiled) < tiled {
+		e.tiled = make([]float32, tiled)
+	}
+	out, in, wc, gw := e.out, e.in, e.wc, e.gw
+	e.run(opGatherTiles, e.batch*e.groups*e.nphase*e.tiles)
+	// run forgets the operands of each call.
+	e.out, e.in, e.wc, e.gw = out, in, wc, gw
+	e.gathered = true
+	return blocks
+}
+
 // gatheredTile returns the slot of e.tiled for tile i of phase r at batch
 // n and group g.
 func (e *engine) gatheredTile(n, g, r, i int) []float32 {
 	size := e.cout * e.tmpTile
 	j := ((n*e.groups+g)*e.nphase+r)*e.tiles + i
 	return e.tiled[j*size : (j+1)*size]
+}
+
+// outputTileOf returns the tile of output-side rows of v for the positions
+// [p0, p1) of tile i of phase r, as outputTile does, from e.tiled when
+// channelBlocks has filled it.
+func (e *engine) outputTileOf(v view, n, g, r, i, p0, p1 int, wk *worker) ([]float32, int) {
+	if e.gathered {
+		return e.gatheredTile(n, g, r, i), p1 - p0
+	}
+	return e.outputTile(v, e.direct, n, g, p0, p1, wk)
 }
 
 // gatherTileUnit gathers one tile of e.out into e.tiled for backwardData.
@@ -457,38 +482,46 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 			if p0 >= p1 || k == 0 {
 				break
 			}
-			var b []float32
-			var ldb int
-			if e.gathered {
-				b, ldb = e.gatheredTile(n, g, r, i), p1-p0
-			} else {
-				b, ldb = e.outputTile(gy, e.direct, n, g, p0, p1, wk)
-			}
+			b, ldb := e.outputTileOf(gy, n, g, r, i, p0, p1, wk)
 			e.dataProduct(w, k, b, ldb, gx, n, g, c0, c1, p0, p1, wk)
 		}
 	}
 }
 
 // backwardWeight adds Σ gy·im2col(x)ᵀ, unfolded onto the kernel taps, to
-// gw, a contiguous tensor in the weights' layout. Units
-// are groups, each split into blocks of (batch, tile) pairs.
+// gw, a contiguous tensor in the weights' layout. Units are (group, block
+// of input channels) pairs, whose gradients are disjoint, split into
+// blocks of (batch, tile) pairs summed through partial sums when there
+// are too few of them to keep the threads busy (see channelBlocks). A
+// block holds a multiple of four channels, as many as dotWeight reads at
+// a time.
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	e.out, e.in, e.gw = gy, x, gw
 	e.direct = e.dense && gy.rowsContiguous(e.dst)
-	e.chunks = e.chunksFor(e.batch*e.tiles, e.groups, len(gw))
+	e.small = e.smallProducts(opBackwardWeight)
+	blocks := e.channelBlocks(ceilDiv(maxChunks, e.groups), 4)
+	e.chunks = e.chunksFor(e.batch*e.tiles, e.groups*blocks, len(gw))
 	e.partials(e.chunks, len(gw))
-	e.run(opBackwardWeight, e.chunks*e.groups)
+	e.run(opBackwardWeight, e.chunks*blocks*e.groups)
 	e.addPartials(gw, e.chunks)
+	e.gathered = false
 }
 
 func (e *engine) backwardWeightUnit(wk *worker, u int) {
 	gy, x, gw, chunks := e.out, e.in, e.gw, e.chunks
 	per := e.cout * e.cin * e.kvol
-	ch, g := u%chunks, u/chunks
+	ch := u % chunks
+	u /= chunks
+	blocks := ceilDiv(e.cin, e.cblock)
+	blk, g := u%blocks, u/blocks
+	c0, c1 := blk*e.cblock, min(e.cin, (blk+1)*e.cblock)
 	target := gw
 	if ch > 0 {
 		target = e.partial[(ch-1)*len(gw) : ch*len(gw)]
-		clear(target[g*per : (g+1)*per])
+		for o := 0; o < e.cout; o++ {
+			row := (g*e.cout + o) * e.cin
+			clear(target[(row+c0)*e.kvol : (row+c1)*e.kvol])
+		}
 	}
 	items := e.batch * e.tiles
 	q0, q1 := ch*items/chunks, (ch+1)*items/chunks
@@ -511,11 +544,11 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 			if p0 >= p1 {
 				continue
 			}
-			b, ldb := e.outputTile(gy, e.direct, n, g, p0, p1, wk)
-			e.weightProduct(b, ldb, x, n, g, p0, p1, wk, gwf, k)
+			b, ldb := e.outputTileOf(gy, n, g, r, i, p0, p1, wk)
+			e.weightProduct(b, ldb, x, n, g, c0, c1, p0, p1, wk, gwf, k)
 		}
 		if !e.unfolded {
-			e.unfold(target, gwf, g, wk)
+			e.unfold(target, gwf, g, c0, c1, wk)
 		}
 	}
 }

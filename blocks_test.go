@@ -1,0 +1,82 @@
+package aniso
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// TestBackwardSplits runs the backward pass on geometries that split its
+// units each way: input channels in blocks, with the tiles of gy gathered
+// once for all of them (a stretch, so that phases are not rows of gy) or
+// read in place (no stretch); and a single input channel, whose data
+// adjoint is summed in blocks of tiles through partial sums, onto a
+// contiguous or a strided gx. Each result matches the reference, and the
+// bits are the same for any GOMAXPROCS.
+func TestBackwardSplits(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	rng := rand.New(rand.NewPCG(91, 3))
+	cases := []struct {
+		x, w, u, stride []int
+	}{
+		{[]int{2, 8, 6, 10, 12}, []int{8, 8, 4, 4, 3}, []int{1, 2, 1}, []int{2, 1, 1}},
+		{[]int{1, 12, 30, 40}, []int{8, 12, 3, 3}, nil, []int{1, 1}},
+		{[]int{1, 1, 200, 200}, []int{2, 1, 4, 4}, []int{2, 1}, []int{1, 1}},
+	}
+	for _, c := range cases {
+		for _, strided := range []bool{false, true} {
+			nax := len(c.x) - 2
+			g := refGeom{Stride: c.stride, PadLo: make([]int, nax), PadHi: make([]int, nax), Dilation: make([]int, nax), Groups: 1}
+			o := StretchOptions{ConvOptions: ConvOptions{Stride: c.stride, PadLo: make([]int, nax), PadHi: make([]int, nax)}, Stretch: c.u}
+			u := make([]int, nax)
+			for a := range nax {
+				g.PadLo[a], g.PadHi[a], g.Dilation[a] = 1, 2, 1
+				o.PadLo[a], o.PadHi[a] = 1, 2
+				u[a] = 1
+				if c.u != nil {
+					u[a] = c.u[a]
+				}
+			}
+			x, w := randRef(rng, c.x...), randRef(rng, c.w...)
+			y := refStretchConv(x, w, nil, g, u, Nearest)
+			gy := randRef(rng, y.Shape...)
+			gxWant, gwWant, _ := refStretchConvGrads(x, w, gy, g, u, Nearest)
+			what := fmt.Sprintf("x %v w %v stretch %v strided %v", c.x, c.w, c.u, strided)
+			p, err := NewStretchConvPlan(c.x, c.w, o)
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			// The input gradient as col2im, which the splits are about.
+			p.p.adj.col2imOnly()
+			if p.MACs() < parallelMACs {
+				t.Fatalf("%s: %d multiply-adds, too few to split", what, p.MACs())
+			}
+			xt, wt, gyt := gappy(rng, x), tensorFromRef(w), gappy(rng, gy)
+			var first [2][]float64
+			for _, procs := range []int{1, 4} {
+				runtime.GOMAXPROCS(procs)
+				gx := resultLike(rng, gxWant, strided)
+				gw := New(c.w...)
+				if err := p.Backward(gx, gw, nil, xt, wt, gyt); err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				expectClose(t, what+": gx", gx, gxWant)
+				expectClose(t, what+": gw", gw, gwWant)
+				got := [2][]float64{refFromTensor(gx).Data, refFromTensor(gw).Data}
+				if procs == 1 {
+					first = got
+					continue
+				}
+				for i := range got {
+					for j := range got[i] {
+						if math.Float64bits(got[i][j]) != math.Float64bits(first[i][j]) {
+							t.Fatalf("%s: result %d differs at %d between 1 and %d threads", what, i, j, procs)
+						}
+					}
+				}
+			}
+		}
+	}
+}
