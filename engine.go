@@ -387,7 +387,7 @@ func (e *engine) tableBytes() int {
 		n += (cap(t.copies)+cap(t.zeros))*int(unsafe.Sizeof(run{})) + 8*(cap(t.cs)+cap(t.zs)+cap(t.strides))
 	}
 	for _, wk := range e.workers {
-		n += cap(wk.segs) * int(unsafe.Sizeof(gemm.Segment{}))
+		n += cap(wk.segs)*int(unsafe.Sizeof(gemm.Segment{})) + 8*cap(wk.lists)
 		s := &wk.panels
 		n += 8*(cap(s.cc)+cap(s.zc)+cap(s.base)+cap(s.mask)+cap(s.lo)) + cap(s.mixed) + cap(s.segs)*int(unsafe.Sizeof(run{}))
 		r := &wk.rowPanels
@@ -407,7 +407,8 @@ type worker struct {
 	lines        lines
 	panels       colPanels
 	rowPanels    rowPanels
-	segs         []gemm.Segment // the segments of one tap for dotWeight
+	segs         []gemm.Segment // the segments of every tap for dotWeight
+	lists        []int          // where each tap's segments start in segs
 	wfKey        int            // 1 + phase·groups + group held in wf, 0 for none
 	packed       gemm.PackedA
 	pa           []float32 // the buffer of packed
@@ -428,6 +429,7 @@ func (e *engine) newWorker() *worker {
 		tap:    make([]int, nax),
 		pa:     make([]float32, e.packedSize()),
 		segs:   make([]gemm.Segment, 0, e.linesMax),
+		lists:  make([]int, 0, e.tapsMax+1),
 	}
 	w.packed = gemm.NewPackedA(w.pa)
 	w.lines.init(nax)

@@ -752,21 +752,25 @@ func (e *engine) dotWeight(b []float32, ldb int, x view, n, g, c0, c1, p0, p1 in
 	chans := c1 - c0
 	data := x.data[n*x.sn+(g*e.cin+c0)*x.sc:]
 	e.colLines(x, wk)
+	// The segments of every tap at unit step, so that one call reads the
+	// rows of B and of the tensor for all the taps while they are in the
+	// cache; the other taps get empty lists.
+	segs, lists := wk.segs[:0], append(wk.lists[:0], 0)
+	for t := 0; t < taps; t++ {
+		if copies, _ := e.tapRuns(t, p0, p1, false, wk); unitRuns(copies) {
+			for _, r := range copies {
+				segs = append(segs, gemm.Segment{Pos: r.pos, N: r.n, Off: r.off})
+			}
+		}
+		lists = append(lists, len(segs))
+	}
+	wk.segs, wk.lists = segs, lists
+	if !gemm.SgemmRuns(e.cout, chans, cols, b, ldb, data, x.sc, segs, lists, gwf[c0*taps:], k, taps, 1) {
+		return false
+	}
 	for t := 0; t < taps; t++ {
 		copies, zeros := e.tapRuns(t, p0, p1, false, wk)
-		segs := wk.segs[:0]
-		for _, r := range copies {
-			if r.inc != 1 {
-				segs = nil
-				break
-			}
-			segs = append(segs, gemm.Segment{Pos: r.pos, N: r.n, Off: r.off})
-		}
-		if segs != nil {
-			wk.segs = segs
-			if !gemm.SgemmRuns(e.cout, chans, cols, b, ldb, data, x.sc, segs, gwf[c0*taps+t:], k, taps) {
-				return false
-			}
+		if lists[t] < lists[t+1] || unitRuns(copies) {
 			continue
 		}
 		// The rows of the tap, one per channel, built as moveCols does.
@@ -778,8 +782,16 @@ func (e *engine) dotWeight(b []float32, ldb int, x view, n, g, c0, c1, p0, p1 in
 			}
 			zero(row, zeros)
 		}
-		whole := [1]gemm.Segment{{N: cols}}
-		if !gemm.SgemmRuns(e.cout, chans, cols, b, ldb, col, cols, whole[:], gwf[c0*taps+t:], k, taps) {
+		whole, one := [1]gemm.Segment{{N: cols}}, [2]int{0, 1}
+		gemm.SgemmRuns(e.cout, chans, cols, b, ldb, col, cols, whole[:], one[:], gwf[c0*taps+t:], k, taps, 1)
+	}
+	return true
+}
+
+// unitRuns reports whether the copy runs rs all read at unit step.
+func unitRuns(rs []run) bool {
+	for _, r := range rs {
+		if r.inc != 1 {
 			return false
 		}
 	}

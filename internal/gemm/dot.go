@@ -11,50 +11,61 @@ import (
 // from column Pos lie in memory from offset Off of the row on.
 type Segment struct{ Pos, N, Off int }
 
-// SgemmRuns computes
+// SgemmRuns computes, for each list l of segments segs[lists[l]:lists[l+1]],
 //
-//	C = A·op(B) + C,   C[i][j] += Σ_s Σ_{t<s.N} A[i][s.Pos+t]·b[j·ldb + s.Off + t],
+//	C_l = A·op(B_l) + C_l,
+//	C_l[i][j] += Σ_s Σ_{t<s.N} A[i][s.Pos+t]·b[j·ldb + s.Off + t],
 //
 // for the row-major m×k matrix A (rows lda apart), whose rows are
-// multiplied by the n rows of op(B), each made of the segments segs of
-// the elements of b from j·ldb on, and the m×n matrix C whose element
-// (i, j) lies at c[i·ldc + j·incc]. Columns of op(B) that no segment
-// covers hold zeros. It is a product whose depth runs along the rows of
-// both operands, as that of a weight gradient runs along the output
-// positions, and it reads A and b where they lie, four rows of each at a
-// time, summing along the segments in vectors: nothing is packed,
+// multiplied by the n rows of op(B_l), each made of the segments s of
+// list l of the elements of b from j·ldb on, and the m×n matrices C_l
+// whose element (i, j) lies at c[l·incl + i·ldc + j·incc]. Columns of
+// op(B_l) that no segment covers hold zeros. It is a product whose depth
+// runs along the rows of both operands, as that of a weight gradient runs
+// along the output positions, the lists being the taps of a kernel: it
+// reads A and b where they lie, four rows of each at a time for every
+// list, summing along the segments in vectors; nothing is packed,
 // transposed or gathered into a tile first.
 //
-// Each element of C is summed in an order fixed by the segments alone:
+// Each element of C is summed in an order fixed by its segments alone:
 // within a segment term t goes to partial sum t mod 16 with a fused
 // multiply-add, segment after segment in increasing t; the sixteen partial
 // sums are then added in halves (l and l+8, then l and l+4, l and l+2, l
 // and l+1), and the total is added to C.
 //
 // SgemmRuns reports false, doing nothing, when a program has called
-// blas32.Use, whose implementation the caller reaches through Sgemm with a
-// stored op(B). It panics on a negative dimension, lda < k, a segment
-// outside the k columns or reaching outside b, or a slice too short for
-// its matrix.
-func SgemmRuns(m, n, k int, a []float32, lda int, b []float32, ldb int, segs []Segment, c []float32, ldc, incc int) bool {
+// blas32.Use, whose implementation the caller reaches through Sgemm with
+// stored operands. It panics on a negative dimension, lda < k, lists that
+// do not step through segs, a segment outside the k columns or reaching
+// outside b, or a slice too short for its matrix.
+func SgemmRuns(m, n, k int, a []float32, lda int, b []float32, ldb int, segs []Segment, lists []int, c []float32, ldc, incc, incl int) bool {
 	if _, ok := blas32.Implementation().(gonum.Implementation); !ok {
 		return false
 	}
-	if m < 0 || n < 0 || k < 0 || ldb < 0 || ldc < 0 || incc < 0 {
+	if m < 0 || n < 0 || k < 0 || ldb < 0 || ldc < 0 || incc < 0 || incl < 0 {
 		panic("gemm: negative dimension")
 	}
-	if m == 0 || n == 0 {
+	nl := len(lists) - 1
+	if m == 0 || n == 0 || nl < 1 {
 		return true
 	}
-	if lda < k || len(a) < lda*(m-1)+k || len(c) < ldc*(m-1)+incc*(n-1)+1 {
+	if lda < k || len(a) < lda*(m-1)+k || len(c) < incl*(nl-1)+ldc*(m-1)+incc*(n-1)+1 {
 		panic("gemm: bad A or C for SgemmRuns")
 	}
-	for _, s := range segs {
+	if lists[0] < 0 || lists[nl] > len(segs) {
+		panic("gemm: bad lists for SgemmRuns")
+	}
+	for l := range nl {
+		if lists[l] > lists[l+1] {
+			panic("gemm: bad lists for SgemmRuns")
+		}
+	}
+	for _, s := range segs[lists[0]:lists[nl]] {
 		if s.N < 1 || s.Pos < 0 || s.Pos+s.N > k || s.Off < 0 || (n-1)*ldb+s.Off+s.N > len(b) {
 			panic("gemm: SgemmRuns reads outside its operands")
 		}
 	}
-	if len(segs) == 0 {
+	if runsArch(m, n, a, lda, b, ldb, segs, lists, c, ldc, incc, incl) {
 		return true
 	}
 	var ap, bp [4][]float32
@@ -73,11 +84,10 @@ func SgemmRuns(m, n, k int, a []float32, lda int, b []float32, ldb int, segs []S
 				i := i0 + min(r, rows-1)
 				ap[r] = a[i*lda : i*lda+k]
 			}
-			dotTile(&ap, &bp, segs, &s)
-			for r := 0; r < rows; r++ {
-				row := c[(i0+r)*ldc+j0*incc:]
-				for q := 0; q < cols; q++ {
-					row[q*incc] += s[r*4+q]
+			for l := range nl {
+				if ls := segs[lists[l]:lists[l+1]]; len(ls) > 0 {
+					dotTileGo(&ap, &bp, ls, &s)
+					addTile(c[l*incl+i0*ldc+j0*incc:], ldc, incc, rows, cols, &s)
 				}
 			}
 		}
@@ -85,22 +95,25 @@ func SgemmRuns(m, n, k int, a []float32, lda int, b []float32, ldb int, segs []S
 	return true
 }
 
+// addTile adds the rows×cols corner of the tile s, element (r, q) at
+// s[4q+r], onto C, element (r, q) at c[r·ldc + q·incc].
+func addTile(c []float32, ldc, incc, rows, cols int, s *[16]float32) {
+	for r := 0; r < rows; r++ {
+		row := c[r*ldc:]
+		for q := 0; q < cols; q++ {
+			row[q*incc] += s[q*4+r]
+		}
+	}
+}
+
 // RunsPay reports whether SgemmRuns sums with vector instructions.
 // Elsewhere it runs its reference loops, slower than Sgemm.
 func RunsPay() bool { return dotsFast() }
 
-// dotTile sets s[4r+q] to the sum over the segments of a[r]·b[q], summed
-// as SgemmRuns describes, for four rows of A and four of b whose segments
-// SgemmRuns has checked.
-func dotTile(a, b *[4][]float32, segs []Segment, s *[16]float32) {
-	if dotTileArch(a, b, segs, s) {
-		return
-	}
-	dotTileGo(a, b, segs, s)
-}
-
-// dotTileGo is the reference version of dotTile. It rounds each fused
-// multiply-add once, as the vector instructions do.
+// dotTileGo sets s[4q+r] to the sum over the segments of a[r]·b[q],
+// summed as SgemmRuns describes, for four rows of A and four of b whose
+// segments SgemmRuns has checked. It is the reference for the vector
+// kernel, and rounds each fused multiply-add once, as that does.
 func dotTileGo(a, b *[4][]float32, segs []Segment, s *[16]float32) {
 	for r := range a {
 		for q := range b {
@@ -116,7 +129,7 @@ func dotTileGo(a, b *[4][]float32, segs []Segment, s *[16]float32) {
 					acc[l] += acc[l+h]
 				}
 			}
-			s[r*4+q] = acc[0]
+			s[q*4+r] = acc[0]
 		}
 	}
 }

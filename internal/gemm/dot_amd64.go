@@ -8,24 +8,45 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// dotTileArch runs dotTile with AVX-512F and reports whether it did.
-// SgemmRuns has checked that the segments lie inside the rows, so the
-// assembly reads only inside them.
-func dotTileArch(a, b *[4][]float32, segs []Segment, s *[16]float32) bool {
+// runsArch runs SgemmRuns with AVX-512F and reports whether it did. It
+// tiles C as the reference loops do, the lists innermost so that the
+// eight rows of a tile stay in the first-level cache for all of them,
+// handing the assembly the first element of each row; SgemmRuns has
+// checked that the segments lie inside them, so the assembly reads only
+// inside its operands.
+func runsArch(m, n int, a []float32, lda int, b []float32, ldb int, segs []Segment, lists []int, c []float32, ldc, incc, incl int) bool {
 	if !dotsFast() {
 		return false
 	}
 	var ptrs [8]unsafe.Pointer
-	for i := range 4 {
-		ptrs[i] = unsafe.Pointer(unsafe.SliceData(a[i]))
-		ptrs[4+i] = unsafe.Pointer(unsafe.SliceData(b[i]))
+	var s [16]float32
+	for j0 := 0; j0 < n; j0 += 4 {
+		cols := min(4, n-j0)
+		for q := range 4 {
+			// A tile of fewer than four rows repeats its last one,
+			// whose sums it drops.
+			ptrs[4+q] = unsafe.Pointer(&b[(j0+min(q, cols-1))*ldb])
+		}
+		for i0 := 0; i0 < m; i0 += 4 {
+			rows := min(4, m-i0)
+			for r := range 4 {
+				ptrs[r] = unsafe.Pointer(&a[(i0+min(r, rows-1))*lda])
+			}
+			for l := range len(lists) - 1 {
+				if lo, hi := lists[l], lists[l+1]; lo < hi {
+					dotRuns4x4(&ptrs, &segs[lo], hi-lo, &s)
+					addTile(c[l*incl+i0*ldc+j0*incc:], ldc, incc, rows, cols, &s)
+				}
+			}
+		}
 	}
-	dotRuns4x4(&ptrs, &segs[0], len(segs), s)
 	return true
 }
 
-// dotRuns4x4 is dotTile for the rows whose first elements ptrs lists, the
-// four of A and then the four of b, over the nseg ≥ 1 segments from segs.
+// dotRuns4x4 sets s[4q+r] to the sum over the nseg ≥ 1 segments from
+// segs of the products of row r of A and row q of b, summed as SgemmRuns
+// describes, for the rows whose first elements ptrs lists, the four of A
+// and then the four of b.
 //
 //go:noescape
 func dotRuns4x4(ptrs *[8]unsafe.Pointer, segs *Segment, nseg int, s *[16]float32)

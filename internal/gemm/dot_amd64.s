@@ -25,19 +25,14 @@
 	VMOVUPS.Z (AX)(SI*1), K1, Z22; \
 	VMOVUPS.Z (BX)(SI*1), K1, Z23
 
-// REDUCE adds the sixteen lanes of zi in halves (l and l+8, l and l+4, l
-// and l+2, l and l+1) and stores the total at off(DX), with Z16 as
-// scratch; only AVX-512F instructions touch the upper registers.
-#define REDUCE(zi, xi, off) \
-	VEXTRACTF64X4 $1, zi, Y16;    \
-	VADDPS        Z16, zi, zi;    \
-	VEXTRACTF32X4 $1, zi, X16;    \
-	VADDPS        Z16, zi, zi;    \
-	VPERMILPS     $0x0e, zi, Z16; \
-	VADDPS        Z16, zi, zi;    \
-	VPERMILPS     $0x01, zi, Z16; \
-	VADDPS        Z16, zi, zi;    \
-	VMOVSS        xi, off(DX)
+// PAIR adds two vectors x and y rearranged by the shuffle op under the
+// selectors lo and hi: lanes from one half of each operand of op go to
+// T, those from the other to U, and T + U goes to dst; Z30 and Z31 are
+// scratch.
+#define PAIR(op, lo, hi, x, y, dst) \
+	op     lo, y, x, Z30; \
+	op     hi, y, x, Z31; \
+	VADDPS Z31, Z30, dst
 
 // func dotRuns4x4(ptrs *[8]unsafe.Pointer, segs *Segment, nseg int, s *[16]float32)
 //
@@ -140,22 +135,27 @@ next:
 	CMPQ DX, R14
 	JLT  segment
 
+	// The lanes of each sum are added in halves, l and l+8, then l and
+	// l+4, l and l+2, and l and l+1, four sums at a time: first lanes
+	// 0–7 and 8–15 of Z(2p) and Z(2p+1) into Z(16+p), then the quarters
+	// of pairs of those, and so on, until lane 4q+r of Z6 holds the total
+	// of Z(4r+q).
 	MOVQ s+24(FP), DX
-	REDUCE(Z0, X0, 0)
-	REDUCE(Z1, X1, 4)
-	REDUCE(Z2, X2, 8)
-	REDUCE(Z3, X3, 12)
-	REDUCE(Z4, X4, 16)
-	REDUCE(Z5, X5, 20)
-	REDUCE(Z6, X6, 24)
-	REDUCE(Z7, X7, 28)
-	REDUCE(Z8, X8, 32)
-	REDUCE(Z9, X9, 36)
-	REDUCE(Z10, X10, 40)
-	REDUCE(Z11, X11, 44)
-	REDUCE(Z12, X12, 48)
-	REDUCE(Z13, X13, 52)
-	REDUCE(Z14, X14, 56)
-	REDUCE(Z15, X15, 60)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z0, Z1, Z16)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z2, Z3, Z17)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z4, Z5, Z18)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z6, Z7, Z19)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z8, Z9, Z20)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z10, Z11, Z21)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z12, Z13, Z22)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z14, Z15, Z23)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z16, Z17, Z0)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z18, Z19, Z1)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z20, Z21, Z2)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z22, Z23, Z3)
+	PAIR(VSHUFPS, $0x44, $0xee, Z0, Z1, Z4)
+	PAIR(VSHUFPS, $0x44, $0xee, Z2, Z3, Z5)
+	PAIR(VSHUFPS, $0x88, $0xdd, Z4, Z5, Z6)
+	VMOVUPS Z6, (DX)
 	VZEROUPPER
 	RET

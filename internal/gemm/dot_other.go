@@ -2,6 +2,8 @@
 
 package gemm
 
-func dotTileArch(a, b *[4][]float32, segs []Segment, s *[16]float32) bool { return false }
+func runsArch(m, n int, a []float32, lda int, b []float32, ldb int, segs []Segment, lists []int, c []float32, ldc, incc, incl int) bool {
+	return false
+}
 
 func dotsFast() bool { return false }

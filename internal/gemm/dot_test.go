@@ -56,53 +56,27 @@ func randomSegments(rng *rand.Rand, k, maxN, room int) []Segment {
 	return segs
 }
 
-// TestDotTileAgrees compares the dotTile of this machine with the
-// reference, bit for bit, for segments of every length up to a few
-// vectors, anywhere in the rows, and special values.
-func TestDotTileAgrees(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	buf := make([]float32, 8*200)
-	for n := 1; n <= 100; n++ {
-		for range 4 {
-			for i := range buf {
-				buf[i] = float32(rng.NormFloat64())
-				if rng.IntN(50) == 0 {
-					buf[i] = []float32{0, float32(math.Copysign(0, -1)), 1e30, -1e-30}[rng.IntN(4)]
-				}
-			}
-			k := 100
-			segs := append(randomSegments(rng, k, 100, 150), Segment{Pos: 0, N: n, Off: rng.IntN(150 - n + 1)})
-			var a, b [4][]float32
-			for r := range 4 {
-				o := rng.IntN(len(buf) - k)
-				a[r] = buf[o : o+k]
-				o = rng.IntN(len(buf) - 150)
-				b[r] = buf[o : o+150]
-			}
-			var got, want [16]float32
-			dotTile(&a, &b, segs, &got)
-			dotTileGo(&a, &b, segs, &want)
-			for i := range got {
-				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-					t.Fatalf("segments %v: dotTile gives %g at %d, the reference %g", segs, got[i], i, want[i])
-				}
-			}
-		}
-	}
-}
-
 // TestSgemmRuns compares SgemmRuns with float64 sums on products of every
-// shape of edge tile, with leading dimensions longer than the rows, C
-// strided both ways and NaN in every gap, which must be neither read nor
-// written.
+// shape of edge tile, over several lists of segments (one of them empty),
+// with leading dimensions longer than the rows, C_l interleaved as the
+// taps of a weight gradient are, with gaps between rows, and
+// NaN in every gap, which must be neither read nor written.
 func TestSgemmRuns(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, sh := range [][3]int{{1, 1, 1}, {4, 4, 16}, {5, 7, 33}, {16, 27, 100}, {3, 9, 1}, {32, 384, 250}, {2, 1, 17}} {
 		m, n, k := sh[0], sh[1], sh[2]
-		lda, ldb, incc := k+3, k+5, 2
+		lda, ldb, incc, incl := k+3, k+5, 3, 1
 		ldc := n*incc + 1
-		segs := randomSegments(rng, k, 40, ldb)
-		a, b, c := make([]float32, m*lda), make([]float32, n*ldb), make([]float32, m*ldc)
+		nl := 3
+		var segs []Segment
+		lists := []int{0}
+		for l := range nl {
+			if l != 1 {
+				segs = append(segs, randomSegments(rng, k, 40, ldb)...)
+			}
+			lists = append(lists, len(segs))
+		}
+		a, b, c := make([]float32, m*lda), make([]float32, n*ldb), make([]float32, m*ldc+incl*(nl-1))
 		for _, s := range [][]float32{a, b, c} {
 			for i := range s {
 				s[i] = float32(math.NaN())
@@ -113,7 +87,9 @@ func TestSgemmRuns(t *testing.T) {
 				a[i*lda+p] = float32(rng.NormFloat64())
 			}
 			for j := range n {
-				c[i*ldc+j*incc] = float32(rng.NormFloat64())
+				for l := range nl {
+					c[l*incl+i*ldc+j*incc] = float32(rng.NormFloat64())
+				}
 			}
 		}
 		for _, sg := range segs {
@@ -124,30 +100,32 @@ func TestSgemmRuns(t *testing.T) {
 			}
 		}
 		c0 := append([]float32(nil), c...)
-		if !SgemmRuns(m, n, k, a, lda, b, ldb, segs, c, ldc, incc) {
+		if !SgemmRuns(m, n, k, a, lda, b, ldb, segs, lists, c, ldc, incc, incl) {
 			t.Fatal("SgemmRuns declined with gonum's default implementation")
 		}
-		for i := range m {
-			for jj := 0; jj < ldc; jj++ {
-				got := c[i*ldc+jj]
-				if jj%incc != 0 || jj/incc >= n {
-					if !math.IsNaN(float64(got)) {
-						t.Fatalf("%v: C[%d] outside the matrix written", sh, i*ldc+jj)
+		inside := make([]bool, len(c))
+		for l := range nl {
+			for i := range m {
+				for j := range n {
+					e := l*incl + i*ldc + j*incc
+					inside[e] = true
+					want, mag := float64(c0[e]), math.Abs(float64(c0[e]))
+					for _, sg := range segs[lists[l]:lists[l+1]] {
+						for t := range sg.N {
+							x := float64(a[i*lda+sg.Pos+t]) * float64(b[j*ldb+sg.Off+t])
+							want += x
+							mag += math.Abs(x)
+						}
 					}
-					continue
-				}
-				j := jj / incc
-				want, mag := float64(c0[i*ldc+jj]), math.Abs(float64(c0[i*ldc+jj]))
-				for _, sg := range segs {
-					for t := range sg.N {
-						x := float64(a[i*lda+sg.Pos+t]) * float64(b[j*ldb+sg.Off+t])
-						want += x
-						mag += math.Abs(x)
+					if tol := float64(k+2) * 0x1p-24 * mag; !(math.Abs(float64(c[e])-want) <= tol) {
+						t.Errorf("%v: C_%d[%d][%d] = %g, want %g ± %g", sh, l, i, j, c[e], want, tol)
 					}
 				}
-				if tol := float64(k+2) * 0x1p-24 * mag; !(math.Abs(float64(got)-want) <= tol) {
-					t.Errorf("%v: C[%d][%d] = %g, want %g ± %g", sh, i, j, got, want, tol)
-				}
+			}
+		}
+		for e, in := range inside {
+			if !in && !math.IsNaN(float64(c[e])) {
+				t.Fatalf("%v: c[%d] outside the matrices written", sh, e)
 			}
 		}
 	}
@@ -157,22 +135,25 @@ func TestSgemmRunsRoutes(t *testing.T) {
 	blas32.Use(&counting{})
 	defer blas32.Use(gonum.Implementation{})
 	c := []float32{1}
-	if SgemmRuns(1, 1, 1, []float32{2}, 1, []float32{3}, 1, []Segment{{0, 1, 0}}, c, 1, 1) || c[0] != 1 {
+	if SgemmRuns(1, 1, 1, []float32{2}, 1, []float32{3}, 1, []Segment{{0, 1, 0}}, []int{0, 1}, c, 1, 1, 1) || c[0] != 1 {
 		t.Error("SgemmRuns ran with another implementation installed")
 	}
 }
 
 func TestSgemmRunsPanics(t *testing.T) {
 	buf := make([]float32, 20)
-	seg := []Segment{{0, 4, 0}}
+	seg, one := []Segment{{0, 4, 0}}, []int{0, 1}
 	for _, f := range []func(){
-		func() { SgemmRuns(-1, 1, 1, buf, 1, buf, 1, seg, buf, 1, 1) },
-		func() { SgemmRuns(2, 2, 4, buf, 3, buf, 4, seg, buf, 2, 1) },
-		func() { SgemmRuns(2, 2, 4, buf[:5], 4, buf, 4, seg, buf, 2, 1) },
-		func() { SgemmRuns(2, 2, 4, buf, 4, buf, 4, seg, buf[:3], 2, 1) },
-		func() { SgemmRuns(2, 2, 4, buf, 4, buf, 4, []Segment{{1, 4, 0}}, buf, 2, 1) },
-		func() { SgemmRuns(2, 2, 4, buf, 4, buf[:7], 4, seg, buf, 2, 1) },
-		func() { SgemmRuns(2, 2, 4, buf, 4, buf, 4, []Segment{{0, 0, 0}}, buf, 2, 1) },
+		func() { SgemmRuns(-1, 1, 1, buf, 1, buf, 1, seg, one, buf, 1, 1, 1) },
+		func() { SgemmRuns(2, 2, 4, buf, 3, buf, 4, seg, one, buf, 2, 1, 1) },
+		func() { SgemmRuns(2, 2, 4, buf[:5], 4, buf, 4, seg, one, buf, 2, 1, 1) },
+		func() { SgemmRuns(2, 2, 4, buf, 4, buf, 4, seg, one, buf[:3], 2, 1, 1) },
+		func() { SgemmRuns(2, 2, 4, buf, 4, buf, 4, seg, []int{0, 1, 1}, buf[:4], 2, 1, 1) },
+		func() { SgemmRuns(2, 2, 4, buf, 4, buf, 4, []Segment{{1, 4, 0}}, one, buf, 2, 1, 1) },
+		func() { SgemmRuns(2, 2, 4, buf, 4, buf[:7], 4, seg, one, buf, 2, 1, 1) },
+		func() { SgemmRuns(2, 2, 4, buf, 4, buf, 4, []Segment{{0, 0, 0}}, one, buf, 2, 1, 1) },
+		func() { SgemmRuns(2, 2, 4, buf, 4, buf, 4, seg, []int{0, 2}, buf, 2, 1, 1) },
+		func() { SgemmRuns(2, 2, 4, buf, 4, buf, 4, append(seg, seg...), []int{1, 0}, buf, 2, 1, 1) },
 	} {
 		func() {
 			defer func() {
