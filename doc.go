@@ -70,9 +70,10 @@
 // phase; a stretch by u has u/gcd(s, u) phases per axis with folded
 // (Nearest) or thinned (Zeros) kernels, which is where StretchConv saves
 // its work. Work is spread over GOMAXPROCS goroutines in units that write
-// disjoint memory, and partial sums of the backward reductions are added in
-// an order fixed by the geometry, so results do not depend on the number of
-// threads. Plans (ConvPlan, DeconvPlan, StretchConvPlan, UnpoolPlan,
+// disjoint memory (the backward passes split theirs by blocks of input
+// channels, whose gradients are disjoint), and partial sums of the backward
+// reductions, where units must split further, are added in an order fixed
+// by the geometry, so results do not depend on the number of threads. Plans (ConvPlan, DeconvPlan, StretchConvPlan, UnpoolPlan,
 // PixelShufflePlan, PixelUnshufflePlan) own their scratch and allocate
 // nothing after their first call. Conv, Deconv, StretchConv, UnpoolND and
 // their Backward functions keep the plans of their 16 most recent
@@ -102,6 +103,10 @@
 // float64 channel sums of the bias gradient, run as AVX-512 or AVX2 vector
 // loops on amd64 too (pure Go with purego), and give the same bits as the
 // Go loops; the bias gradient has the same bits for every layout of gy.
+// With AVX-512 the weight gradient sums along the output positions, the
+// contiguous axis of both of its operands, reading the output gradient and
+// the input's runs where they lie, so that nothing is transposed into the
+// GEMM's panels.
 //
 // # Errors
 //
