@@ -21,9 +21,9 @@ func TestBackwardSplits(t *testing.T) {
 	cases := []struct {
 		x, w, u, stride []int
 	}{
-		{[]int{2, 8, 6, 10, 12}, []int{8, 8, 4, 4, 3}, []int{1, 2, 1}, []int{2, 1, 1}},
+		{[]int{1, 8, 6, 10, 12}, []int{8, 8, 4, 4, 3}, []int{1, 2, 1}, []int{2, 1, 1}},
 		{[]int{1, 12, 30, 40}, []int{8, 12, 3, 3}, nil, []int{1, 1}},
-		{[]int{1, 1, 200, 200}, []int{2, 1, 4, 4}, []int{2, 1}, []int{1, 1}},
+		{[]int{1, 1, 100, 100}, []int{8, 1, 4, 4}, []int{2, 1}, []int{1, 1}},
 	}
 	for _, c := range cases {
 		for _, strided := range []bool{false, true} {
