@@ -12,11 +12,16 @@ import (
 // tiles C as the reference loops do, the lists innermost so that the
 // eight rows of a tile stay in the first-level cache for all of them,
 // handing the assembly the first element of each row; SgemmRuns has
-// checked that the segments lie inside them, so the assembly reads only
-// inside its operands.
+// checked that the segments lie inside them and C inside c, so the
+// assembly reads and writes only inside its operands. A whole tile has
+// its lists run and added onto C by one call; an edge tile, whose extra
+// rows repeat a row, one list at a time.
 func runsArch(m, n int, a []float32, lda int, b []float32, ldb int, segs []Segment, lists []int, c []float32, ldc, incc, incl int) bool {
 	if !dotsFast() {
 		return false
+	}
+	if len(segs) == 0 {
+		return true
 	}
 	var ptrs [8]unsafe.Pointer
 	var s [16]float32
@@ -31,6 +36,10 @@ func runsArch(m, n int, a []float32, lda int, b []float32, ldb int, segs []Segme
 			rows := min(4, m-i0)
 			for r := range 4 {
 				ptrs[r] = unsafe.Pointer(&a[(i0+min(r, rows-1))*lda])
+			}
+			if rows == 4 && cols == 4 {
+				dotLists4x4(&ptrs, &segs[0], &lists[0], len(lists)-1, &c[i0*ldc+j0*incc], ldc, incc, incl)
+				continue
 			}
 			for l := range len(lists) - 1 {
 				if lo, hi := lists[l], lists[l+1]; lo < hi {
@@ -50,5 +59,12 @@ func runsArch(m, n int, a []float32, lda int, b []float32, ldb int, segs []Segme
 //
 //go:noescape
 func dotRuns4x4(ptrs *[8]unsafe.Pointer, segs *Segment, nseg int, s *[16]float32)
+
+// dotLists4x4 adds, for each list l < nl of segments segs[lists[l]:lists[l+1]],
+// the tile dotRuns4x4 sums over them onto C_l, whose element (r, q) lies
+// at c[l·incl + r·ldc + q·incc].
+//
+//go:noescape
+func dotLists4x4(ptrs *[8]unsafe.Pointer, segs *Segment, lists *int, nl int, c *float32, ldc, incc, incl int)
 
 func dotsFast() bool { return cpu.X86.HasAVX512F }

@@ -34,25 +34,29 @@
 	op     hi, y, x, Z31; \
 	VADDPS Z31, Z30, dst
 
+// LOADPTRS loads the first elements of the four rows of A and the four of
+// b from the array at (DI) into R8…R11 and R12, R13, AX, BX.
+#define LOADPTRS \
+	MOVQ 0(DI), R8;   \
+	MOVQ 8(DI), R9;   \
+	MOVQ 16(DI), R10; \
+	MOVQ 24(DI), R11; \
+	MOVQ 32(DI), R12; \
+	MOVQ 40(DI), R13; \
+	MOVQ 48(DI), AX;  \
+	MOVQ 56(DI), BX
+
 // func dotRuns4x4(ptrs *[8]unsafe.Pointer, segs *Segment, nseg int, s *[16]float32)
 //
 // Z(4r+q) holds the sixteen partial sums of row r of A against row q of
 // b. DX walks the segments, each three words (Pos, N, Off), up to R14.
 TEXT ·dotRuns4x4(SB), NOSPLIT, $0-32
 	MOVQ ptrs+0(FP), DI
-	MOVQ 0(DI), R8
-	MOVQ 8(DI), R9
-	MOVQ 16(DI), R10
-	MOVQ 24(DI), R11
-	MOVQ 32(DI), R12
-	MOVQ 40(DI), R13
-	MOVQ 48(DI), AX
-	MOVQ 56(DI), BX
+	LOADPTRS
 	MOVQ segs+8(FP), DX
 	MOVQ nseg+16(FP), R14
 	LEAQ (R14)(R14*2), R14
 	LEAQ (DX)(R14*8), R14
-
 	VXORPS X0, X0, X0
 	VXORPS X1, X1, X1
 	VXORPS X2, X2, X2
@@ -70,16 +74,16 @@ TEXT ·dotRuns4x4(SB), NOSPLIT, $0-32
 	VXORPS X14, X14, X14
 	VXORPS X15, X15, X15
 
-segment:
+rsegment:
 	MOVQ 0(DX), DI
 	SHLQ $2, DI
 	MOVQ 8(DX), CX
 	MOVQ 16(DX), SI
 	SHLQ $2, SI
 	CMPQ CX, $16
-	JLT  tail
+	JLT  rtail
 
-loop:
+rloop:
 	LOADS
 	VFMADD231PS Z20, Z16, Z0
 	VFMADD231PS Z21, Z16, Z1
@@ -101,13 +105,13 @@ loop:
 	ADDQ $64, SI
 	SUBQ $16, CX
 	CMPQ CX, $16
-	JGE  loop
+	JGE  rloop
 
-tail:
+rtail:
 	// The last N mod 16 elements, loaded and summed under the mask K1 so
 	// that the other lanes keep their sums as they are.
 	TESTQ CX, CX
-	JEQ   next
+	JEQ   rnext
 	MOVL  $1, R15
 	SHLL  CX, R15
 	DECL  R15
@@ -130,17 +134,16 @@ tail:
 	VFMADD231PS Z22, Z19, K1, Z14
 	VFMADD231PS Z23, Z19, K1, Z15
 
-next:
+rnext:
 	ADDQ $24, DX
 	CMPQ DX, R14
-	JLT  segment
+	JLT  rsegment
 
 	// The lanes of each sum are added in halves, l and l+8, then l and
 	// l+4, l and l+2, and l and l+1, four sums at a time: first lanes
 	// 0–7 and 8–15 of Z(2p) and Z(2p+1) into Z(16+p), then the quarters
 	// of pairs of those, and so on, until lane 4q+r of Z6 holds the total
 	// of Z(4r+q).
-	MOVQ s+24(FP), DX
 	PAIR(VSHUFF64X2, $0x44, $0xee, Z0, Z1, Z16)
 	PAIR(VSHUFF64X2, $0x44, $0xee, Z2, Z3, Z17)
 	PAIR(VSHUFF64X2, $0x44, $0xee, Z4, Z5, Z18)
@@ -156,6 +159,206 @@ next:
 	PAIR(VSHUFPS, $0x44, $0xee, Z0, Z1, Z4)
 	PAIR(VSHUFPS, $0x44, $0xee, Z2, Z3, Z5)
 	PAIR(VSHUFPS, $0x88, $0xdd, Z4, Z5, Z6)
+	MOVQ    s+24(FP), DX
 	VMOVUPS Z6, (DX)
+	VZEROUPPER
+	RET
+
+// func dotLists4x4(ptrs *[8]unsafe.Pointer, segs *Segment, lists *int, nl int, c *float32, ldc, incc, incl int)
+//
+// dotRuns4x4 for each list of segments, its sums added onto C; the list
+// index lives at l-8(SP) and the sums of a list at s-72(SP).
+TEXT ·dotLists4x4(SB), NOSPLIT, $72-64
+	MOVQ ptrs+0(FP), DI
+	LOADPTRS
+	MOVQ $0, l-8(SP)
+
+list:
+	MOVQ l-8(SP), CX
+	CMPQ CX, nl+24(FP)
+	JGE  done
+	MOVQ lists+16(FP), DI
+	MOVQ (DI)(CX*8), DX
+	MOVQ 8(DI)(CX*8), R14
+	CMPQ DX, R14
+	JGE  nextlist
+	LEAQ (DX)(DX*2), DX
+	SHLQ $3, DX
+	ADDQ segs+8(FP), DX
+	LEAQ (R14)(R14*2), R14
+	SHLQ $3, R14
+	ADDQ segs+8(FP), R14
+	VXORPS X0, X0, X0
+	VXORPS X1, X1, X1
+	VXORPS X2, X2, X2
+	VXORPS X3, X3, X3
+	VXORPS X4, X4, X4
+	VXORPS X5, X5, X5
+	VXORPS X6, X6, X6
+	VXORPS X7, X7, X7
+	VXORPS X8, X8, X8
+	VXORPS X9, X9, X9
+	VXORPS X10, X10, X10
+	VXORPS X11, X11, X11
+	VXORPS X12, X12, X12
+	VXORPS X13, X13, X13
+	VXORPS X14, X14, X14
+	VXORPS X15, X15, X15
+
+lsegment:
+	MOVQ 0(DX), DI
+	SHLQ $2, DI
+	MOVQ 8(DX), CX
+	MOVQ 16(DX), SI
+	SHLQ $2, SI
+	CMPQ CX, $16
+	JLT  ltail
+
+lloop:
+	LOADS
+	VFMADD231PS Z20, Z16, Z0
+	VFMADD231PS Z21, Z16, Z1
+	VFMADD231PS Z22, Z16, Z2
+	VFMADD231PS Z23, Z16, Z3
+	VFMADD231PS Z20, Z17, Z4
+	VFMADD231PS Z21, Z17, Z5
+	VFMADD231PS Z22, Z17, Z6
+	VFMADD231PS Z23, Z17, Z7
+	VFMADD231PS Z20, Z18, Z8
+	VFMADD231PS Z21, Z18, Z9
+	VFMADD231PS Z22, Z18, Z10
+	VFMADD231PS Z23, Z18, Z11
+	VFMADD231PS Z20, Z19, Z12
+	VFMADD231PS Z21, Z19, Z13
+	VFMADD231PS Z22, Z19, Z14
+	VFMADD231PS Z23, Z19, Z15
+	ADDQ $64, DI
+	ADDQ $64, SI
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  lloop
+
+ltail:
+	// The last N mod 16 elements, loaded and summed under the mask K1 so
+	// that the other lanes keep their sums as they are.
+	TESTQ CX, CX
+	JEQ   lnext
+	MOVL  $1, R15
+	SHLL  CX, R15
+	DECL  R15
+	KMOVW R15, K1
+	LOADSMASKED
+	VFMADD231PS Z20, Z16, K1, Z0
+	VFMADD231PS Z21, Z16, K1, Z1
+	VFMADD231PS Z22, Z16, K1, Z2
+	VFMADD231PS Z23, Z16, K1, Z3
+	VFMADD231PS Z20, Z17, K1, Z4
+	VFMADD231PS Z21, Z17, K1, Z5
+	VFMADD231PS Z22, Z17, K1, Z6
+	VFMADD231PS Z23, Z17, K1, Z7
+	VFMADD231PS Z20, Z18, K1, Z8
+	VFMADD231PS Z21, Z18, K1, Z9
+	VFMADD231PS Z22, Z18, K1, Z10
+	VFMADD231PS Z23, Z18, K1, Z11
+	VFMADD231PS Z20, Z19, K1, Z12
+	VFMADD231PS Z21, Z19, K1, Z13
+	VFMADD231PS Z22, Z19, K1, Z14
+	VFMADD231PS Z23, Z19, K1, Z15
+
+lnext:
+	ADDQ $24, DX
+	CMPQ DX, R14
+	JLT  lsegment
+
+	// The lanes of each sum are added in halves, l and l+8, then l and
+	// l+4, l and l+2, and l and l+1, four sums at a time: first lanes
+	// 0–7 and 8–15 of Z(2p) and Z(2p+1) into Z(16+p), then the quarters
+	// of pairs of those, and so on, until lane 4q+r of Z6 holds the total
+	// of Z(4r+q).
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z0, Z1, Z16)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z2, Z3, Z17)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z4, Z5, Z18)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z6, Z7, Z19)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z8, Z9, Z20)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z10, Z11, Z21)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z12, Z13, Z22)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z14, Z15, Z23)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z16, Z17, Z0)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z18, Z19, Z1)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z20, Z21, Z2)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z22, Z23, Z3)
+	PAIR(VSHUFPS, $0x44, $0xee, Z0, Z1, Z4)
+	PAIR(VSHUFPS, $0x44, $0xee, Z2, Z3, Z5)
+	PAIR(VSHUFPS, $0x88, $0xdd, Z4, Z5, Z6)
+	VMOVUPS Z6, s-72(SP)
+
+	// Element (r, q) of the list's C lies at DI + r·ldc + q·incc, in
+	// bytes: DI walks the rows, CX is incc and SI three times it.
+	MOVQ  l-8(SP), CX
+	IMULQ incl+56(FP), CX
+	MOVQ  c+32(FP), DI
+	LEAQ  (DI)(CX*4), DI
+	MOVQ  incc+48(FP), CX
+	SHLQ  $2, CX
+	LEAQ  (CX)(CX*2), SI
+	MOVQ  ldc+40(FP), R15
+	SHLQ  $2, R15
+	MOVSS s-72(SP), X0
+	ADDSS (DI), X0
+	MOVSS X0, (DI)
+	MOVSS s-56(SP), X0
+	ADDSS (DI)(CX*1), X0
+	MOVSS X0, (DI)(CX*1)
+	MOVSS s-40(SP), X0
+	ADDSS (DI)(CX*2), X0
+	MOVSS X0, (DI)(CX*2)
+	MOVSS s-24(SP), X0
+	ADDSS (DI)(SI*1), X0
+	MOVSS X0, (DI)(SI*1)
+	ADDQ  R15, DI
+	MOVSS s-68(SP), X0
+	ADDSS (DI), X0
+	MOVSS X0, (DI)
+	MOVSS s-52(SP), X0
+	ADDSS (DI)(CX*1), X0
+	MOVSS X0, (DI)(CX*1)
+	MOVSS s-36(SP), X0
+	ADDSS (DI)(CX*2), X0
+	MOVSS X0, (DI)(CX*2)
+	MOVSS s-20(SP), X0
+	ADDSS (DI)(SI*1), X0
+	MOVSS X0, (DI)(SI*1)
+	ADDQ  R15, DI
+	MOVSS s-64(SP), X0
+	ADDSS (DI), X0
+	MOVSS X0, (DI)
+	MOVSS s-48(SP), X0
+	ADDSS (DI)(CX*1), X0
+	MOVSS X0, (DI)(CX*1)
+	MOVSS s-32(SP), X0
+	ADDSS (DI)(CX*2), X0
+	MOVSS X0, (DI)(CX*2)
+	MOVSS s-16(SP), X0
+	ADDSS (DI)(SI*1), X0
+	MOVSS X0, (DI)(SI*1)
+	ADDQ  R15, DI
+	MOVSS s-60(SP), X0
+	ADDSS (DI), X0
+	MOVSS X0, (DI)
+	MOVSS s-44(SP), X0
+	ADDSS (DI)(CX*1), X0
+	MOVSS X0, (DI)(CX*1)
+	MOVSS s-28(SP), X0
+	ADDSS (DI)(CX*2), X0
+	MOVSS X0, (DI)(CX*2)
+	MOVSS s-12(SP), X0
+	ADDSS (DI)(SI*1), X0
+	MOVSS X0, (DI)(SI*1)
+
+nextlist:
+	INCQ l-8(SP)
+	JMP  list
+
+done:
 	VZEROUPPER
 	RET
