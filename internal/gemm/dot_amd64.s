@@ -167,8 +167,8 @@ rnext:
 // func dotLists4x4(ptrs *[8]unsafe.Pointer, segs *Segment, lists *int, nl int, c *float32, ldc, incc, incl int)
 //
 // dotRuns4x4 for each list of segments, its sums added onto C; the list
-// index lives at l-8(SP) and the sums of a list at s-72(SP).
-TEXT ·dotLists4x4(SB), NOSPLIT, $72-64
+// index lives at l-8(SP).
+TEXT ·dotLists4x4(SB), NOSPLIT, $8-64
 	MOVQ ptrs+0(FP), DI
 	LOADPTRS
 	MOVQ $0, l-8(SP)
@@ -290,10 +290,11 @@ lnext:
 	PAIR(VSHUFPS, $0x44, $0xee, Z0, Z1, Z4)
 	PAIR(VSHUFPS, $0x44, $0xee, Z2, Z3, Z5)
 	PAIR(VSHUFPS, $0x88, $0xdd, Z4, Z5, Z6)
-	VMOVUPS Z6, s-72(SP)
 
 	// Element (r, q) of the list's C lies at DI + r·ldc + q·incc, in
-	// bytes: DI walks the rows, CX is incc and SI three times it.
+	// bytes: DI walks the rows, CX is incc and SI three times it. Lanes
+	// 4q…4q+3 of Z6, column q, go to X(1+q), and lane 4q+r is moved to
+	// lane 0 of X0 to be added on.
 	MOVQ  l-8(SP), CX
 	IMULQ incl+56(FP), CX
 	MOVQ  c+32(FP), DI
@@ -303,57 +304,57 @@ lnext:
 	LEAQ  (CX)(CX*2), SI
 	MOVQ  ldc+40(FP), R15
 	SHLQ  $2, R15
-	MOVSS s-72(SP), X0
-	ADDSS (DI), X0
-	MOVSS X0, (DI)
-	MOVSS s-56(SP), X0
-	ADDSS (DI)(CX*1), X0
-	MOVSS X0, (DI)(CX*1)
-	MOVSS s-40(SP), X0
-	ADDSS (DI)(CX*2), X0
-	MOVSS X0, (DI)(CX*2)
-	MOVSS s-24(SP), X0
-	ADDSS (DI)(SI*1), X0
-	MOVSS X0, (DI)(SI*1)
-	ADDQ  R15, DI
-	MOVSS s-68(SP), X0
-	ADDSS (DI), X0
-	MOVSS X0, (DI)
-	MOVSS s-52(SP), X0
-	ADDSS (DI)(CX*1), X0
-	MOVSS X0, (DI)(CX*1)
-	MOVSS s-36(SP), X0
-	ADDSS (DI)(CX*2), X0
-	MOVSS X0, (DI)(CX*2)
-	MOVSS s-20(SP), X0
-	ADDSS (DI)(SI*1), X0
-	MOVSS X0, (DI)(SI*1)
-	ADDQ  R15, DI
-	MOVSS s-64(SP), X0
-	ADDSS (DI), X0
-	MOVSS X0, (DI)
-	MOVSS s-48(SP), X0
-	ADDSS (DI)(CX*1), X0
-	MOVSS X0, (DI)(CX*1)
-	MOVSS s-32(SP), X0
-	ADDSS (DI)(CX*2), X0
-	MOVSS X0, (DI)(CX*2)
-	MOVSS s-16(SP), X0
-	ADDSS (DI)(SI*1), X0
-	MOVSS X0, (DI)(SI*1)
-	ADDQ  R15, DI
-	MOVSS s-60(SP), X0
-	ADDSS (DI), X0
-	MOVSS X0, (DI)
-	MOVSS s-44(SP), X0
-	ADDSS (DI)(CX*1), X0
-	MOVSS X0, (DI)(CX*1)
-	MOVSS s-28(SP), X0
-	ADDSS (DI)(CX*2), X0
-	MOVSS X0, (DI)(CX*2)
-	MOVSS s-12(SP), X0
-	ADDSS (DI)(SI*1), X0
-	MOVSS X0, (DI)(SI*1)
+	VMOVAPS       X6, X1
+	VEXTRACTF32X4 $1, Z6, X2
+	VEXTRACTF32X4 $2, Z6, X3
+	VEXTRACTF32X4 $3, Z6, X4
+	VADDSS (DI), X1, X0
+	VMOVSS X0, (DI)
+	VADDSS (DI)(CX*1), X2, X0
+	VMOVSS X0, (DI)(CX*1)
+	VADDSS (DI)(CX*2), X3, X0
+	VMOVSS X0, (DI)(CX*2)
+	VADDSS (DI)(SI*1), X4, X0
+	VMOVSS X0, (DI)(SI*1)
+	ADDQ R15, DI
+	VPERMILPS $1, X1, X0
+	VADDSS (DI), X0, X0
+	VMOVSS X0, (DI)
+	VPERMILPS $1, X2, X0
+	VADDSS (DI)(CX*1), X0, X0
+	VMOVSS X0, (DI)(CX*1)
+	VPERMILPS $1, X3, X0
+	VADDSS (DI)(CX*2), X0, X0
+	VMOVSS X0, (DI)(CX*2)
+	VPERMILPS $1, X4, X0
+	VADDSS (DI)(SI*1), X0, X0
+	VMOVSS X0, (DI)(SI*1)
+	ADDQ R15, DI
+	VPERMILPS $2, X1, X0
+	VADDSS (DI), X0, X0
+	VMOVSS X0, (DI)
+	VPERMILPS $2, X2, X0
+	VADDSS (DI)(CX*1), X0, X0
+	VMOVSS X0, (DI)(CX*1)
+	VPERMILPS $2, X3, X0
+	VADDSS (DI)(CX*2), X0, X0
+	VMOVSS X0, (DI)(CX*2)
+	VPERMILPS $2, X4, X0
+	VADDSS (DI)(SI*1), X0, X0
+	VMOVSS X0, (DI)(SI*1)
+	ADDQ R15, DI
+	VPERMILPS $3, X1, X0
+	VADDSS (DI), X0, X0
+	VMOVSS X0, (DI)
+	VPERMILPS $3, X2, X0
+	VADDSS (DI)(CX*1), X0, X0
+	VMOVSS X0, (DI)(CX*1)
+	VPERMILPS $3, X3, X0
+	VADDSS (DI)(CX*2), X0, X0
+	VMOVSS X0, (DI)(CX*2)
+	VPERMILPS $3, X4, X0
+	VADDSS (DI)(SI*1), X0, X0
+	VMOVSS X0, (DI)(SI*1)
 
 nextlist:
 	INCQ l-8(SP)
