@@ -13,8 +13,8 @@ import (
 // once for all of them (a stretch, so that phases are not rows of gy) or
 // read in place (no stretch); and a single input channel, whose data
 // adjoint is summed in blocks of tiles through partial sums, onto a
-// contiguous or a strided gx. Each result matches the reference, and the
-// bits are the same for any GOMAXPROCS.
+// contiguous or a strided gx. Each result matches the reference, the bits
+// are the same for any GOMAXPROCS, and a call that follows sees its own gy.
 func TestBackwardSplits(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	rng := rand.New(rand.NewPCG(91, 3))
@@ -77,6 +77,18 @@ func TestBackwardSplits(t *testing.T) {
 					}
 				}
 			}
+			if strided {
+				continue
+			}
+			// The tiles of gy gathered for a call are not those of the
+			// next one, which asks for gw alone.
+			gy2 := randRef(rng, y.Shape...)
+			_, gwWant2, _ := refStretchConvGrads(x, w, gy2, g, u, Nearest)
+			gw := New(c.w...)
+			if err := p.Backward(nil, gw, nil, xt, wt, tensorFromRef(gy2)); err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			expectClose(t, what+": gw of another gy", gw, gwWant2)
 		}
 	}
 }

@@ -118,14 +118,18 @@ type engine struct {
 	small     bool // products run as direct loops (see smallProducts)
 	chunks    int
 	cblock    int  // input channels per unit of backwardData
-	gathered  bool // backwardData's tiles of e.out are in e.tiled
-	sumTo     view // the result that opAddPartials adds partial sums onto
-	sumRows   bool // whether opAddPartials adds by channel rows, sumTo being strided
-	sums      channelSums
-	next      atomic.Int64
-	wg        sync.WaitGroup
-	mu        sync.Mutex
-	fault     any
+	gathered  bool // the backward operation's tiles of e.out are in e.tiled
+	// shareTiles is set during a backward call whose weight gradient
+	// follows its data adjoint on the same gy, and tilesHeld once the
+	// data adjoint has gathered gy's tiles into e.tiled for both.
+	shareTiles, tilesHeld bool
+	sumTo                 view // the result that opAddPartials adds partial sums onto
+	sumRows               bool // whether opAddPartials adds by channel rows, sumTo being strided
+	sums                  channelSums
+	next                  atomic.Int64
+	wg                    sync.WaitGroup
+	mu                    sync.Mutex
+	fault                 any
 }
 
 // colBudget is the number of floats an im2col tile aims at: large enough to

@@ -259,6 +259,9 @@ func (p *convPlan) backward(gx, gw, gb, x, w, gy *Tensor, zeroed, add bool) erro
 	}
 	p.e.batch = n
 	gyv := p.io.view(gy, 0)
+	// The weight gradient reads the tiles of gy the data adjoint gathers.
+	p.e.shareTiles, p.e.tilesHeld = true, false
+	defer func() { p.e.shareTiles, p.e.tilesHeld = false, false }()
 	if gx != nil {
 		switch {
 		case n == 0:

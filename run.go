@@ -390,6 +390,7 @@ func (e *engine) backwardData(gx, gy view, wc []float32) {
 	e.partials(e.chunks, size)
 	e.run(opBackwardData, e.chunks*blocks*e.batch*e.groups)
 	e.addPartialsTo(gx, size)
+	e.tilesHeld = e.gathered && e.shareTiles
 	e.gathered = false
 }
 
@@ -401,7 +402,8 @@ const tiledBudget = 1 << 20
 // operation splits its units, about want blocks of a multiple of least
 // channels, and returns their number. Each unit reads every tile of gy, so
 // tiles that are not rows of it are gathered once into e.tiled for all of
-// them. The channels stay in one block where those would exceed
+// them, unless e.tilesHeld says that e.tiled holds them already. The
+// channels stay in one block where those would exceed
 // tiledBudget, where the products run as direct loops, and in calls too
 // small to share among threads, which chunksFor leaves whole too.
 func (e *engine) channelBlocks(want, least int) int {
@@ -415,6 +417,10 @@ func (e *engine) channelBlocks(want, least int) int {
 	if e.direct || blocks == 1 {
 		return blocks
 	}
+	e.gathered = true
+	if e.tilesHeld {
+		return blocks
+	}
 	if len(e.tiled) < tiled {
 		e.tiled = make([]float32, tiled)
 	}
@@ -422,7 +428,6 @@ func (e *engine) channelBlocks(want, least int) int {
 	e.run(opGatherTiles, e.batch*e.groups*e.nphase*e.tiles)
 	// run forgets the operands of each call.
 	e.out, e.in, e.wc, e.gw = out, in, wc, gw
-	e.gathered = true
 	return blocks
 }
 
@@ -504,7 +509,7 @@ func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	e.partials(e.chunks, len(gw))
 	e.run(opBackwardWeight, e.chunks*blocks*e.groups)
 	e.addPartials(gw, e.chunks)
-	e.gathered = false
+	e.gathered, e.tilesHeld = false, false
 }
 
 func (e *engine) backwardWeightUnit(wk *worker, u int) {
