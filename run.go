@@ -499,12 +499,19 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 // blocks of (batch, tile) pairs summed through partial sums when there
 // are too few of them to keep the threads busy (see channelBlocks). A
 // block holds a multiple of four channels, as many as dotWeight reads at
-// a time.
+// a time; without dotWeight the channels stay whole.
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	e.out, e.in, e.gw = gy, x, gw
 	e.direct = e.dense && gy.rowsContiguous(e.dst)
 	e.small = e.smallProducts(opBackwardWeight)
-	blocks := e.channelBlocks(ceilDiv(maxChunks, e.groups), 4)
+	// The other paths multiply with the packed GEMM, whose products a
+	// block of a few channels would leave narrow: they keep the channels
+	// whole.
+	want := 1
+	if dotWeights() {
+		want = ceilDiv(maxChunks, e.groups)
+	}
+	blocks := e.channelBlocks(want, 4)
 	e.chunks = e.chunksFor(e.batch*e.tiles, e.groups*blocks, len(gw))
 	e.partials(e.chunks, len(gw))
 	e.run(opBackwardWeight, e.chunks*blocks*e.groups)
