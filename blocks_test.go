@@ -92,3 +92,29 @@ func TestBackwardSplits(t *testing.T) {
 		}
 	}
 }
+
+// TestWeightWithoutTable runs the weight gradient of a stretch so large
+// that its phases have no run table, so that dotWeight compiles the
+// segments of each tile as it goes.
+func TestWeightWithoutTable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(92, 3))
+	g := refGeom{Stride: []int{1, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 1}, Dilation: []int{1, 1}, Groups: 1}
+	u := []int{128, 128}
+	o := StretchOptions{ConvOptions: ConvOptions{PadLo: g.PadLo, PadHi: g.PadHi}, Stretch: u}
+	x, w := randRef(rng, 1, 2, 2, 2), randRef(rng, 4, 2, 3, 3)
+	y := refStretchConv(x, w, nil, g, u, Nearest)
+	gy := randRef(rng, y.Shape...)
+	_, gwWant, _ := refStretchConvGrads(x, w, gy, g, u, Nearest)
+	p, err := NewStretchConvPlan(x.Shape, w.Shape, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := New(w.Shape...)
+	if err := p.Backward(nil, gw, nil, tensorFromRef(x), tensorFromRef(w), tensorFromRef(gy)); err != nil {
+		t.Fatal(err)
+	}
+	if p.p.e.tables[opBackwardWeight].valid {
+		t.Fatal("the weight gradient has a run table")
+	}
+	expectClose(t, "gw", gw, gwWant)
+}

@@ -388,7 +388,7 @@ func (e *engine) tableBytes() int {
 	n := len(e.workers) * 3 * e.linesMax * int(unsafe.Sizeof(run{}))
 	for i := range e.tables {
 		t := &e.tables[i]
-		n += (cap(t.copies)+cap(t.zeros))*int(unsafe.Sizeof(run{})) + 8*(cap(t.cs)+cap(t.zs)+cap(t.strides))
+		n += (cap(t.copies)+cap(t.zeros))*int(unsafe.Sizeof(run{})) + 8*(cap(t.cs)+cap(t.zs)+cap(t.strides)) + cap(t.segs)*int(unsafe.Sizeof(gemm.Segment{}))
 	}
 	for _, wk := range e.workers {
 		n += cap(wk.segs)*int(unsafe.Sizeof(gemm.Segment{})) + 8*cap(wk.lists)

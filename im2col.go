@@ -751,6 +751,12 @@ func (e *engine) dotWeight(b []float32, ldb int, x view, n, g, c0, c1, p0, p1 in
 	taps := k / e.cin
 	chans := c1 - c0
 	data := x.data[n*x.sn+(g*e.cin+c0)*x.sc:]
+	if tab := &e.tables[e.op]; tab.valid && len(tab.segs) > 0 {
+		// The table holds the segments of every tap, each tap's
+		// after the previous one's, so its offsets are the lists.
+		j := (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax
+		return gemm.SgemmRuns(e.cout, chans, cols, b, ldb, data, x.sc, tab.segs, tab.cs[j:j+taps+1], gwf[c0*taps:], k, taps, 1)
+	}
 	e.colLines(x, wk)
 	// The segments of every tap at unit step, so that one call reads the
 	// rows of B and of the tensor for all the taps while they are in the

@@ -1,5 +1,7 @@
 package aniso
 
+import "github.com/anisoconv/aniso/internal/gemm"
+
 // A runTable keeps the compiled runs of every (phase, tile, tap) of one
 // operation for one layout of the gathered-side tensor. The runs depend on
 // the geometry, the tensor's strides and whether the products run directly
@@ -14,6 +16,11 @@ type runTable struct {
 	cs, zs  []int // entry j's copy runs are copies[cs[j]:cs[j+1]], likewise zeros
 	copies  []run //
 	zeros   []run //
+	// segs, for the weight gradient's table when dotWeight serves and
+	// every copy run reads at unit step, holds the copy runs as the
+	// segments of gemm.SgemmRuns, entry j's at segs[cs[j]:cs[j+1]];
+	// otherwise it is empty.
+	segs []gemm.Segment
 }
 
 // tableBudget is the most runs a table holds: 2 MiB.
@@ -76,6 +83,12 @@ func (e *engine) prepareRuns(op int) {
 	t.cs[entries], t.zs[entries] = len(copies), len(zeros)
 	t.copies, t.zeros = copies, zeros
 	t.valid = true
+	t.segs = t.segs[:0]
+	if op == opBackwardWeight && dotWeights() && unitRuns(copies) {
+		for _, c := range copies {
+			t.segs = append(t.segs, gemm.Segment{Pos: c.pos, N: c.n, Off: c.off})
+		}
+	}
 }
 
 // tapRuns returns the copy and zero runs of tap t for the positions
