@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/anisoconv/aniso/internal/gemm"
+	"github.com/anisoconv/aniso/internal/vec"
 )
 
 // The engine computes one generalised correlation
@@ -391,7 +392,7 @@ func (e *engine) tableBytes() int {
 		n += (cap(t.copies)+cap(t.zeros))*int(unsafe.Sizeof(run{})) + 8*(cap(t.cs)+cap(t.zs)+cap(t.strides)) + cap(t.segs)*int(unsafe.Sizeof(gemm.Segment{}))
 	}
 	for _, wk := range e.workers {
-		n += cap(wk.segs)*int(unsafe.Sizeof(gemm.Segment{})) + 8*cap(wk.lists)
+		n += cap(wk.segs)*int(unsafe.Sizeof(gemm.Segment{})) + 8*cap(wk.lists) + cap(wk.vruns)*int(unsafe.Sizeof(vec.Run{}))
 		s := &wk.panels
 		n += 8*(cap(s.cc)+cap(s.zc)+cap(s.base)+cap(s.mask)+cap(s.lo)) + cap(s.mixed) + cap(s.segs)*int(unsafe.Sizeof(run{}))
 		r := &wk.rowPanels
@@ -413,6 +414,7 @@ type worker struct {
 	rowPanels    rowPanels
 	segs         []gemm.Segment // the segments of every tap for dotWeight
 	lists        []int          // where each tap's segments start in segs
+	vruns        []vec.Run      // the copy runs of one tap for col2im
 	wfKey        int            // 1 + phase·groups + group held in wf, 0 for none
 	packed       gemm.PackedA
 	pa           []float32 // the buffer of packed
@@ -433,6 +435,7 @@ func (e *engine) newWorker() *worker {
 		tap:    make([]int, nax),
 		pa:     make([]float32, e.packedSize()),
 		segs:   make([]gemm.Segment, 0, e.linesMax),
+		vruns:  make([]vec.Run, 0, e.linesMax),
 		lists:  make([]int, 0, e.tapsMax+1),
 	}
 	w.packed = gemm.NewPackedA(w.pa)

@@ -195,6 +195,21 @@ func (e *engine) moveChannels(col []float32, ld, taps int, v view, n, g, c0, c1,
 	join := joins(v, l)
 	for t := 0; t < taps; t++ {
 		copies, zeros := e.tapRuns(t, p0, p1, join, wk)
+		if add && unitRuns(copies) {
+			// One call adds the runs of a row, short or long.
+			runs := wk.vruns[:0]
+			for _, r := range copies {
+				runs = append(runs, vec.Run{Pos: r.pos, N: r.n, Off: r.off})
+			}
+			wk.vruns = runs
+			for c := c0; c < c1; c++ {
+				i := (c-c0)*taps + t
+				row := col[i*ld : i*ld+p1-p0]
+				zero(row, zeros)
+				vec.AddRuns(v.data[n*v.sn+(g*e.cin+c)*v.sc:], row, runs)
+			}
+			continue
+		}
 		for c := c0; c < c1; c++ {
 			src := v.data[n*v.sn+(g*e.cin+c)*v.sc:]
 			i := (c-c0)*taps + t

@@ -458,3 +458,45 @@ func BenchmarkSum(b *testing.B) {
 		})
 	}
 }
+
+// TestAddRuns compares AddRuns with the generic version on random runs of
+// every length, some overlapping in dst, with sentinels around the
+// elements the runs name.
+func TestAddRuns(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(21, 22))
+		for range 200 {
+			var runs []Run
+			pos := 0
+			for range rng.IntN(8) {
+				n := lengths[rng.IntN(len(lengths)-2)]
+				pos += rng.IntN(3)
+				runs = append(runs, Run{Pos: pos, N: n, Off: rng.IntN(400 - n + 1)})
+				pos += n
+			}
+			buf, dst := buffer(rng, 1, 400, 1)
+			for _, r := range runs {
+				for i := range r.N {
+					dst[r.Off+i] = 2*rng.Float32() - 1
+				}
+			}
+			want := append([]float32(nil), buf...)
+			_, src := buffer(rng, 0, pos, 1)
+			addRunsGeneric(want[guard+1:], src, runs)
+			AddRuns(dst, src, runs)
+			if i := same(buf, want); i >= 0 {
+				t.Fatalf("runs %v: element %d is %v, want %v", runs, i-guard-1, buf[i], want[i])
+			}
+		}
+		for _, bad := range []Run{{-1, 1, 0}, {0, 1, -1}, {0, 401, 0}, {0, 2, 399}} {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("run %v outside the operands did not panic", bad)
+					}
+				}()
+				AddRuns(make([]float32, 400), make([]float32, 400), []Run{bad})
+			}()
+		}
+	})
+}
