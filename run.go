@@ -403,9 +403,9 @@ const tiledBudget = 1 << 20
 // channels, and returns their number. Each unit reads every tile of gy, so
 // tiles that are not rows of it are gathered once into e.tiled for all of
 // them, unless e.tilesHeld says that e.tiled holds them already. The
-// channels stay in one block where those would exceed
-// tiledBudget, where the products run as direct loops, and in calls too
-// small to share among threads, which chunksFor leaves whole too.
+// channels stay in one block where those would exceed tiledBudget, where
+// the products run as direct loops, and in calls too small to share among
+// threads, which chunksFor leaves whole too.
 func (e *engine) channelBlocks(want, least int) int {
 	tiled := e.planBatch * e.groups * e.nphase * e.tiles * e.cout * e.tmpTile
 	e.cblock, e.gathered = e.cin, false
@@ -449,7 +449,8 @@ func (e *engine) outputTileOf(v view, n, g, r, i, p0, p1 int, wk *worker) ([]flo
 	return e.outputTile(v, e.direct, n, g, p0, p1, wk)
 }
 
-// gatherTileUnit gathers one tile of e.out into e.tiled for backwardData.
+// gatherTileUnit gathers one tile of e.out into e.tiled for the backward
+// operations.
 func (e *engine) gatherTileUnit(wk *worker, u int) {
 	i := u % e.tiles
 	u /= e.tiles
@@ -467,7 +468,7 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 	gy, gx := e.out, e.in
 	ch := u % e.chunks
 	u /= e.chunks
-	blocks := (e.cin + e.cblock - 1) / e.cblock
+	blocks := ceilDiv(e.cin, e.cblock)
 	blk := u % blocks
 	u /= blocks
 	n, g := u%e.batch, u/e.batch
