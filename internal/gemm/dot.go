@@ -65,9 +65,15 @@ func SgemmRuns(m, n, k int, a []float32, lda int, b []float32, ldb int, segs []S
 			panic("gemm: SgemmRuns reads outside its operands")
 		}
 	}
-	if runsArch(m, n, a, lda, b, ldb, segs, lists, c, ldc, incc, incl) {
-		return true
+	if !runsArch(m, n, a, lda, b, ldb, segs, lists, c, ldc, incc, incl) {
+		runsGo(m, n, k, a, lda, b, ldb, segs, lists, c, ldc, incc, incl)
 	}
+	return true
+}
+
+// runsGo is the reference version of SgemmRuns' loops, for arguments it
+// has checked, with m, n and k positive.
+func runsGo(m, n, k int, a []float32, lda int, b []float32, ldb int, segs []Segment, lists []int, c []float32, ldc, incc, incl int) {
 	var ap, bp [4][]float32
 	var s [16]float32
 	for j0 := 0; j0 < n; j0 += 4 {
@@ -84,7 +90,7 @@ func SgemmRuns(m, n, k int, a []float32, lda int, b []float32, ldb int, segs []S
 				i := i0 + min(r, rows-1)
 				ap[r] = a[i*lda : i*lda+k]
 			}
-			for l := range nl {
+			for l := range len(lists) - 1 {
 				if ls := segs[lists[l]:lists[l+1]]; len(ls) > 0 {
 					dotTileGo(&ap, &bp, ls, &s)
 					addTile(c[l*incl+i0*ldc+j0*incc:], ldc, incc, rows, cols, &s)
@@ -92,7 +98,6 @@ func SgemmRuns(m, n, k int, a []float32, lda int, b []float32, ldb int, segs []S
 			}
 		}
 	}
-	return true
 }
 
 // addTile adds the rows×cols corner of the tile s, element (r, q) at

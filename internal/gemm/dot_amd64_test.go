@@ -49,3 +49,46 @@ func TestDotTileAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsArchAgrees compares SgemmRuns' vector loops with the reference
+// loops bit for bit, on products with whole and edge tiles and several
+// lists of segments, one of them empty.
+func TestRunsArchAgrees(t *testing.T) {
+	if !dotsFast() {
+		t.Skip("no vector kernel on this machine")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, sh := range [][3]int{{4, 4, 16}, {5, 7, 33}, {16, 27, 100}, {3, 9, 2}, {8, 8, 70}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		lda, ldb, nl := k+1, k+3, 3
+		incc, ldc := nl, n*nl+2
+		var segs []Segment
+		lists := []int{0}
+		for l := range nl {
+			if l != 1 {
+				segs = append(segs, randomSegments(rng, k, 40, ldb)...)
+			}
+			lists = append(lists, len(segs))
+		}
+		a, b := make([]float32, m*lda), make([]float32, n*ldb)
+		for _, s := range [][]float32{a, b} {
+			for i := range s {
+				s[i] = float32(rng.NormFloat64())
+			}
+		}
+		got := make([]float32, m*ldc)
+		for i := range got {
+			got[i] = float32(rng.NormFloat64())
+		}
+		want := append([]float32(nil), got...)
+		if !runsArch(m, n, a, lda, b, ldb, segs, lists, got, ldc, incc, 1) {
+			t.Fatal("runsArch declined on a machine with the vector kernel")
+		}
+		runsGo(m, n, k, a, lda, b, ldb, segs, lists, want, ldc, incc, 1)
+		for i := range got {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%v: c[%d] = %g, the reference %g", sh, i, got[i], want[i])
+			}
+		}
+	}
+}
