@@ -120,6 +120,7 @@ type engine struct {
 	chunks    int
 	cblock    int  // input channels per unit of backwardData
 	gathered  bool // the backward operation's tiles of e.out are in e.tiled
+	dataT     bool // backwardData's units transpose their weights into wk.wt
 	// shareTiles is set during a backward call whose weight gradient
 	// follows its data adjoint on the same gy, and tilesHeld once the
 	// data adjoint has gathered gy's tiles into e.tiled for both.
@@ -418,6 +419,7 @@ type worker struct {
 	wfKey        int            // 1 + phase·groups + group held in wf, 0 for none
 	packed       gemm.PackedA
 	pa           []float32 // the buffer of packed
+	wt           []float32 // a block of the transposed weights, made on first use by backwardData
 	packKey      int       // 1 + phase·groups + group whose weights packed holds, 0 for none
 	phase        int       // the phase held in sel
 	tileIdx      int       // the tile last selected by tile

@@ -719,7 +719,7 @@ func (e *engine) implicitWeight(b []float32, ldb int, x view, n, g, c0, c1, p0, 
 
 // col2imBlock is the most floats of the im2col tile that col2im computes
 // at a time.
-const col2imBlock = 1 << 15
+const col2imBlock = 1 << 16
 
 // col2im adds col2im(Wᵀ·B) onto the input channels [c0, c1) of gx for the
 // output positions [p0, p1) of phase wk.sel at batch n and group g (see
@@ -727,10 +727,19 @@ const col2imBlock = 1 << 15
 // time and added onto gx at once, while they are still in the cache: the
 // whole tile, as large as the second-level cache, would be written out and
 // read back. Each element of gx receives the terms of its channel in the
-// same order either way.
+// same order either way. When the channels' rows fit in one block and the
+// unit has transposed its weights into wk.wt (see backwardDataUnit), the
+// product reads them through wk.packed, packed once for all the tiles of
+// the phase.
 func (e *engine) col2im(w []float32, k int, b []float32, ldb int, gx view, n, g, c0, c1, p0, p1 int, wk *worker) {
 	cols := p1 - p0
 	taps := k / e.cin
+	if rows := (c1 - c0) * taps; e.dataT && rows*cols <= col2imBlock {
+		col := wk.col[:rows*cols]
+		gemm.SgemmPacked(false, rows, cols, e.cout, 1, wk.wt, e.cout, &wk.packed, b, ldb, 0, col, cols)
+		e.moveChannels(col, cols, taps, gx, n, g, c0, c1, p0, p1, wk, true)
+		return
+	}
 	cb := max(1, col2imBlock/(taps*cols))
 	for c := c0; c < c1; c += cb {
 		ce := min(c1, c+cb)

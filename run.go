@@ -385,6 +385,19 @@ func (e *engine) backwardData(gx, gy view, wc []float32) {
 	e.direct = e.dense && gy.rowsContiguous(e.dst)
 	e.small = e.smallProducts(opBackwardData)
 	blocks := e.channelBlocks(ceilDiv(maxChunks, e.batch*e.groups), 1)
+	// Each unit transposes its block of the weights, so that col2im can
+	// keep them packed across tiles; within the packing budget, with
+	// buffers for any block made before the units start, so that calls of
+	// other batches allocate nothing.
+	need := e.cin * e.tapsMax * e.cout
+	e.dataT = !e.small && e.packedSize() > 0 && need <= packBudget
+	if e.dataT {
+		for _, wk := range e.workers {
+			if len(wk.wt) < need {
+				wk.wt = make([]float32, need)
+			}
+		}
+	}
 	size := e.batch * e.groups * e.cin * volume1(e.src)
 	e.chunks = e.chunksFor(e.nphase*e.tiles, e.batch*e.groups*blocks, size)
 	e.partials(e.chunks, size)
@@ -483,6 +496,19 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 	for r := q0 / e.tiles; r < e.nphase && r*e.tiles < q1; r++ {
 		e.enterPhase(r, wk)
 		w := e.channelWeights(e.wc, g, r, c0, c1, wk)
+		if key := 1 + (r*e.groups+g)*e.cin + c0; e.dataT && wk.packKey != key {
+			// The rows of Wᵀ for the channels [c0, c1), cout wide.
+			taps, _ := e.phaseSize(wk.sel)
+			k := e.cin * taps
+			wt := wk.wt[:(c1-c0)*taps*e.cout]
+			for o := 0; o < e.cout; o++ {
+				for i, v := range w[o*k+c0*taps : o*k+c1*taps] {
+					wt[i*e.cout+o] = v
+				}
+			}
+			wk.packed.Reset()
+			wk.packKey = key
+		}
 		for i := max(0, q0-r*e.tiles); i < e.tiles && r*e.tiles+i < q1; i++ {
 			k, p0, p1 := e.tile(i, wk)
 			if p0 >= p1 || k == 0 {
