@@ -762,13 +762,15 @@ func dotWeights() bool { return gemm.RunsPay() && !tilePath && !rowsPath }
 // from the tensor, so that nothing is copied, transposed or cleared. The
 // runs of the operation's table do not join rows for this (see
 // prepareRuns): a joined run would read the absent elements between them.
-// A tap whose runs read at another step than 1 has its rows copied into
-// a scratch first. It needs the vector kernel and gonum's default BLAS
-// implementation. It sums in another order than the packed product, so
-// the bits of its results differ from those of the other paths, but the
-// choice depends only on the machine.
+// It needs the vector kernel, gonum's default BLAS implementation and
+// runs at unit step (see dotSteps): rows read at other steps would have to
+// be copied first, and then the packed product, which is faster per
+// multiply-add than the dot products, repays its transposes. It sums in
+// another order than the packed product, so the bits of its results
+// differ from those of the other paths, but the choice depends only on
+// the machine and the geometry.
 func (e *engine) dotWeight(b []float32, ldb int, x view, n, g, c0, c1, p0, p1 int, wk *worker, gwf []float32, k int) bool {
-	if !dotWeights() {
+	if !dotWeights() || !e.dotSteps(x) {
 		return false
 	}
 	cols := p1 - p0
@@ -781,39 +783,33 @@ func (e *engine) dotWeight(b []float32, ldb int, x view, n, g, c0, c1, p0, p1 in
 		j := (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax
 		return gemm.SgemmRuns(e.cout, chans, cols, b, ldb, data, x.sc, tab.segs, tab.cs[j:j+taps+1], gwf[c0*taps:], k, taps, 1)
 	}
+	// The segments of every tap, so that one call reads the rows of B and
+	// of the tensor for all the taps while they are in the cache.
 	e.colLines(x, wk)
-	// The segments of every tap at unit step, so that one call reads the
-	// rows of B and of the tensor for all the taps while they are in the
-	// cache; the other taps get empty lists.
 	segs, lists := wk.segs[:0], append(wk.lists[:0], 0)
 	for t := 0; t < taps; t++ {
-		if copies, _ := e.tapRuns(t, p0, p1, false, wk); unitRuns(copies) {
-			for _, r := range copies {
-				segs = append(segs, gemm.Segment{Pos: r.pos, N: r.n, Off: r.off})
-			}
+		copies, _ := e.tapRuns(t, p0, p1, false, wk)
+		for _, r := range copies {
+			segs = append(segs, gemm.Segment{Pos: r.pos, N: r.n, Off: r.off})
 		}
 		lists = append(lists, len(segs))
 	}
 	wk.segs, wk.lists = segs, lists
-	if !gemm.SgemmRuns(e.cout, chans, cols, b, ldb, data, x.sc, segs, lists, gwf[c0*taps:], k, taps, 1) {
+	return gemm.SgemmRuns(e.cout, chans, cols, b, ldb, data, x.sc, segs, lists, gwf[c0*taps:], k, taps, 1)
+}
+
+// dotSteps reports whether the copy runs of the gathered-side tensor v
+// all read at unit step: v's last axis is contiguous and every phase
+// reads it at step 1.
+func (e *engine) dotSteps(v view) bool {
+	last := len(e.axes) - 1
+	if v.sp[last] != 1 {
 		return false
 	}
-	for t := 0; t < taps; t++ {
-		copies, zeros := e.tapRuns(t, p0, p1, false, wk)
-		if lists[t] < lists[t+1] || unitRuns(copies) {
-			continue
+	for _, p := range e.axes[last] {
+		if p.qStep != 1 {
+			return false
 		}
-		// The rows of the tap, one per channel, built as moveCols does.
-		col := wk.col[:chans*cols]
-		for c := 0; c < chans; c++ {
-			row := col[c*cols : (c+1)*cols]
-			for _, r := range copies {
-				copyStrided(row[r.pos:r.pos+r.n], data[c*x.sc+r.off:], r.inc)
-			}
-			zero(row, zeros)
-		}
-		whole, one := [1]gemm.Segment{{N: cols}}, [2]int{0, 1}
-		gemm.SgemmRuns(e.cout, chans, cols, b, ldb, col, cols, whole[:], one[:], gwf[c0*taps+t:], k, taps, 1)
 	}
 	return true
 }

@@ -526,7 +526,7 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 // blocks of (batch, tile) pairs summed through partial sums when there
 // are too few of them to keep the threads busy (see channelBlocks). A
 // block holds a multiple of four channels, as many as dotWeight reads at
-// a time; without dotWeight the channels stay whole.
+// a time; where dotWeight does not serve the channels stay whole.
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	e.out, e.in, e.gw = gy, x, gw
 	e.direct = e.dense && gy.rowsContiguous(e.dst)
@@ -535,7 +535,7 @@ func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	// block of a few channels would leave narrow: they keep the channels
 	// whole.
 	want := 1
-	if dotWeights() {
+	if dotWeights() && e.dotSteps(x) {
 		want = ceilDiv(maxChunks, e.groups)
 	}
 	blocks := e.channelBlocks(want, 4)
