@@ -23,7 +23,7 @@ type Segment struct{ Pos, N, Off int }
 // op(B_l) that no segment covers hold zeros. It is a product whose depth
 // runs along the rows of both operands, as that of a weight gradient runs
 // along the output positions, the lists being the taps of a kernel: it
-// reads A and b where they lie, four rows of each at a time for every
+// reads A and b where they lie, a few rows of each at a time for every
 // list, summing along the segments in vectors; nothing is packed,
 // transposed or gathered into a tile first.
 //

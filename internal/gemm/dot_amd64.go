@@ -9,8 +9,9 @@ import (
 )
 
 // runsArch runs SgemmRuns with AVX-512F and reports whether it did. It
-// tiles C as the reference loops do, the lists innermost so that the
-// eight rows of a tile stay in the first-level cache for all of them,
+// tiles C by columns as the reference loops do, and each band of four
+// columns by tiles of six rows and then of four, the lists innermost so
+// that the rows of a tile stay in the first-level cache for all of them,
 // handing the assembly the first element of each row; SgemmRuns has
 // checked that the segments lie inside them and C inside c, so the
 // assembly reads and writes only inside its operands. A whole tile has
@@ -25,6 +26,14 @@ func runsArch(m, n int, a []float32, lda int, b []float32, ldb int, segs []Segme
 	}
 	var ptrs [8]unsafe.Pointer
 	var s [16]float32
+	// Whole tiles of six rows of A where the rows left over make whole
+	// tiles of four: a tile of six reads ten rows for 24 sums, one of four
+	// eight rows for 16.
+	m6 := m / 6
+	for m6 > 0 && (m-6*m6)%4 != 0 {
+		m6--
+	}
+	m6 *= 6
 	for j0 := 0; j0 < n; j0 += 4 {
 		cols := min(4, n-j0)
 		for q := range 4 {
@@ -32,7 +41,13 @@ func runsArch(m, n int, a []float32, lda int, b []float32, ldb int, segs []Segme
 			// whose sums it drops.
 			ptrs[4+q] = unsafe.Pointer(&b[(j0+min(q, cols-1))*ldb])
 		}
-		for i0 := 0; i0 < m; i0 += 4 {
+		i0 := 0
+		if cols == 4 {
+			for ; i0 < m6; i0 += 6 {
+				dotLists6x4(&a[i0*lda], lda, &b[j0*ldb], ldb, &segs[0], &lists[0], len(lists)-1, &c[i0*ldc+j0*incc], ldc, incc, incl)
+			}
+		}
+		for ; i0 < m; i0 += 4 {
 			rows := min(4, m-i0)
 			for r := range 4 {
 				ptrs[r] = unsafe.Pointer(&a[(i0+min(r, rows-1))*lda])
@@ -66,5 +81,12 @@ func dotRuns4x4(ptrs *[8]unsafe.Pointer, segs *Segment, nseg int, s *[16]float32
 //
 //go:noescape
 func dotLists4x4(ptrs *[8]unsafe.Pointer, segs *Segment, lists *int, nl int, c *float32, ldc, incc, incl int)
+
+// dotLists6x4 is dotLists4x4 for a tile of six rows of A, lda apart from
+// a on, and four rows of b, ldb apart from b on; element (r, q) of C_l
+// lies at c[l·incl + r·ldc + q·incc].
+//
+//go:noescape
+func dotLists6x4(a *float32, lda int, b *float32, ldb int, segs *Segment, lists *int, nl int, c *float32, ldc, incc, incl int)
 
 func dotsFast() bool { return cpu.X86.HasAVX512F }

@@ -363,3 +363,229 @@ nextlist:
 done:
 	VZEROUPPER
 	RET
+
+// FMAROW multiplies the row of A in za by the four rows of b in Z24…Z27
+// into the sums s0…s3 of its row; FMAROWMASKED sums the lanes of K1 only.
+#define FMAROW(za, s0, s1, s2, s3) \
+	VFMADD231PS Z24, za, s0; \
+	VFMADD231PS Z25, za, s1; \
+	VFMADD231PS Z26, za, s2; \
+	VFMADD231PS Z27, za, s3
+
+#define FMAROWMASKED(za, s0, s1, s2, s3) \
+	VFMADD231PS Z24, za, K1, s0; \
+	VFMADD231PS Z25, za, K1, s1; \
+	VFMADD231PS Z26, za, K1, s2; \
+	VFMADD231PS Z27, za, K1, s3
+
+// ADDROW adds lane sel of X1…X4, the four columns of a row of the tile,
+// onto the row of C at DI, columns CX bytes apart (SI is three times CX).
+#define ADDROW(sel) \
+	VPERMILPS $sel, X1, X0;      \
+	VADDSS    (DI), X0, X0;      \
+	VMOVSS    X0, (DI);          \
+	VPERMILPS $sel, X2, X0;      \
+	VADDSS    (DI)(CX*1), X0, X0; \
+	VMOVSS    X0, (DI)(CX*1);    \
+	VPERMILPS $sel, X3, X0;      \
+	VADDSS    (DI)(CX*2), X0, X0; \
+	VMOVSS    X0, (DI)(CX*2);    \
+	VPERMILPS $sel, X4, X0;      \
+	VADDSS    (DI)(SI*1), X0, X0; \
+	VMOVSS    X0, (DI)(SI*1)
+
+// func dotLists6x4(a *float32, lda int, b *float32, ldb int, segs *Segment, lists *int, nl int, c *float32, ldc, incc, incl int)
+//
+// dotLists4x4 for six rows of A, lda apart from a on, and four rows of b,
+// ldb apart from b on: ten rows read for 24 sums instead of eight for 16.
+// Z(4r+q) holds the sixteen partial sums of row r of A against row q of
+// b; Z24…Z27 hold the rows of b and Z28, Z29 a row of A in turn. Rows
+// 0, 1, 2 of A lie at R8, R8+R9, R8+2·R9 and rows 3, 4, 5 likewise from
+// R10 = R8+3·R9; rows 0, 1, 2 of b at R11, R11+R12, R11+2·R12 and row 3
+// at R13. The list index lives at l-8(SP).
+TEXT ·dotLists6x4(SB), NOSPLIT, $8-88
+	MOVQ $0, l-8(SP)
+
+list6:
+	MOVQ l-8(SP), CX
+	CMPQ CX, nl+48(FP)
+	JGE  done6
+	MOVQ lists+40(FP), DI
+	MOVQ (DI)(CX*8), DX
+	MOVQ 8(DI)(CX*8), R14
+	CMPQ DX, R14
+	JGE  nextlist6
+	LEAQ (DX)(DX*2), DX
+	SHLQ $3, DX
+	ADDQ segs+32(FP), DX
+	LEAQ (R14)(R14*2), R14
+	SHLQ $3, R14
+	ADDQ segs+32(FP), R14
+	MOVQ a+0(FP), AX
+	MOVQ lda+8(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), BX
+	MOVQ b+16(FP), SI
+	MOVQ ldb+24(FP), R12
+	SHLQ $2, R12
+	LEAQ (R12)(R12*2), DI
+	VXORPS X0, X0, X0
+	VXORPS X1, X1, X1
+	VXORPS X2, X2, X2
+	VXORPS X3, X3, X3
+	VXORPS X4, X4, X4
+	VXORPS X5, X5, X5
+	VXORPS X6, X6, X6
+	VXORPS X7, X7, X7
+	VXORPS X8, X8, X8
+	VXORPS X9, X9, X9
+	VXORPS X10, X10, X10
+	VXORPS X11, X11, X11
+	VXORPS X12, X12, X12
+	VXORPS X13, X13, X13
+	VXORPS X14, X14, X14
+	VXORPS X15, X15, X15
+	VXORPS X16, X16, X16
+	VXORPS X17, X17, X17
+	VXORPS X18, X18, X18
+	VXORPS X19, X19, X19
+	VXORPS X20, X20, X20
+	VXORPS X21, X21, X21
+	VXORPS X22, X22, X22
+	VXORPS X23, X23, X23
+
+segment6:
+	MOVQ 0(DX), R8
+	LEAQ (AX)(R8*4), R8
+	LEAQ (R8)(BX*1), R10
+	MOVQ 16(DX), R11
+	LEAQ (SI)(R11*4), R11
+	LEAQ (R11)(DI*1), R13
+	MOVQ 8(DX), CX
+	CMPQ CX, $16
+	JLT  tail6
+
+loop6:
+	VMOVUPS (R11), Z24
+	VMOVUPS (R11)(R12*1), Z25
+	VMOVUPS (R11)(R12*2), Z26
+	VMOVUPS (R13), Z27
+	VMOVUPS (R8), Z28
+	VMOVUPS (R8)(R9*1), Z29
+	FMAROW(Z28, Z0, Z1, Z2, Z3)
+	VMOVUPS (R8)(R9*2), Z28
+	FMAROW(Z29, Z4, Z5, Z6, Z7)
+	VMOVUPS (R10), Z29
+	FMAROW(Z28, Z8, Z9, Z10, Z11)
+	VMOVUPS (R10)(R9*1), Z28
+	FMAROW(Z29, Z12, Z13, Z14, Z15)
+	VMOVUPS (R10)(R9*2), Z29
+	FMAROW(Z28, Z16, Z17, Z18, Z19)
+	FMAROW(Z29, Z20, Z21, Z22, Z23)
+	ADDQ $64, R8
+	ADDQ $64, R10
+	ADDQ $64, R11
+	ADDQ $64, R13
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  loop6
+
+tail6:
+	// The last N mod 16 elements, loaded and summed under the mask K1 so
+	// that the other lanes keep their sums as they are.
+	TESTQ CX, CX
+	JEQ   next6
+	MOVL  $1, R15
+	SHLL  CX, R15
+	DECL  R15
+	KMOVW R15, K1
+	VMOVUPS.Z (R11), K1, Z24
+	VMOVUPS.Z (R11)(R12*1), K1, Z25
+	VMOVUPS.Z (R11)(R12*2), K1, Z26
+	VMOVUPS.Z (R13), K1, Z27
+	VMOVUPS.Z (R8), K1, Z28
+	VMOVUPS.Z (R8)(R9*1), K1, Z29
+	FMAROWMASKED(Z28, Z0, Z1, Z2, Z3)
+	VMOVUPS.Z (R8)(R9*2), K1, Z28
+	FMAROWMASKED(Z29, Z4, Z5, Z6, Z7)
+	VMOVUPS.Z (R10), K1, Z29
+	FMAROWMASKED(Z28, Z8, Z9, Z10, Z11)
+	VMOVUPS.Z (R10)(R9*1), K1, Z28
+	FMAROWMASKED(Z29, Z12, Z13, Z14, Z15)
+	VMOVUPS.Z (R10)(R9*2), K1, Z29
+	FMAROWMASKED(Z28, Z16, Z17, Z18, Z19)
+	FMAROWMASKED(Z29, Z20, Z21, Z22, Z23)
+
+next6:
+	ADDQ $24, DX
+	CMPQ DX, R14
+	JLT  segment6
+
+	// Rows 4 and 5 are added in halves as dotRuns4x4 adds its sixteen
+	// sums, pairs of the same vector in the last step, until lanes 4q
+	// and 4q+1 of Z25 hold the totals of Z(16+q) and Z(20+q); then rows
+	// 0–3 as there, into Z6, whose lane 4q+r holds the total of Z(4r+q).
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z16, Z17, Z24)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z18, Z19, Z25)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z20, Z21, Z26)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z22, Z23, Z27)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z24, Z25, Z28)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z26, Z27, Z29)
+	PAIR(VSHUFPS, $0x44, $0xee, Z28, Z29, Z24)
+	PAIR(VSHUFPS, $0x88, $0xdd, Z24, Z24, Z25)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z0, Z1, Z16)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z2, Z3, Z17)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z4, Z5, Z18)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z6, Z7, Z19)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z8, Z9, Z20)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z10, Z11, Z21)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z12, Z13, Z22)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z14, Z15, Z23)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z16, Z17, Z0)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z18, Z19, Z1)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z20, Z21, Z2)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z22, Z23, Z3)
+	PAIR(VSHUFPS, $0x44, $0xee, Z0, Z1, Z4)
+	PAIR(VSHUFPS, $0x44, $0xee, Z2, Z3, Z5)
+	PAIR(VSHUFPS, $0x88, $0xdd, Z4, Z5, Z6)
+
+	// Element (r, q) of the list's C lies at DI + r·ldc + q·incc, in
+	// bytes: DI walks the rows, CX is incc and SI three times it. Lanes
+	// 4q…4q+3 of Z6, column q, go to X(1+q) for rows 0–3, and then lanes
+	// 4q and 4q+1 of Z25 for rows 4 and 5.
+	MOVQ  l-8(SP), CX
+	IMULQ incl+80(FP), CX
+	MOVQ  c+56(FP), DI
+	LEAQ  (DI)(CX*4), DI
+	MOVQ  incc+72(FP), CX
+	SHLQ  $2, CX
+	LEAQ  (CX)(CX*2), SI
+	MOVQ  ldc+64(FP), R15
+	SHLQ  $2, R15
+	VMOVAPS       X6, X1
+	VEXTRACTF32X4 $1, Z6, X2
+	VEXTRACTF32X4 $2, Z6, X3
+	VEXTRACTF32X4 $3, Z6, X4
+	ADDROW(0)
+	ADDQ R15, DI
+	ADDROW(1)
+	ADDQ R15, DI
+	ADDROW(2)
+	ADDQ R15, DI
+	ADDROW(3)
+	ADDQ R15, DI
+	VMOVAPS       X25, X1
+	VEXTRACTF32X4 $1, Z25, X2
+	VEXTRACTF32X4 $2, Z25, X3
+	VEXTRACTF32X4 $3, Z25, X4
+	ADDROW(0)
+	ADDQ R15, DI
+	ADDROW(1)
+
+nextlist6:
+	INCQ l-8(SP)
+	JMP  list6
+
+done6:
+	VZEROUPPER
+	RET
