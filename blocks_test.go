@@ -118,3 +118,64 @@ func TestWeightWithoutTable(t *testing.T) {
 	}
 	expectClose(t, "gw", gw, gwWant)
 }
+
+// TestWeightSpans runs the weight gradient of convolutions whose tiles are
+// short enough for dotWeightSpan to multiply several at once, in 2-D and
+// 3-D, with x contiguous and with NaN gaps after its rows, which the
+// joined segments must not read. Each gradient matches the reference and
+// has the same bits for any GOMAXPROCS.
+func TestWeightSpans(t *testing.T) {
+	if !dotWeights() {
+		t.Skip("dotWeight does not serve on this machine")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	rng := rand.New(rand.NewPCG(93, 3))
+	cases := []struct{ x, w []int }{
+		{[]int{2, 64, 20, 30}, []int{8, 64, 3, 3}},
+		{[]int{2, 32, 5, 9, 14}, []int{12, 32, 3, 3, 3}},
+	}
+	for _, c := range cases {
+		nax := len(c.x) - 2
+		g := refGeom{Stride: make([]int, nax), PadLo: make([]int, nax), PadHi: make([]int, nax), Dilation: make([]int, nax), Groups: 1}
+		o := ConvOptions{PadLo: make([]int, nax), PadHi: make([]int, nax)}
+		for a := range nax {
+			g.Stride[a], g.Dilation[a] = 1, 1
+			g.PadLo[a], g.PadHi[a] = 1, 2
+			o.PadLo[a], o.PadHi[a] = 1, 2
+		}
+		x, w := randRef(rng, c.x...), randRef(rng, c.w...)
+		y := refConv(x, w, nil, g)
+		gy := randRef(rng, y.Shape...)
+		_, gwWant, _ := refConvGrads(x, w, gy, g)
+		p, err := NewConvPlan(c.x, c.w, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := p.p.e
+		k := e.cin * e.kvol
+		if ts := e.tileFor(k, volume1(y.Shape[2:])); 2*ts > dotSpan || e.tiles < 2 {
+			t.Fatalf("x %v w %v: %d tiles of %d positions, too long to span", c.x, c.w, e.tiles, ts)
+		}
+		for _, xt := range []*Tensor{tensorFromRef(x), rowGaps(rng, x)} {
+			what := fmt.Sprintf("x %v w %v strides %v", c.x, c.w, xt.Strides)
+			var first []float32
+			for _, procs := range []int{1, 2} {
+				runtime.GOMAXPROCS(procs)
+				gw := New(c.w...)
+				if err := p.Backward(nil, gw, nil, xt, tensorFromRef(w), tensorFromRef(gy)); err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				expectClose(t, what+": gw", gw, gwWant)
+				if procs == 1 {
+					first = gw.Data
+					continue
+				}
+				for j := range first {
+					if math.Float32bits(gw.Data[j]) != math.Float32bits(first[j]) {
+						t.Fatalf("%s: gw differs at %d between 1 and %d threads", what, j, procs)
+					}
+				}
+			}
+		}
+	}
+}

@@ -798,6 +798,67 @@ func (e *engine) dotWeight(b []float32, ldb int, x view, n, g, c0, c1, p0, p1 in
 	return gemm.SgemmRuns(e.cout, chans, cols, b, ldb, data, x.sc, segs, lists, gwf[c0*taps:], k, taps, 1)
 }
 
+// dotSpan is the most output positions that dotWeightSpan multiplies at
+// once: the ten rows that a tile of gemm.SgemmRuns reads for them, 40 KiB,
+// stay in a first-level cache of 48 KiB.
+const dotSpan = 1024
+
+// dotWeightSpan computes the weight-gradient products of tiles i, i+1, …
+// (before last) of the phase wk holds, at batch n and group g, as one
+// product of dotWeight over their positions, as many tiles as make at
+// most dotSpan positions, and returns how many it did: 0 where fewer than
+// two fit, or where dotWeight does not serve with the operation's table,
+// or gy's tiles are not its rows (see outputTile). Each tap's segments
+// are those of the tiles one after the other, two that continue each
+// other in the product and in the tensor joined into one. Tiles sized
+// for an im2col buffer can be a few rows long, and the product sums and
+// adds its totals onto gwf once per tap and tile of SgemmRuns: longer
+// lists of segments spread that over more multiply-adds. The tiles that
+// go together depend only on the geometry (the blocks of backwardWeight
+// do too), so the bits of the result do not depend on the threads.
+func (e *engine) dotWeightSpan(x, gy view, n, g, c0, c1, i, last int, wk *worker, gwf []float32, k int) int {
+	tab := &e.tables[e.op]
+	if e.small || !e.direct || e.gathered || !dotWeights() || !e.dotSteps(x) || !tab.valid || len(tab.segs) == 0 {
+		return 0
+	}
+	_, pos := e.phaseSize(wk.sel)
+	_, p0, p1 := e.tile(i, wk)
+	ts := p1 - p0
+	if ts <= 0 {
+		return 0
+	}
+	span := min(last-i, ceilDiv(pos, ts)-i, dotSpan/ts)
+	if span < 2 {
+		return 0
+	}
+	cols := min(pos, p0+span*ts) - p0
+	taps := k / e.cin
+	segs, lists := wk.segs[:0], append(wk.lists[:0], 0)
+	for t := 0; t < taps; t++ {
+		first := len(segs)
+		for ti := i; ti < i+span; ti++ {
+			j := (wk.phase*e.tiles+ti)*e.tapsMax + t
+			base := (ti - i) * ts
+			for _, sg := range tab.segs[tab.cs[j]:tab.cs[j+1]] {
+				sg.Pos += base
+				if l := len(segs) - 1; l >= first && segs[l].Pos+segs[l].N == sg.Pos && segs[l].Off+segs[l].N == sg.Off {
+					segs[l].N += sg.N
+					continue
+				}
+				segs = append(segs, sg)
+			}
+		}
+		lists = append(lists, len(segs))
+	}
+	wk.segs, wk.lists = segs, lists
+	b, ldb := e.outputTile(gy, true, n, g, p0, p0+cols, wk)
+	data := x.data[n*x.sn+(g*e.cin+c0)*x.sc:]
+	if !gemm.SgemmRuns(e.cout, c1-c0, cols, b, ldb, data, x.sc, segs, lists, gwf[c0*taps:], k, taps, 1) {
+		return 0
+	}
+	return span
+}
+
 // dotSteps reports whether the copy runs of the gathered-side tensor v
 // all read at unit step: v's last axis is contiguous and every phase
 // reads it at step 1.

@@ -579,6 +579,10 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 		}
 		for q := q0; q < q1; q++ {
 			n, i := q/e.tiles, q%e.tiles
+			if span := e.dotWeightSpan(x, gy, n, g, c0, c1, i, min(e.tiles, q1-n*e.tiles), wk, gwf, k); span > 0 {
+				q += span - 1
+				continue
+			}
 			_, p0, p1 := e.tile(i, wk)
 			if p0 >= p1 {
 				continue
