@@ -28,8 +28,10 @@ type Segment struct{ Pos, N, Off int }
 // transposed or gathered into a tile first.
 //
 // Each element of C is summed in an order fixed by its segments alone:
-// within a segment term t goes to partial sum t mod 16 with a fused
-// multiply-add, segment after segment in increasing t; the sixteen partial
+// term t of a segment, at column Pos+t of A, goes to partial sum
+// (Pos+t) mod 16 with a fused multiply-add, segment after segment in
+// increasing t, so that the rows of A are read in whole aligned vectors
+// where they start at one; the sixteen partial
 // sums are then added in halves (l and l+8, then l and l+4, l and l+2, l
 // and l+1), and the total is added to C.
 //
@@ -126,7 +128,8 @@ func dotTileGo(a, b *[4][]float32, segs []Segment, s *[16]float32) {
 			for _, sg := range segs {
 				ar, bq := a[r][sg.Pos:sg.Pos+sg.N], b[q][sg.Off:sg.Off+sg.N]
 				for t := range ar {
-					acc[t%16] = fma32(ar[t], bq[t], acc[t%16])
+					l := (sg.Pos + t) % 16
+					acc[l] = fma32(ar[t], bq[t], acc[l])
 				}
 			}
 			for h := 8; h >= 1; h /= 2 {

@@ -25,6 +25,27 @@
 	VMOVUPS.Z (AX)(SI*1), K1, Z22; \
 	VMOVUPS.Z (BX)(SI*1), K1, Z23
 
+// MASKED4 sums the lanes of K1 of the rows at DI and SI into Z0…Z15,
+// loading zeros into the others, which keep their sums as they are.
+#define MASKED4 \
+	LOADSMASKED; \
+	VFMADD231PS Z20, Z16, K1, Z0; \
+	VFMADD231PS Z21, Z16, K1, Z1; \
+	VFMADD231PS Z22, Z16, K1, Z2; \
+	VFMADD231PS Z23, Z16, K1, Z3; \
+	VFMADD231PS Z20, Z17, K1, Z4; \
+	VFMADD231PS Z21, Z17, K1, Z5; \
+	VFMADD231PS Z22, Z17, K1, Z6; \
+	VFMADD231PS Z23, Z17, K1, Z7; \
+	VFMADD231PS Z20, Z18, K1, Z8; \
+	VFMADD231PS Z21, Z18, K1, Z9; \
+	VFMADD231PS Z22, Z18, K1, Z10; \
+	VFMADD231PS Z23, Z18, K1, Z11; \
+	VFMADD231PS Z20, Z19, K1, Z12; \
+	VFMADD231PS Z21, Z19, K1, Z13; \
+	VFMADD231PS Z22, Z19, K1, Z14; \
+	VFMADD231PS Z23, Z19, K1, Z15
+
 // PAIR adds two vectors x and y rearranged by the shuffle op under the
 // selectors lo and hi: lanes from one half of each operand of op go to
 // T, those from the other to U, and T + U goes to dst; Z30 and Z31 are
@@ -75,11 +96,42 @@ TEXT ·dotRuns4x4(SB), NOSPLIT, $0-32
 	VXORPS X15, X15, X15
 
 rsegment:
-	MOVQ 0(DX), DI
-	SHLQ $2, DI
-	MOVQ 8(DX), CX
-	MOVQ 16(DX), SI
-	SHLQ $2, SI
+	// The lanes of a term are those of its column of A, so that the loads
+	// of A's rows start at whole vectors: s = Pos mod 16 lanes, below the
+	// segment, are left out of the first vector under the mask K1, and
+	// the segment counts from Pos - s, CX holding N + s.
+	MOVQ     0(DX), CX
+	ANDQ     $15, CX
+	MOVL     $1, R15
+	SHLL     CX, R15
+	DECL     R15
+	KMOVW    R15, K2
+	MOVQ     0(DX), DI
+	SUBQ     CX, DI
+	SHLQ     $2, DI
+	MOVQ     16(DX), SI
+	SUBQ     CX, SI
+	SHLQ     $2, SI
+	ADDQ     8(DX), CX
+	KORTESTW K2, K2
+	JEQ      rbody
+	MOVL     $0xffff, R15
+	CMPQ     CX, $16
+	JGE      rhead
+	MOVL     $1, R15
+	SHLL     CX, R15
+	DECL     R15
+
+rhead:
+	KMOVW  R15, K1
+	KANDNW K1, K2, K1
+	MASKED4
+	ADDQ   $64, DI
+	ADDQ   $64, SI
+	SUBQ   $16, CX
+	JLE    rnext
+
+rbody:
 	CMPQ CX, $16
 	JLT  rtail
 
@@ -108,31 +160,14 @@ rloop:
 	JGE  rloop
 
 rtail:
-	// The last N mod 16 elements, loaded and summed under the mask K1 so
-	// that the other lanes keep their sums as they are.
+	// The last CX < 16 elements, under the mask K1.
 	TESTQ CX, CX
 	JEQ   rnext
 	MOVL  $1, R15
 	SHLL  CX, R15
 	DECL  R15
 	KMOVW R15, K1
-	LOADSMASKED
-	VFMADD231PS Z20, Z16, K1, Z0
-	VFMADD231PS Z21, Z16, K1, Z1
-	VFMADD231PS Z22, Z16, K1, Z2
-	VFMADD231PS Z23, Z16, K1, Z3
-	VFMADD231PS Z20, Z17, K1, Z4
-	VFMADD231PS Z21, Z17, K1, Z5
-	VFMADD231PS Z22, Z17, K1, Z6
-	VFMADD231PS Z23, Z17, K1, Z7
-	VFMADD231PS Z20, Z18, K1, Z8
-	VFMADD231PS Z21, Z18, K1, Z9
-	VFMADD231PS Z22, Z18, K1, Z10
-	VFMADD231PS Z23, Z18, K1, Z11
-	VFMADD231PS Z20, Z19, K1, Z12
-	VFMADD231PS Z21, Z19, K1, Z13
-	VFMADD231PS Z22, Z19, K1, Z14
-	VFMADD231PS Z23, Z19, K1, Z15
+	MASKED4
 
 rnext:
 	ADDQ $24, DX
@@ -206,11 +241,42 @@ list:
 	VXORPS X15, X15, X15
 
 lsegment:
-	MOVQ 0(DX), DI
-	SHLQ $2, DI
-	MOVQ 8(DX), CX
-	MOVQ 16(DX), SI
-	SHLQ $2, SI
+	// The lanes of a term are those of its column of A, so that the loads
+	// of A's rows start at whole vectors: s = Pos mod 16 lanes, below the
+	// segment, are left out of the first vector under the mask K1, and
+	// the segment counts from Pos - s, CX holding N + s.
+	MOVQ     0(DX), CX
+	ANDQ     $15, CX
+	MOVL     $1, R15
+	SHLL     CX, R15
+	DECL     R15
+	KMOVW    R15, K2
+	MOVQ     0(DX), DI
+	SUBQ     CX, DI
+	SHLQ     $2, DI
+	MOVQ     16(DX), SI
+	SUBQ     CX, SI
+	SHLQ     $2, SI
+	ADDQ     8(DX), CX
+	KORTESTW K2, K2
+	JEQ      lbody
+	MOVL     $0xffff, R15
+	CMPQ     CX, $16
+	JGE      lhead
+	MOVL     $1, R15
+	SHLL     CX, R15
+	DECL     R15
+
+lhead:
+	KMOVW  R15, K1
+	KANDNW K1, K2, K1
+	MASKED4
+	ADDQ   $64, DI
+	ADDQ   $64, SI
+	SUBQ   $16, CX
+	JLE    lnext
+
+lbody:
 	CMPQ CX, $16
 	JLT  ltail
 
@@ -239,31 +305,14 @@ lloop:
 	JGE  lloop
 
 ltail:
-	// The last N mod 16 elements, loaded and summed under the mask K1 so
-	// that the other lanes keep their sums as they are.
+	// The last CX < 16 elements, under the mask K1.
 	TESTQ CX, CX
 	JEQ   lnext
 	MOVL  $1, R15
 	SHLL  CX, R15
 	DECL  R15
 	KMOVW R15, K1
-	LOADSMASKED
-	VFMADD231PS Z20, Z16, K1, Z0
-	VFMADD231PS Z21, Z16, K1, Z1
-	VFMADD231PS Z22, Z16, K1, Z2
-	VFMADD231PS Z23, Z16, K1, Z3
-	VFMADD231PS Z20, Z17, K1, Z4
-	VFMADD231PS Z21, Z17, K1, Z5
-	VFMADD231PS Z22, Z17, K1, Z6
-	VFMADD231PS Z23, Z17, K1, Z7
-	VFMADD231PS Z20, Z18, K1, Z8
-	VFMADD231PS Z21, Z18, K1, Z9
-	VFMADD231PS Z22, Z18, K1, Z10
-	VFMADD231PS Z23, Z18, K1, Z11
-	VFMADD231PS Z20, Z19, K1, Z12
-	VFMADD231PS Z21, Z19, K1, Z13
-	VFMADD231PS Z22, Z19, K1, Z14
-	VFMADD231PS Z23, Z19, K1, Z15
+	MASKED4
 
 lnext:
 	ADDQ $24, DX
@@ -378,6 +427,26 @@ done:
 	VFMADD231PS Z26, za, K1, s2; \
 	VFMADD231PS Z27, za, K1, s3
 
+// MASKED6 is MASKED4 for dotLists6x4: the lanes of K1 of its ten rows
+// summed into Z0…Z23.
+#define MASKED6 \
+	VMOVUPS.Z (R11), K1, Z24; \
+	VMOVUPS.Z (R11)(R12*1), K1, Z25; \
+	VMOVUPS.Z (R11)(R12*2), K1, Z26; \
+	VMOVUPS.Z (R13), K1, Z27; \
+	VMOVUPS.Z (R8), K1, Z28; \
+	VMOVUPS.Z (R8)(R9*1), K1, Z29; \
+	FMAROWMASKED(Z28, Z0, Z1, Z2, Z3); \
+	VMOVUPS.Z (R8)(R9*2), K1, Z28; \
+	FMAROWMASKED(Z29, Z4, Z5, Z6, Z7); \
+	VMOVUPS.Z (R10), K1, Z29; \
+	FMAROWMASKED(Z28, Z8, Z9, Z10, Z11); \
+	VMOVUPS.Z (R10)(R9*1), K1, Z28; \
+	FMAROWMASKED(Z29, Z12, Z13, Z14, Z15); \
+	VMOVUPS.Z (R10)(R9*2), K1, Z29; \
+	FMAROWMASKED(Z28, Z16, Z17, Z18, Z19); \
+	FMAROWMASKED(Z29, Z20, Z21, Z22, Z23)
+
 // ADDROW adds lane sel of X1…X4, the four columns of a row of the tile,
 // onto the row of C at DI, columns CX bytes apart (SI is three times CX).
 #define ADDROW(sel) \
@@ -455,13 +524,46 @@ list6:
 	VXORPS X23, X23, X23
 
 segment6:
-	MOVQ 0(DX), R8
-	LEAQ (AX)(R8*4), R8
-	LEAQ (R8)(BX*1), R10
-	MOVQ 16(DX), R11
-	LEAQ (SI)(R11*4), R11
-	LEAQ (R11)(DI*1), R13
-	MOVQ 8(DX), CX
+	// The lanes of a term are those of its column of A, so that the loads
+	// of A's rows start at whole vectors: s = Pos mod 16 lanes, below the
+	// segment, are left out of the first vector under the mask K1, and
+	// the segment counts from Pos - s, CX holding N + s.
+	MOVQ     0(DX), CX
+	ANDQ     $15, CX
+	MOVL     $1, R15
+	SHLL     CX, R15
+	DECL     R15
+	KMOVW    R15, K2
+	MOVQ     0(DX), R15
+	SUBQ     CX, R15
+	LEAQ     (AX)(R15*4), R8
+	LEAQ     (R8)(BX*1), R10
+	MOVQ     16(DX), R15
+	SUBQ     CX, R15
+	LEAQ     (SI)(R15*4), R11
+	LEAQ     (R11)(DI*1), R13
+	ADDQ     8(DX), CX
+	KORTESTW K2, K2
+	JEQ      body6
+	MOVL     $0xffff, R15
+	CMPQ     CX, $16
+	JGE      head6
+	MOVL     $1, R15
+	SHLL     CX, R15
+	DECL     R15
+
+head6:
+	KMOVW  R15, K1
+	KANDNW K1, K2, K1
+	MASKED6
+	ADDQ   $64, R8
+	ADDQ   $64, R10
+	ADDQ   $64, R11
+	ADDQ   $64, R13
+	SUBQ   $16, CX
+	JLE    next6
+
+body6:
 	CMPQ CX, $16
 	JLT  tail6
 
@@ -491,30 +593,14 @@ loop6:
 	JGE  loop6
 
 tail6:
-	// The last N mod 16 elements, loaded and summed under the mask K1 so
-	// that the other lanes keep their sums as they are.
+	// The last CX < 16 elements, under the mask K1.
 	TESTQ CX, CX
 	JEQ   next6
 	MOVL  $1, R15
 	SHLL  CX, R15
 	DECL  R15
 	KMOVW R15, K1
-	VMOVUPS.Z (R11), K1, Z24
-	VMOVUPS.Z (R11)(R12*1), K1, Z25
-	VMOVUPS.Z (R11)(R12*2), K1, Z26
-	VMOVUPS.Z (R13), K1, Z27
-	VMOVUPS.Z (R8), K1, Z28
-	VMOVUPS.Z (R8)(R9*1), K1, Z29
-	FMAROWMASKED(Z28, Z0, Z1, Z2, Z3)
-	VMOVUPS.Z (R8)(R9*2), K1, Z28
-	FMAROWMASKED(Z29, Z4, Z5, Z6, Z7)
-	VMOVUPS.Z (R10), K1, Z29
-	FMAROWMASKED(Z28, Z8, Z9, Z10, Z11)
-	VMOVUPS.Z (R10)(R9*1), K1, Z28
-	FMAROWMASKED(Z29, Z12, Z13, Z14, Z15)
-	VMOVUPS.Z (R10)(R9*2), K1, Z29
-	FMAROWMASKED(Z28, Z16, Z17, Z18, Z19)
-	FMAROWMASKED(Z29, Z20, Z21, Z22, Z23)
+	MASKED6
 
 next6:
 	ADDQ $24, DX
