@@ -10,7 +10,7 @@ import (
 
 // runsArch runs SgemmRuns with AVX-512F and reports whether it did. It
 // tiles C by columns as the reference loops do, and each band of four
-// columns by tiles of six rows and then of four, the lists innermost so
+// columns by tiles of six rows, then five, then four, the lists innermost so
 // that the rows of a tile stay in the first-level cache for all of them,
 // handing the assembly the first element of each row; SgemmRuns has
 // checked that the segments lie inside them and C inside c, so the
@@ -26,14 +26,23 @@ func runsArch(m, n int, a []float32, lda int, b []float32, ldb int, segs []Segme
 	}
 	var ptrs [8]unsafe.Pointer
 	var s [16]float32
-	// Whole tiles of six rows of A where the rows left over make whole
-	// tiles of four: a tile of six reads ten rows for 24 sums, one of four
-	// eight rows for 16.
-	m6 := m / 6
-	for m6 > 0 && (m-6*m6)%4 != 0 {
-		m6--
+	// Tiles of six and five rows of A, m6 rows in all, where they make up
+	// m, and otherwise of six where the rows left over make whole tiles of
+	// four: a tile of six reads ten rows for 24 sums, one of five nine for
+	// 20, one of four eight for 16.
+	m6, m5 := m/6*6, 0
+	for m6 >= 0 && (m-m6)%5 != 0 {
+		m6 -= 6
 	}
-	m6 *= 6
+	if m6 >= 0 {
+		m5 = m
+	} else {
+		m6 = m / 6 * 6
+		for m6 > 0 && (m-m6)%4 != 0 {
+			m6 -= 6
+		}
+		m5 = m6
+	}
 	for j0 := 0; j0 < n; j0 += 4 {
 		cols := min(4, n-j0)
 		for q := range 4 {
@@ -45,6 +54,9 @@ func runsArch(m, n int, a []float32, lda int, b []float32, ldb int, segs []Segme
 		if cols == 4 {
 			for ; i0 < m6; i0 += 6 {
 				dotLists6x4(&a[i0*lda], lda, &b[j0*ldb], ldb, &segs[0], &lists[0], len(lists)-1, &c[i0*ldc+j0*incc], ldc, incc, incl)
+			}
+			for ; i0 < m5; i0 += 5 {
+				dotLists5x4(&a[i0*lda], lda, &b[j0*ldb], ldb, &segs[0], &lists[0], len(lists)-1, &c[i0*ldc+j0*incc], ldc, incc, incl)
 			}
 		}
 		for ; i0 < m; i0 += 4 {
@@ -88,5 +100,10 @@ func dotLists4x4(ptrs *[8]unsafe.Pointer, segs *Segment, lists *int, nl int, c *
 //
 //go:noescape
 func dotLists6x4(a *float32, lda int, b *float32, ldb int, segs *Segment, lists *int, nl int, c *float32, ldc, incc, incl int)
+
+// dotLists5x4 is dotLists6x4 for a tile of five rows of A.
+//
+//go:noescape
+func dotLists5x4(a *float32, lda int, b *float32, ldb int, segs *Segment, lists *int, nl int, c *float32, ldc, incc, incl int)
 
 func dotsFast() bool { return cpu.X86.HasAVX512F }

@@ -447,6 +447,23 @@ done:
 	FMAROWMASKED(Z28, Z16, Z17, Z18, Z19); \
 	FMAROWMASKED(Z29, Z20, Z21, Z22, Z23)
 
+// MASKED5 is MASKED6 without row 5 of A.
+#define MASKED5 \
+	VMOVUPS.Z (R11), K1, Z24; \
+	VMOVUPS.Z (R11)(R12*1), K1, Z25; \
+	VMOVUPS.Z (R11)(R12*2), K1, Z26; \
+	VMOVUPS.Z (R13), K1, Z27; \
+	VMOVUPS.Z (R8), K1, Z28; \
+	VMOVUPS.Z (R8)(R9*1), K1, Z29; \
+	FMAROWMASKED(Z28, Z0, Z1, Z2, Z3); \
+	VMOVUPS.Z (R8)(R9*2), K1, Z28; \
+	FMAROWMASKED(Z29, Z4, Z5, Z6, Z7); \
+	VMOVUPS.Z (R10), K1, Z29; \
+	FMAROWMASKED(Z28, Z8, Z9, Z10, Z11); \
+	VMOVUPS.Z (R10)(R9*1), K1, Z28; \
+	FMAROWMASKED(Z29, Z12, Z13, Z14, Z15); \
+	FMAROWMASKED(Z28, Z16, Z17, Z18, Z19)
+
 // ADDROW adds lane sel of X1…X4, the four columns of a row of the tile,
 // onto the row of C at DI, columns CX bytes apart (SI is three times CX).
 #define ADDROW(sel) \
@@ -673,5 +690,209 @@ nextlist6:
 	JMP  list6
 
 done6:
+	VZEROUPPER
+	RET
+
+// func dotLists5x4(a *float32, lda int, b *float32, ldb int, segs *Segment, lists *int, nl int, c *float32, ldc, incc, incl int)
+//
+// dotLists6x4 for five rows of A: Z20…Z23, the sums of a sixth row, stay
+// zero, and only the totals of rows 0–4 are added onto C.
+TEXT ·dotLists5x4(SB), NOSPLIT, $8-88
+	MOVQ $0, l-8(SP)
+
+list5:
+	MOVQ l-8(SP), CX
+	CMPQ CX, nl+48(FP)
+	JGE  done5
+	MOVQ lists+40(FP), DI
+	MOVQ (DI)(CX*8), DX
+	MOVQ 8(DI)(CX*8), R14
+	CMPQ DX, R14
+	JGE  nextlist5
+	LEAQ (DX)(DX*2), DX
+	SHLQ $3, DX
+	ADDQ segs+32(FP), DX
+	LEAQ (R14)(R14*2), R14
+	SHLQ $3, R14
+	ADDQ segs+32(FP), R14
+	MOVQ a+0(FP), AX
+	MOVQ lda+8(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), BX
+	MOVQ b+16(FP), SI
+	MOVQ ldb+24(FP), R12
+	SHLQ $2, R12
+	LEAQ (R12)(R12*2), DI
+	VXORPS X0, X0, X0
+	VXORPS X1, X1, X1
+	VXORPS X2, X2, X2
+	VXORPS X3, X3, X3
+	VXORPS X4, X4, X4
+	VXORPS X5, X5, X5
+	VXORPS X6, X6, X6
+	VXORPS X7, X7, X7
+	VXORPS X8, X8, X8
+	VXORPS X9, X9, X9
+	VXORPS X10, X10, X10
+	VXORPS X11, X11, X11
+	VXORPS X12, X12, X12
+	VXORPS X13, X13, X13
+	VXORPS X14, X14, X14
+	VXORPS X15, X15, X15
+	VXORPS X16, X16, X16
+	VXORPS X17, X17, X17
+	VXORPS X18, X18, X18
+	VXORPS X19, X19, X19
+	VXORPS X20, X20, X20
+	VXORPS X21, X21, X21
+	VXORPS X22, X22, X22
+	VXORPS X23, X23, X23
+
+segment5:
+	// The lanes of a term are those of its column of A, so that the loads
+	// of A's rows start at whole vectors: s = Pos mod 16 lanes, below the
+	// segment, are left out of the first vector under the mask K1, and
+	// the segment counts from Pos - s, CX holding N + s.
+	MOVQ     0(DX), CX
+	ANDQ     $15, CX
+	MOVL     $1, R15
+	SHLL     CX, R15
+	DECL     R15
+	KMOVW    R15, K2
+	MOVQ     0(DX), R15
+	SUBQ     CX, R15
+	LEAQ     (AX)(R15*4), R8
+	LEAQ     (R8)(BX*1), R10
+	MOVQ     16(DX), R15
+	SUBQ     CX, R15
+	LEAQ     (SI)(R15*4), R11
+	LEAQ     (R11)(DI*1), R13
+	ADDQ     8(DX), CX
+	KORTESTW K2, K2
+	JEQ      body5
+	MOVL     $0xffff, R15
+	CMPQ     CX, $16
+	JGE      head5
+	MOVL     $1, R15
+	SHLL     CX, R15
+	DECL     R15
+
+head5:
+	KMOVW  R15, K1
+	KANDNW K1, K2, K1
+	MASKED5
+	ADDQ   $64, R8
+	ADDQ   $64, R10
+	ADDQ   $64, R11
+	ADDQ   $64, R13
+	SUBQ   $16, CX
+	JLE    next5
+
+body5:
+	CMPQ CX, $16
+	JLT  tail5
+
+loop5:
+	VMOVUPS (R11), Z24
+	VMOVUPS (R11)(R12*1), Z25
+	VMOVUPS (R11)(R12*2), Z26
+	VMOVUPS (R13), Z27
+	VMOVUPS (R8), Z28
+	VMOVUPS (R8)(R9*1), Z29
+	FMAROW(Z28, Z0, Z1, Z2, Z3)
+	VMOVUPS (R8)(R9*2), Z28
+	FMAROW(Z29, Z4, Z5, Z6, Z7)
+	VMOVUPS (R10), Z29
+	FMAROW(Z28, Z8, Z9, Z10, Z11)
+	VMOVUPS (R10)(R9*1), Z28
+	FMAROW(Z29, Z12, Z13, Z14, Z15)
+	FMAROW(Z28, Z16, Z17, Z18, Z19)
+	ADDQ $64, R8
+	ADDQ $64, R10
+	ADDQ $64, R11
+	ADDQ $64, R13
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  loop5
+
+tail5:
+	// The last CX < 16 elements, under the mask K1.
+	TESTQ CX, CX
+	JEQ   next5
+	MOVL  $1, R15
+	SHLL  CX, R15
+	DECL  R15
+	KMOVW R15, K1
+	MASKED5
+
+next5:
+	ADDQ $24, DX
+	CMPQ DX, R14
+	JLT  segment5
+
+	// Rows 4 and 5 are added in halves as dotRuns4x4 adds its sixteen
+	// sums, pairs of the same vector in the last step, until lanes 4q
+	// and 4q+1 of Z25 hold the totals of Z(16+q) and Z(20+q); then rows
+	// 0–3 as there, into Z6, whose lane 4q+r holds the total of Z(4r+q).
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z16, Z17, Z24)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z18, Z19, Z25)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z20, Z21, Z26)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z22, Z23, Z27)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z24, Z25, Z28)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z26, Z27, Z29)
+	PAIR(VSHUFPS, $0x44, $0xee, Z28, Z29, Z24)
+	PAIR(VSHUFPS, $0x88, $0xdd, Z24, Z24, Z25)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z0, Z1, Z16)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z2, Z3, Z17)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z4, Z5, Z18)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z6, Z7, Z19)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z8, Z9, Z20)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z10, Z11, Z21)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z12, Z13, Z22)
+	PAIR(VSHUFF64X2, $0x44, $0xee, Z14, Z15, Z23)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z16, Z17, Z0)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z18, Z19, Z1)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z20, Z21, Z2)
+	PAIR(VSHUFF64X2, $0x88, $0xdd, Z22, Z23, Z3)
+	PAIR(VSHUFPS, $0x44, $0xee, Z0, Z1, Z4)
+	PAIR(VSHUFPS, $0x44, $0xee, Z2, Z3, Z5)
+	PAIR(VSHUFPS, $0x88, $0xdd, Z4, Z5, Z6)
+
+	// Element (r, q) of the list's C lies at DI + r·ldc + q·incc, in
+	// bytes: DI walks the rows, CX is incc and SI three times it. Lanes
+	// 4q…4q+3 of Z6, column q, go to X(1+q) for rows 0–3, and then lanes
+	// 4q and 4q+1 of Z25 for rows 4 and 5.
+	MOVQ  l-8(SP), CX
+	IMULQ incl+80(FP), CX
+	MOVQ  c+56(FP), DI
+	LEAQ  (DI)(CX*4), DI
+	MOVQ  incc+72(FP), CX
+	SHLQ  $2, CX
+	LEAQ  (CX)(CX*2), SI
+	MOVQ  ldc+64(FP), R15
+	SHLQ  $2, R15
+	VMOVAPS       X6, X1
+	VEXTRACTF32X4 $1, Z6, X2
+	VEXTRACTF32X4 $2, Z6, X3
+	VEXTRACTF32X4 $3, Z6, X4
+	ADDROW(0)
+	ADDQ R15, DI
+	ADDROW(1)
+	ADDQ R15, DI
+	ADDROW(2)
+	ADDQ R15, DI
+	ADDROW(3)
+	ADDQ R15, DI
+	VMOVAPS       X25, X1
+	VEXTRACTF32X4 $1, Z25, X2
+	VEXTRACTF32X4 $2, Z25, X3
+	VEXTRACTF32X4 $3, Z25, X4
+	ADDROW(0)
+
+nextlist5:
+	INCQ l-8(SP)
+	JMP  list5
+
+done5:
 	VZEROUPPER
 	RET

@@ -58,7 +58,7 @@ func TestRunsArchAgrees(t *testing.T) {
 		t.Skip("no vector kernel on this machine")
 	}
 	rng := rand.New(rand.NewPCG(9, 10))
-	for _, sh := range [][3]int{{4, 4, 16}, {5, 7, 33}, {16, 27, 100}, {3, 9, 2}, {8, 8, 70}, {6, 4, 40}, {32, 12, 90}, {10, 9, 17}, {7, 8, 50}} {
+	for _, sh := range [][3]int{{4, 4, 16}, {5, 7, 33}, {16, 27, 100}, {3, 9, 2}, {8, 8, 70}, {6, 4, 40}, {32, 12, 90}, {10, 9, 17}, {7, 8, 50}, {16, 8, 60}, {21, 4, 33}, {9, 4, 20}} {
 		m, n, k := sh[0], sh[1], sh[2]
 		lda, ldb, nl := k+1, k+3, 3
 		incc, ldc := nl, n*nl+2
