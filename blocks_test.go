@@ -121,7 +121,7 @@ func TestWeightWithoutTable(t *testing.T) {
 
 // TestWeightSpans runs the weight gradient of convolutions whose tiles are
 // short enough for dotWeightSpan to multiply several at once, in 2-D and
-// 3-D, with x contiguous and with NaN gaps after its rows, which the
+// 3-D, or so long that it cuts them in pieces, with x contiguous and with NaN gaps after its rows, which the
 // joined segments must not read. Each gradient matches the reference and
 // has the same bits for any GOMAXPROCS.
 func TestWeightSpans(t *testing.T) {
@@ -133,6 +133,8 @@ func TestWeightSpans(t *testing.T) {
 	cases := []struct{ x, w []int }{
 		{[]int{2, 64, 20, 30}, []int{8, 64, 3, 3}},
 		{[]int{2, 32, 5, 9, 14}, []int{12, 32, 3, 3, 3}},
+		// One tile of 2400 positions, in three pieces.
+		{[]int{2, 4, 40, 60}, []int{8, 4, 3, 3}},
 	}
 	for _, c := range cases {
 		nax := len(c.x) - 2
@@ -153,8 +155,8 @@ func TestWeightSpans(t *testing.T) {
 		}
 		e := p.p.e
 		k := e.cin * e.kvol
-		if ts := e.tileFor(k, volume1(y.Shape[2:])); 2*ts > dotSpan || e.tiles < 2 {
-			t.Fatalf("x %v w %v: %d tiles of %d positions, too long to span", c.x, c.w, e.tiles, ts)
+		if ts := e.tileFor(k, volume1(y.Shape[2:])); ts <= dotSpan && (2*ts > dotSpan || e.tiles < 2) {
+			t.Fatalf("x %v w %v: %d tiles of %d positions, neither spanned nor cut", c.x, c.w, e.tiles, ts)
 		}
 		for _, xt := range []*Tensor{tensorFromRef(x), rowGaps(rng, x)} {
 			what := fmt.Sprintf("x %v w %v strides %v", c.x, c.w, xt.Strides)

@@ -808,7 +808,8 @@ const dotSpan = 1024
 // product of dotWeight over their positions, as many tiles as make at
 // most dotSpan positions, and returns how many it did: 0 where fewer than
 // two fit, or where dotWeight does not serve with the operation's table,
-// or gy's tiles are not its rows (see outputTile). Each tap's segments
+// or gy's tiles are not its rows (see outputTile). A tile longer than
+// dotSpan it computes in pieces instead (see dotWeightPieces). Each tap's segments
 // are those of the tiles one after the other, two that continue each
 // other in the product and in the tensor joined into one. Tiles sized
 // for an im2col buffer can be a few rows long, and the product sums and
@@ -818,13 +819,19 @@ const dotSpan = 1024
 // do too), so the bits of the result do not depend on the threads.
 func (e *engine) dotWeightSpan(x, gy view, n, g, c0, c1, i, last int, wk *worker, gwf []float32, k int) int {
 	tab := &e.tables[e.op]
-	if e.small || !e.direct || e.gathered || !dotWeights() || !e.dotSteps(x) || !tab.valid || len(tab.segs) == 0 {
+	if e.small || !dotWeights() || !e.dotSteps(x) || !tab.valid || len(tab.segs) == 0 {
 		return 0
 	}
 	_, pos := e.phaseSize(wk.sel)
 	_, p0, p1 := e.tile(i, wk)
 	ts := p1 - p0
-	if ts <= 0 {
+	if ts > dotSpan {
+		if !e.dotWeightPieces(x, gy, n, g, c0, c1, p0, p1, wk, gwf, k) {
+			return 0
+		}
+		return 1
+	}
+	if ts <= 0 || !e.direct || e.gathered {
 		return 0
 	}
 	span := min(last-i, ceilDiv(pos, ts)-i, dotSpan/ts)
@@ -857,6 +864,41 @@ func (e *engine) dotWeightSpan(x, gy view, n, g, c0, c1, i, last int, wk *worker
 		return 0
 	}
 	return span
+}
+
+// dotWeightPieces computes the weight-gradient product of the tile
+// [p0, p1) that wk holds, longer than dotSpan positions, in near-equal
+// pieces of at most dotSpan positions, each starting at a multiple of 16
+// from p0, so that the rows a tile of gemm.SgemmRuns reads for a piece
+// stay in the first-level cache for all the taps, each piece's products
+// added onto gwf after the previous one's. A tap's segments are cut where
+// a piece ends. It reports whether SgemmRuns served, which it does for
+// all pieces or none.
+func (e *engine) dotWeightPieces(x, gy view, n, g, c0, c1, p0, p1 int, wk *worker, gwf []float32, k int) bool {
+	tab := &e.tables[e.op]
+	cols, taps := p1-p0, k/e.cin
+	step := ceilDiv(ceilDiv(cols, ceilDiv(cols, dotSpan)), 16) * 16
+	b, ldb := e.outputTileOf(gy, n, g, wk.phase, wk.tileIdx, p0, p1, wk)
+	data := x.data[n*x.sn+(g*e.cin+c0)*x.sc:]
+	entry := (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax
+	for q0 := 0; q0 < cols; q0 += step {
+		q1 := min(cols, q0+step)
+		segs, lists := wk.segs[:0], append(wk.lists[:0], 0)
+		for t := 0; t < taps; t++ {
+			for _, sg := range tab.segs[tab.cs[entry+t]:tab.cs[entry+t+1]] {
+				lo, hi := max(sg.Pos, q0), min(sg.Pos+sg.N, q1)
+				if lo < hi {
+					segs = append(segs, gemm.Segment{Pos: lo - q0, N: hi - lo, Off: sg.Off + lo - sg.Pos})
+				}
+			}
+			lists = append(lists, len(segs))
+		}
+		wk.segs, wk.lists = segs, lists
+		if !gemm.SgemmRuns(e.cout, c1-c0, q1-q0, b[q0:], ldb, data, x.sc, segs, lists, gwf[c0*taps:], k, taps, 1) {
+			return false
+		}
+	}
+	return true
 }
 
 // dotSteps reports whether the copy runs of the gathered-side tensor v
