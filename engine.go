@@ -129,6 +129,7 @@ type engine struct {
 	sumRows               bool // whether opAddPartials adds by channel rows, sumTo being strided
 	sums                  channelSums
 	next                  atomic.Int64
+	left                  atomic.Int64 // pooled shares of the current call still running
 	wg                    sync.WaitGroup
 	mu                    sync.Mutex
 	fault                 any

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/anisoconv/aniso/internal/vec"
 )
@@ -46,9 +47,32 @@ func growPool(n int) {
 }
 
 func poolWorker(jobs <-chan *share) {
-	for s := range jobs {
+	for {
+		s := awaitJob(jobs)
 		s.e.runShare(s)
 	}
+}
+
+// spinWait is how long an idle pool worker, and a caller whose shares are
+// still running, poll before they block. Waking a blocked goroutine on an
+// idle processor takes tens of microseconds, as much as a unit of a call
+// of a millisecond: the calls of a training step, and the operations of
+// one backward call, follow each other closely enough that polling finds
+// the next one.
+var spinWait = 100 * time.Microsecond
+
+// awaitJob polls jobs for up to spinWait, yielding the processor between
+// polls, then blocks until a job comes.
+func awaitJob(jobs <-chan *share) *share {
+	for start := time.Now(); time.Since(start) < spinWait; {
+		select {
+		case s := <-jobs:
+			return s
+		default:
+			runtime.Gosched()
+		}
+	}
+	return <-jobs
 }
 
 // Operations of the engine, selected by engine.op for the current call.
@@ -117,12 +141,16 @@ func (e *engine) run(op, units int) {
 	}
 	if n > 1 {
 		growPool(n - 1)
+		e.left.Store(int64(n - 1))
 		e.wg.Add(n - 1)
 		for i := 1; i < n; i++ {
 			pool.jobs <- &e.shares[i]
 		}
 	}
 	e.runShare(&e.shares[0])
+	for start := time.Now(); n > 1 && e.left.Load() > 0 && time.Since(start) < spinWait; {
+		runtime.Gosched()
+	}
 	e.wg.Wait()
 	// A plan may wait in the one-shot cache: it must not keep the caller's
 	// tensors alive.
@@ -143,6 +171,7 @@ func (e *engine) runShare(s *share) {
 			e.mu.Unlock()
 		}
 		if s.pooled {
+			e.left.Add(-1)
 			e.wg.Done()
 		}
 	}()
