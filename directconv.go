@@ -70,7 +70,7 @@ func (e *engine) directForward(w []float32, k int, x view, n, g, p0, p1 int, wk 
 		q := j0 / nr
 		s.compile(j0, j0+jc)
 		ents := q * taps
-		if s.mixed[q] || s.two[q] {
+		if s.mixed[q] && !s.blank[q] || s.two[q] {
 			// The panel's k rows, nr apart, read as k channels of one tap
 			// whose base and mask take the place of tap 0's, which the
 			// gather has used.

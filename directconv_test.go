@@ -47,6 +47,7 @@ var directGeoms = []struct {
 	{[]int{1, 16, 7, 33}, []int{6, 16, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{2, 2}, Dilation: []int{2, 2}}}},
 	{[]int{2, 32, 90}, []int{10, 16, 7}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{3}, Groups: 2}}},
 	{[]int{1, 16, 4, 5, 30}, []int{5, 16, 3, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1, 1}}}},
+	{[]int{2, 8, 5, 6, 8}, []int{12, 8, 4, 4, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1, 1}}}},
 	{[]int{1, 16, 4, 20}, []int{6, 16, 4, 4}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, PadHi: []int{2, 2}}, Stretch: []int{2, 2}, Mode: Nearest}},
 	{[]int{1, 16, 4, 20}, []int{6, 16, 4, 4}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, PadHi: []int{2, 2}}, Stretch: []int{1, 2}, Mode: Zeros}},
 }

@@ -396,7 +396,7 @@ func (e *engine) tableBytes() int {
 	for _, wk := range e.workers {
 		n += cap(wk.segs)*int(unsafe.Sizeof(gemm.Segment{})) + 8*cap(wk.lists) + cap(wk.vruns)*int(unsafe.Sizeof(vec.Run{}))
 		s := &wk.panels
-		n += 8*(cap(s.cc)+cap(s.zc)+cap(s.base)+cap(s.mask)+cap(s.lo)) + cap(s.mixed) + cap(s.segs)*int(unsafe.Sizeof(run{}))
+		n += 8*(cap(s.cc)+cap(s.zc)+cap(s.base)+cap(s.mask)+cap(s.lo)) + cap(s.mixed) + cap(s.two) + cap(s.blank) + cap(s.segs)*int(unsafe.Sizeof(run{}))
 		r := &wk.rowPanels
 		n += 8*(cap(r.cc)+cap(r.zc)+cap(r.lo)+cap(r.base)) + 24*cap(r.ptrs) + cap(r.segs)*int(unsafe.Sizeof(run{}))
 	}

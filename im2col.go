@@ -336,6 +336,10 @@ type colPanels struct {
 	segs  []run
 	mixed []bool // per panel: some tap has runs
 	two   []bool // per panel: some tap gathers at step 2
+	// blank, per panel, is set where every tap with runs reads nothing
+	// (a tap wholly in the padding): for gemm.Direct the panel is then
+	// one masked read per tap, with empty masks for those taps.
+	blank []bool
 }
 
 // compile compiles the next panel, of columns [j0, j1).
@@ -343,7 +347,7 @@ func (s *colPanels) compile(j0, j1 int) {
 	tab := s.tab
 	q := s.ready
 	s.ready++
-	mixed, two := false, false
+	mixed, two, blank := false, false, true
 	for t := 0; t < s.taps; t++ {
 		i := q*s.taps + t
 		segs := s.segs
@@ -357,6 +361,7 @@ func (s *colPanels) compile(j0, j1 int) {
 			a, b := max(r.pos, j0), min(r.pos+r.n, j1)
 			segs = append(segs, run{a - j0, b - a, r.off + (a-r.pos)*r.inc, r.inc})
 		}
+		copies := len(segs) > len(s.segs)
 		zi, zEnd := s.zc[t], tab.zs[s.entry+t+1]
 		for zi < zEnd && tab.zeros[zi].pos+tab.zeros[zi].n <= j0 {
 			zi++
@@ -371,6 +376,7 @@ func (s *colPanels) compile(j0, j1 int) {
 		if m != 0 {
 			segs = segs[:len(s.segs)]
 		} else {
+			blank = blank && !copies
 			base, m, step, segs = maskedPart(segs, len(s.segs))
 			mixed = true
 		}
@@ -384,7 +390,7 @@ func (s *colPanels) compile(j0, j1 int) {
 		s.segs = segs
 		s.lo[i+1] = len(segs)
 	}
-	s.mixed[q], s.two[q] = mixed, two
+	s.mixed[q], s.two[q], s.blank[q] = mixed, two, mixed && blank
 }
 
 // Panel implements gemm.PanelSource.
@@ -437,10 +443,10 @@ func (s *colPanels) start(nr int) {
 		s.base, s.mask, s.mask2, s.lo = make([]int, n), make([]uint64, n), make([]uint64, n), make([]int, n+1)
 	}
 	if cap(s.mixed) < panels {
-		s.mixed, s.two = make([]bool, panels), make([]bool, panels)
+		s.mixed, s.two, s.blank = make([]bool, panels), make([]bool, panels), make([]bool, panels)
 	}
 	s.base, s.mask, s.mask2, s.lo = s.base[:n], s.mask[:n], s.mask2[:n], s.lo[:n+1]
-	s.mixed, s.two = s.mixed[:panels], s.two[:panels]
+	s.mixed, s.two, s.blank = s.mixed[:panels], s.two[:panels], s.blank[:panels]
 	s.lo[0] = 0
 	s.segs = s.segs[:0]
 }
@@ -564,7 +570,7 @@ func (e *engine) colSource(k int, x view, n, g, p0, p1 int, wk *worker) *colPane
 		tab: &e.tables[e.op], data: x.data[n*x.sn+g*e.cin*x.sc:], sc: x.sc, taps: taps, cols: p1 - p0,
 		entry: (wk.phase*e.tiles + wk.tileIdx) * e.tapsMax,
 		cc:    s.cc[:taps], zc: s.zc[:taps],
-		base: s.base, mask: s.mask, mask2: s.mask2, lo: s.lo, segs: s.segs, mixed: s.mixed, two: s.two,
+		base: s.base, mask: s.mask, mask2: s.mask2, lo: s.lo, segs: s.segs, mixed: s.mixed, two: s.two, blank: s.blank,
 	}
 	return s
 }
