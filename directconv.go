@@ -58,26 +58,28 @@ func (e *engine) directForward(w []float32, k int, x view, n, g, p0, p1 int, wk 
 		// No room to gather a panel.
 		return false
 	}
-	s := e.colSource(k, x, n, g, p0, p1, wk)
-	s.start(nr)
 	if lines {
+		s := e.colSource(k, x, n, g, p0, p1, wk)
+		s.start(nr)
 		e.directLines(s, ph.count, w, k, p0, beta, c, ldc)
 		return true
 	}
+	s := e.directPanels(k, x, n, g, p0, p1, wk)
 	taps, cols := k/e.cin, p1-p0
 	for j0 := 0; j0 < cols; j0 += nr {
 		jc := min(nr, cols-j0)
 		q := j0 / nr
-		s.compile(j0, j0+jc)
+		if s.ready <= q {
+			s.compile(j0, j0+jc)
+		}
 		ents := q * taps
 		if s.mixed[q] && !s.blank[q] || s.two[q] {
-			// The panel's k rows, nr apart, read as k channels of one tap
-			// whose base and mask take the place of tap 0's, which the
-			// gather has used.
+			// The panel's k rows, nr apart, read as k channels of one
+			// tap; s may be the table's, which its units share.
 			buf := wk.col[:k*nr]
 			s.Panel(buf, nr, 0, k, j0, jc)
-			s.base[ents], s.mask[ents] = 0, 1<<jc-1
-			gemm.Direct(e.cout, k, 1, w, k, buf, nr, s.base[ents:ents+1], s.mask[ents:ents+1], jc, beta, c[j0:], ldc)
+			wk.base1[0], wk.mask1[0] = 0, 1<<jc-1
+			gemm.Direct(e.cout, k, 1, w, k, buf, nr, wk.base1[:], wk.mask1[:], jc, beta, c[j0:], ldc)
 			continue
 		}
 		gemm.Direct(e.cout, e.cin, taps, w, k, s.data, s.sc, s.base[ents:ents+taps], s.mask[ents:ents+taps], jc, beta, c[j0:], ldc)

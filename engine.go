@@ -392,6 +392,11 @@ func (e *engine) tableBytes() int {
 	for i := range e.tables {
 		t := &e.tables[i]
 		n += (cap(t.copies)+cap(t.zeros))*int(unsafe.Sizeof(run{})) + 8*(cap(t.cs)+cap(t.zs)+cap(t.strides)) + cap(t.segs)*int(unsafe.Sizeof(gemm.Segment{}))
+		ps := t.panels[:cap(t.panels)]
+		for j := range ps {
+			s := &ps[j]
+			n += int(unsafe.Sizeof(*s)) + 8*(cap(s.base)+cap(s.mask)+cap(s.mask2)+cap(s.lo)) + 3*cap(s.mixed) + cap(s.segs)*int(unsafe.Sizeof(run{}))
+		}
 	}
 	for _, wk := range e.workers {
 		n += cap(wk.segs)*int(unsafe.Sizeof(gemm.Segment{})) + 8*cap(wk.lists) + cap(wk.vruns)*int(unsafe.Sizeof(vec.Run{}))
@@ -413,6 +418,9 @@ type worker struct {
 	sel, tap     []int
 	lines        lines
 	panels       colPanels
+	fixed        colPanels // panels of the forward table, see directPanels
+	base1        [1]int    // the base and the mask of a gathered panel for gemm.Direct
+	mask1        [1]uint64 //
 	rowPanels    rowPanels
 	segs         []gemm.Segment // the segments of every tap for dotWeight
 	lists        []int          // where each tap's segments start in segs

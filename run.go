@@ -155,6 +155,9 @@ func (e *engine) run(op, units int) {
 	// A plan may wait in the one-shot cache: it must not keep the caller's
 	// tensors alive.
 	e.out, e.in, e.wc, e.bias, e.gw, e.sumTo, e.sums = view{}, view{}, nil, nil, nil, view{}, channelSums{}
+	for _, wk := range e.workers {
+		wk.panels.data, wk.fixed.data, wk.rowPanels.data = nil, nil, nil
+	}
 	if e.fault != nil {
 		panic(e.fault)
 	}

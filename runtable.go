@@ -21,6 +21,13 @@ type runTable struct {
 	// segments of gemm.SgemmRuns, entry j's at segs[cs[j]:cs[j+1]];
 	// otherwise it is empty.
 	segs []gemm.Segment
+	// panels, for the forward table, holds the panels of gemm.MaxPanel
+	// columns that directForward multiplies, compiled once for every
+	// (phase, tile) entry whose products it serves panel by panel, so
+	// that the calls of one layout compile none; an entry with nr = 0
+	// holds none. It is empty when no phase is served so or the panels
+	// would exceed tableBudget entries.
+	panels []colPanels
 }
 
 // tableBudget is the most runs a table holds: 2 MiB.
@@ -50,6 +57,7 @@ func (e *engine) prepareRuns(op int) {
 	t.strides = append(t.strides[:0], e.in.sp...)
 	t.small = e.small
 	t.valid = false
+	t.panels = t.panels[:0]
 	entries := e.nphase * e.tiles * e.tapsMax
 	if entries >= tableBudget {
 		return
@@ -83,6 +91,9 @@ func (e *engine) prepareRuns(op int) {
 	t.cs[entries], t.zs[entries] = len(copies), len(zeros)
 	t.copies, t.zeros = copies, zeros
 	t.valid = true
+	if op == opForward {
+		e.compilePanels(t)
+	}
 	t.segs = t.segs[:0]
 	if op == opBackwardWeight && dotWeights() && unitRuns(copies) {
 		for _, c := range copies {
@@ -111,4 +122,79 @@ func resizeInts(s []int, n int) []int {
 		return make([]int, n)
 	}
 	return s[:n]
+}
+
+// compilePanels compiles into t.panels the panels of every (phase, tile)
+// entry of the forward table t whose products directForward multiplies
+// panel by panel: those it serves whose lines are not multiplied one by
+// one (see directLines). Like the table, they depend on the layout of
+// e.in alone. It runs before the units start, on worker 0's scratch.
+func (e *engine) compilePanels(t *runTable) {
+	const nr = gemm.MaxPanel
+	if e.small || e.directDeclined() {
+		return
+	}
+	wk := e.workers[0]
+	last := len(e.axes) - 1
+	size := 0
+	for r := 0; r < e.nphase; r++ {
+		e.enterPhase(r, wk)
+		taps, pos := e.phaseSize(wk.sel)
+		size += ceilDiv(pos, nr) * taps
+	}
+	if size > tableBudget {
+		return
+	}
+	n := e.nphase * e.tiles
+	if cap(t.panels) < n {
+		t.panels = make([]colPanels, n)
+	}
+	t.panels = t.panels[:n]
+	served := false
+	for r := 0; r < e.nphase; r++ {
+		e.enterPhase(r, wk)
+		taps, _ := e.phaseSize(wk.sel)
+		ph := &e.axes[last][wk.sel[last]]
+		unit := ph.qStep == 1 && e.in.sp[last] == 1
+		lines := unit && ph.count >= minDirectLine && !e.linesJoin(e.in, wk)
+		for i := 0; i < e.tiles; i++ {
+			p := &t.panels[r*e.tiles+i]
+			p.nr = 0
+			_, p0, p1 := e.tile(i, wk)
+			if lines || taps == 0 || p0 >= p1 || !unit && e.cin < minPanelChannels && directMode == directAuto {
+				continue
+			}
+			*p = colPanels{
+				tab: t, taps: taps, cols: p1 - p0, entry: (r*e.tiles + i) * e.tapsMax,
+				cc: make([]int, taps), zc: make([]int, taps),
+				base: p.base, mask: p.mask, mask2: p.mask2, lo: p.lo, segs: p.segs, mixed: p.mixed, two: p.two, blank: p.blank,
+			}
+			p.start(nr)
+			for j0 := 0; j0 < p.cols; j0 += nr {
+				p.compile(j0, min(j0+nr, p.cols))
+			}
+			p.cc, p.zc = nil, nil
+			served = true
+		}
+	}
+	if !served {
+		t.panels = t.panels[:0]
+	}
+}
+
+// directPanels returns the compiled panels of directForward's product of
+// depth k for the positions [p0, p1) of tile wk.tileIdx of phase wk.phase:
+// those of the forward table when it holds them (every panel compiled),
+// else wk's colPanels, set up to compile them in turn.
+func (e *engine) directPanels(k int, x view, n, g, p0, p1 int, wk *worker) *colPanels {
+	if tab := &e.tables[e.op]; len(tab.panels) > 0 {
+		if p := &tab.panels[wk.phase*e.tiles+wk.tileIdx]; p.nr != 0 {
+			wk.fixed = *p
+			wk.fixed.data, wk.fixed.sc = x.data[n*x.sn+g*e.cin*x.sc:], x.sc
+			return &wk.fixed
+		}
+	}
+	s := e.colSource(k, x, n, g, p0, p1, wk)
+	s.start(gemm.MaxPanel)
+	return s
 }
