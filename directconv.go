@@ -49,7 +49,7 @@ func (e *engine) directForward(w []float32, k int, x view, n, g, p0, p1 int, wk 
 	}
 	last := len(e.axes) - 1
 	ph := &e.axes[last][wk.sel[last]]
-	unit := ph.qStep == 1 && x.sp[last] == 1
+	unit := ph.qStep == x.factor(last) && x.sp[last] == 1
 	if !unit && e.cin < minPanelChannels && directMode == directAuto {
 		return false
 	}
@@ -125,7 +125,7 @@ const minDirectLine = 32
 func (e *engine) linesJoin(v view, wk *worker) bool {
 	last := len(e.axes) - 1
 	n := e.axes[last][wk.sel[last]].count
-	if n != e.src[last] {
+	if n != ceilDiv(e.src[last], v.factor(last)) {
 		return false
 	}
 	// span is the offset from the first line to the last one of the
@@ -133,10 +133,11 @@ func (e *engine) linesJoin(v view, wk *worker) bool {
 	span := 0
 	for a := last - 1; a >= 0; a-- {
 		p := &e.axes[a][wk.sel[a]]
-		if p.count > 1 && p.qStep*v.sp[a]-span != n {
+		step := p.qStep / v.factor(a) * v.sp[a]
+		if p.count > 1 && step-span != n {
 			return false
 		}
-		span += (p.count - 1) * p.qStep * v.sp[a]
+		span += (p.count - 1) * step
 	}
 	return true
 }

@@ -107,6 +107,8 @@ type engine struct {
 	workers []*worker
 	shares  []share
 	partial []float32   // partial sums of the backward reductions, made on first use
+	poly    polyphase   // the polyphase layout of the forward input, if any
+	polySrc view        // the input of a forward call read in polyphase layout
 	tiled   []float32   // backwardData's gathered tiles of gy, made on first use
 	tables  [3]runTable // compiled im2col runs of each operation
 
@@ -233,6 +235,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 			e.tiles = max(e.tiles, (pos+tile-1)/tile)
 		}
 	}
+	e.planPolyphase()
 	e.foldMax = 1
 	if !e.unfolded {
 		for _, ps := range e.axes {
@@ -365,10 +368,25 @@ func (e *engine) tileFor(k, pos int) int {
 const tileAlign = 16
 
 // view is a tensor seen as batch × channels × spatial with its strides.
+//
+// A view made by polyView holds its tensor in polyphase layout: along an
+// axis a with fac[a] > 1, element s is at (s mod fac[a])·pst[a] +
+// ⌊s/fac[a]⌋·sp[a], less org·sp[0] along the first axis (see polyphase).
+// fac is nil for a plain view.
 type view struct {
-	data   []float32
-	sn, sc int
-	sp     []int
+	data     []float32
+	sn, sc   int
+	sp       []int
+	fac, pst []int
+	org      int
+}
+
+// factor returns the polyphase factor of axis a of v, 1 for a plain axis.
+func (v view) factor(a int) int {
+	if v.fac == nil {
+		return 1
+	}
+	return v.fac[a]
 }
 
 // rowsContiguous reports whether v's spatial part is row-major contiguous
@@ -429,6 +447,7 @@ type worker struct {
 	packed       gemm.PackedA
 	pa           []float32 // the buffer of packed
 	wt           []float32 // a block of the transposed weights, made on first use by backwardData
+	poly         []float32 // the input of a tile in polyphase layout, made on first use (see polyTile)
 	packKey      int       // 1 + phase·groups + group whose weights packed holds, 0 for none
 	phase        int       // the phase held in sel
 	tileIdx      int       // the tile last selected by tile

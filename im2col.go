@@ -9,18 +9,35 @@ import (
 // the per-axis counts, one line along the last axis at a time. Along axis a,
 // index i addresses element start[a] + i·step[a] of a tensor axis with
 // limit[a] elements and stride[a]; elements outside [0, limit) are absent
-// and read as zero.
+// and read as zero. An axis with fac[a] > 1 is held in polyphase layout
+// (see polyphase): element s is at (s mod fac)·pst + ⌊s/fac⌋·stride, less
+// org·stride along the first axis.
 type lines struct {
 	count, start, step, limit, stride, idx []int
+	fac, pst                               []int
+	org                                    int
 	p, p1                                  int
 	i0                                     int // index along the last axis where the last line returned starts
 	vlo, vhi                               int // indices along the last axis whose elements are present
 }
 
 func (l *lines) init(nax int) {
-	s := make([]int, 6*nax)
+	s := make([]int, 8*nax)
 	l.count, l.start, l.step = s[:nax], s[nax:2*nax], s[2*nax:3*nax]
-	l.limit, l.stride, l.idx = s[3*nax:4*nax], s[4*nax:5*nax], s[5*nax:]
+	l.limit, l.stride, l.idx = s[3*nax:4*nax], s[4*nax:5*nax], s[5*nax:6*nax]
+	l.fac, l.pst = s[6*nax:7*nax], s[7*nax:]
+}
+
+// offset returns the offset of element s ≥ 0 of axis a.
+func (l *lines) offset(a, s int) int {
+	o := 0
+	if a == 0 {
+		o = l.org * l.stride[0]
+	}
+	if f := l.fac[a]; f > 1 {
+		return s%f*l.pst[a] + s/f*l.stride[a] - o
+	}
+	return s*l.stride[a] - o
 }
 
 // reset starts a walk over the positions [p0, p1).
@@ -55,15 +72,15 @@ func (l *lines) next(p0 int) (pos, n, a, b, off, inc int, ok bool) {
 			present = false
 			break
 		}
-		off += s * l.stride[ax]
+		off += l.offset(ax, s)
 	}
 	if present {
 		lo, hi := max(l.vlo, i0), min(l.vhi, i0+n)
 		if lo < hi {
 			st, sp := l.start[last], l.step[last]
 			a, b = lo-i0, hi-i0
-			off += (st + lo*sp) * l.stride[last]
-			inc = sp * l.stride[last]
+			off += l.offset(last, st+lo*sp)
+			inc = sp / max(1, l.fac[last]) * l.stride[last]
 		}
 	}
 	l.p += n
@@ -112,8 +129,10 @@ func (l *lines) runs(copies, zeros []run, p0, p1 int, join bool) ([]run, []run) 
 		}
 		zeros = addZeros(zeros, z0, pos, a)
 		zeros = addZeros(zeros, z0, pos+b, n-b)
-		// The offset of the line's row; meaningful with join only.
-		row := off - (l.start[last] + l.i0 + a)
+		// The offset of the line's row (of its phase's row in polyphase
+		// layout); meaningful with join only.
+		f := max(1, l.fac[last])
+		row := off - (l.start[last]+(l.i0+a)*l.step[last])/f
 		k := len(copies) - 1
 		switch {
 		case k < c0:
@@ -125,7 +144,7 @@ func (l *lines) runs(copies, zeros []run, p0, p1 int, join bool) ([]run, []run) 
 		default:
 			copies = append(copies, run{pos + a, b - a, off, inc})
 		}
-		rowEnd = row + l.limit[last]
+		rowEnd = row + ceilDiv(l.limit[last], f)
 	}
 }
 
@@ -236,7 +255,12 @@ func (e *engine) colLines(v view, wk *worker) *lines {
 	for a := range e.axes {
 		p := &e.axes[a][wk.sel[a]]
 		l.count[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.qStep, e.src[a], v.sp[a]
+		l.fac[a], l.pst[a] = v.factor(a), 0
+		if v.fac != nil {
+			l.pst[a] = v.pst[a]
+		}
 	}
+	l.org = v.org
 	return l
 }
 
@@ -265,6 +289,8 @@ func (e *engine) moveRows(t []float32, ld int, v view, n, g, p0, p1 int, wk *wor
 	for a := range e.axes {
 		p := &e.axes[a][wk.sel[a]]
 		l.count[a], l.start[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.oStart, p.oStep, e.dst[a], v.sp[a]
+		l.fac[a] = 1
+		l.org = 0
 	}
 	copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
 	for o := 0; o < e.cout; o++ {

@@ -138,7 +138,7 @@ func (io *planIO) results(names []string, ts []*Tensor, shapes [][]int, n int) e
 func (e *engine) workspace() int {
 	n := len(e.partial) + len(e.tiled)
 	for _, wk := range e.workers {
-		n += len(wk.col) + len(wk.tmp) + len(wk.wf) + len(wk.wt) + len(wk.pa)
+		n += len(wk.col) + len(wk.tmp) + len(wk.wf) + len(wk.wt) + len(wk.pa) + len(wk.poly)
 	}
 	return n
 }

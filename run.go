@@ -223,6 +223,11 @@ func (e *engine) tile(i int, wk *worker) (k, p0, p1 int) {
 // forward computes y = Wf·im2col(x) (+ bias) into y, an output-side
 // tensor, writing every element. wc holds the weights contiguously.
 func (e *engine) forward(y, x view, wc, bias []float32) {
+	if e.polyphaseForward() {
+		e.polySrc = x
+		x = e.polyLayout()
+		defer func() { e.polySrc = view{} }()
+	}
 	e.out, e.in, e.wc, e.bias = y, x, wc, bias
 	e.direct = e.dense && y.rowsContiguous(e.dst)
 	e.run(opForward, e.nphase*e.groups*e.batch*e.tiles)
@@ -243,6 +248,9 @@ func (e *engine) forwardUnit(wk *worker, u int) {
 	}
 	cols := p1 - p0
 	w := e.weights(e.wc, g, r, wk)
+	if x.fac != nil {
+		x = e.polyTile(n, g, p0, p1, wk)
+	}
 	if e.direct {
 		c := y.data[n*y.sn+g*e.cout*y.sc+p0:]
 		var beta float32

@@ -11,6 +11,7 @@ import "github.com/anisoconv/aniso/internal/gemm"
 // tableBudget runs are not built; their units compile runs as they go.
 type runTable struct {
 	strides []int // the layout the table holds, nil for none
+	poly    bool  // the layout is polyphase (see polyView)
 	small   bool
 	valid   bool  // the table holds the runs of strides and small
 	cs, zs  []int // entry j's copy runs are copies[cs[j]:cs[j+1]], likewise zeros
@@ -37,7 +38,7 @@ const tableBudget = 1 << 16
 // across rows (see lines.runs).
 func joins(v view, l *lines) bool {
 	last := len(l.step) - 1
-	return v.sp[last] == 1 && l.step[last] == 1
+	return v.sp[last] == 1 && l.step[last] == v.factor(last)
 }
 
 // prepareRuns makes the table of operation op hold the runs of the current
@@ -51,11 +52,12 @@ func (e *engine) prepareRuns(op int) {
 		t.strides, t.valid = nil, false
 		return
 	}
-	if t.strides != nil && t.small == e.small && sameShape(t.strides, e.in.sp) {
+	poly := e.in.fac != nil
+	if t.strides != nil && t.small == e.small && t.poly == poly && sameShape(t.strides, e.in.sp) {
 		return
 	}
 	t.strides = append(t.strides[:0], e.in.sp...)
-	t.small = e.small
+	t.small, t.poly = e.small, poly
 	t.valid = false
 	t.panels = t.panels[:0]
 	entries := e.nphase * e.tiles * e.tapsMax
@@ -74,6 +76,7 @@ func (e *engine) prepareRuns(op int) {
 		taps, _ := e.phaseSize(wk.sel)
 		for i := 0; i < e.tiles; i++ {
 			_, p0, p1 := e.tile(i, wk)
+			l.org = e.polyOrigin(wk.sel, p0, p1)
 			for tap := 0; tap < e.tapsMax; tap++ {
 				j := (r*e.tiles+i)*e.tapsMax + tap
 				t.cs[j], t.zs[j] = len(copies), len(zeros)

@@ -1,0 +1,43 @@
+package aniso
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkPolyphase times strided forward passes with the input in
+// polyphase layout and in its own, side by side.
+func BenchmarkPolyphase(b *testing.B) {
+	geoms := []struct {
+		name string
+		x, w []int
+		o    ConvOptions
+	}{
+		{"3x3s2-c32-100", []int{8, 32, 100, 100}, []int{64, 32, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
+		{"3x3s2-c32-100-n1", []int{1, 32, 100, 100}, []int{64, 32, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
+		{"3x3s1-c32-50", []int{8, 32, 50, 50}, []int{64, 32, 3, 3}, ConvOptions{PadLo: []int{1, 1}}},
+		{"5x5s2-c64-60", []int{4, 64, 60, 60}, []int{64, 64, 5, 5}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{2, 2}}},
+		{"3x3s3-c16-99", []int{8, 16, 99, 99}, []int{32, 16, 3, 3}, ConvOptions{Stride: []int{3, 3}}},
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	for _, g := range geoms {
+		x, w := randTensor(rng, g.x...), randTensor(rng, g.w...)
+		p, err := NewConvPlan(g.x, g.w, g.o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		y := New(p.OutShape()...)
+		for _, off := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/off=%v", g.name, off), func(b *testing.B) {
+				polyOff = off
+				defer func() { polyOff = false }()
+				for i := 0; i < b.N; i++ {
+					if err := p.Forward(y, x, w, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
