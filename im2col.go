@@ -935,14 +935,14 @@ func (e *engine) dotWeightPieces(x, gy view, n, g, c0, c1, p0, p1 int, wk *worke
 
 // dotSteps reports whether the copy runs of the gathered-side tensor v
 // all read at unit step: v's last axis is contiguous and every phase
-// reads it at step 1.
+// reads it at step 1, or at the step of its polyphase layout.
 func (e *engine) dotSteps(v view) bool {
 	last := len(e.axes) - 1
 	if v.sp[last] != 1 {
 		return false
 	}
 	for _, p := range e.axes[last] {
-		if p.qStep != 1 {
+		if p.qStep != v.factor(last) {
 			return false
 		}
 	}

@@ -1,6 +1,5 @@
 package aniso
 
-import "github.com/anisoconv/aniso/internal/vec"
 
 // polyphase is the geometry of a forward input held in polyphase layout.
 // A phase of the engine reads its input along axis a at step qStep; where
@@ -132,6 +131,15 @@ func (e *engine) polyphaseForward() bool {
 		e.nphase*e.tiles*e.tapsMax < tableBudget
 }
 
+// polyphaseWeight reports whether the weight-gradient products of the
+// current call read their input in polyphase layout: where dotWeight
+// serves them, which reads only runs at unit step, with a run table, and
+// not as direct loops.
+func (e *engine) polyphaseWeight() bool {
+	return e.poly.fac != nil && !polyOff && dotWeights() && !e.smallProducts(opBackwardWeight) &&
+		e.nphase*e.tiles*e.tapsMax < tableBudget
+}
+
 // polyLayout returns a view of the polyphase layout without data, whose
 // strides the run tables are compiled for.
 func (e *engine) polyLayout() view {
@@ -140,9 +148,10 @@ func (e *engine) polyLayout() view {
 }
 
 // polyTile copies the rows of the input that the tile [p0, p1) of phase
-// wk.sel reads at batch n and group g from e.polySrc into the window of
-// wk.poly, and returns the view of wk.poly that the tile's runs address.
-func (e *engine) polyTile(n, g, p0, p1 int, wk *worker) view {
+// wk.sel reads at batch n, group g and channels [c0, c1) of the group
+// from e.polySrc into the window of wk.poly, and returns the view of
+// wk.poly that the tile's runs address.
+func (e *engine) polyTile(n, g, c0, c1, p0, p1 int, wk *worker) view {
 	v := e.polyLayout()
 	chans := e.groups * e.cin
 	if len(wk.poly) < chans*v.sc {
@@ -151,7 +160,7 @@ func (e *engine) polyTile(n, g, p0, p1 int, wk *worker) view {
 	v.data = wk.poly
 	v.org = e.polyOrigin(wk.sel, p0, p1)
 	r0, r1, _, _ := e.polyWindow(wk.sel, p0, p1)
-	for c := g * e.cin; c < (g+1)*e.cin; c++ {
+	for c := g*e.cin + c0; c < g*e.cin+c1; c++ {
 		e.polyChannel(wk.poly[c*v.sc:(c+1)*v.sc], e.polySrc.data[n*e.polySrc.sn+c*e.polySrc.sc:], r0, r1, v.org)
 	}
 	return v
@@ -193,7 +202,12 @@ func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
 		}
 		for ph := 0; ph < f && ph < w; ph++ {
 			cnt := ceilDiv(w-ph, f)
-			vec.Gather(dst[do+ph*p.pst[last]:][:cnt], src[so+ph*x.sp[last]:], f*x.sp[last])
+			d := dst[do+ph*p.pst[last]:][:cnt]
+			inc := f * x.sp[last]
+			sr := src[so+ph*x.sp[last]:][:(cnt-1)*inc+1]
+			for i := range d {
+				d[i] = sr[i*inc]
+			}
 		}
 	}
 }

@@ -28,12 +28,24 @@ func BenchmarkPolyphase(b *testing.B) {
 			b.Fatal(err)
 		}
 		y := New(p.OutShape()...)
+		gy, gx, gw := randTensor(rng, y.Shape...), New(g.x...), New(g.w...)
 		for _, off := range []bool{true, false} {
-			b.Run(fmt.Sprintf("%s/off=%v", g.name, off), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/fwd/off=%v", g.name, off), func(b *testing.B) {
 				polyOff = off
 				defer func() { polyOff = false }()
 				for i := 0; i < b.N; i++ {
 					if err := p.Forward(y, x, w, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+		for _, off := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/bwd/off=%v", g.name, off), func(b *testing.B) {
+				polyOff = off
+				defer func() { polyOff = false }()
+				for i := 0; i < b.N; i++ {
+					if err := p.Backward(gx, gw, nil, x, w, gy); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -29,10 +29,11 @@ var polyGeoms = []struct {
 	{[]int{1, 16, 10, 30}, []int{8, 16, 4, 4}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, Stride: []int{1, 2}}, Stretch: []int{1, 3}, Mode: Zeros}},
 }
 
-// TestPolyphase compares the forward pass of the geometries of polyGeoms,
-// for contiguous inputs and inputs whose gaps hold NaN, with the float64
-// reference, with the input in polyphase layout and in its own, and checks
-// that the polyphase layout was used where the direct path runs.
+// TestPolyphase compares the forward pass and the gradients of the
+// geometries of polyGeoms, for contiguous inputs and inputs whose gaps
+// hold NaN, with the float64 reference, with the input in polyphase
+// layout and in its own, and checks that the polyphase layout was used
+// where the direct path runs.
 func TestPolyphase(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 5))
 	for i, c := range polyGeoms {
@@ -52,17 +53,24 @@ func TestPolyphase(t *testing.T) {
 		}
 		x, w, b := randRef(rng, c.x...), randRef(rng, c.w...), randRef(rng, c.w[0]).Data
 		want := refStretchConv(x, w, b, g, u, c.o.Mode)
+		gy := randRef(rng, want.Shape...)
+		wgx, wgw, _ := refStretchConvGrads(x, w, gy, g, u, c.o.Mode)
 		p, err := NewStretchConvPlan(c.x, c.w, c.o)
 		require.NoError(t, err)
 		for l, xt := range []*Tensor{tensorFromRef(x), gappy(rng, x), rowGaps(rng, x)} {
 			for _, off := range []bool{true, false} {
 				name := fmt.Sprintf("case %d (x %v w %v %v) layout %d polyphase off %v", i, c.x, c.w, c.o, l, off)
 				polyOff = off
-				y := New(p.OutShape()...)
+				y, gx, gw := New(p.OutShape()...), New(c.x...), New(c.w...)
 				err := p.Forward(y, xt, tensorFromRef(w), tensorFromRef(biasRef(b)))
+				if err == nil {
+					err = p.Backward(gx, gw, nil, xt, tensorFromRef(w), tensorFromRef(gy))
+				}
 				polyOff = false
 				require.NoError(t, err, name)
 				expectClose(t, name+" forward", y, want)
+				expectClose(t, name+" data gradient", gx, wgx)
+				expectClose(t, name+" weight gradient", gw, wgw)
 			}
 		}
 		if directAvailable() {

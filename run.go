@@ -249,7 +249,7 @@ func (e *engine) forwardUnit(wk *worker, u int) {
 	cols := p1 - p0
 	w := e.weights(e.wc, g, r, wk)
 	if x.fac != nil {
-		x = e.polyTile(n, g, p0, p1, wk)
+		x = e.polyTile(n, g, 0, e.cin, p0, p1, wk)
 	}
 	if e.direct {
 		c := y.data[n*y.sn+g*e.cout*y.sc+p0:]
@@ -568,6 +568,11 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 // block holds a multiple of four channels, as many as dotWeight reads at
 // a time; where dotWeight does not serve the channels stay whole.
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
+	if e.polyphaseWeight() {
+		e.polySrc = x
+		x = e.polyLayout()
+		defer func() { e.polySrc = view{} }()
+	}
 	e.out, e.in, e.gw = gy, x, gw
 	e.direct = e.dense && gy.rowsContiguous(e.dst)
 	e.small = e.smallProducts(opBackwardWeight)
@@ -628,7 +633,11 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 				continue
 			}
 			b, ldb := e.outputTileOf(gy, n, g, r, i, p0, p1, wk)
-			e.weightProduct(b, ldb, x, n, g, c0, c1, p0, p1, wk, gwf, k)
+			xv := x
+			if x.fac != nil {
+				xv = e.polyTile(n, g, c0, c1, p0, p1, wk)
+			}
+			e.weightProduct(b, ldb, xv, n, g, c0, c1, p0, p1, wk, gwf, k)
 		}
 		if !e.unfolded {
 			e.unfold(target, gwf, g, c0, c1, wk)
