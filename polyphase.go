@@ -1,6 +1,5 @@
 package aniso
 
-
 // polyphase is the geometry of a forward input held in polyphase layout.
 // A phase of the engine reads its input along axis a at step qStep; where
 // that step f = fac[a] is 2 or more, the samples s and s + f·i of the axis
