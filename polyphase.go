@@ -1,5 +1,7 @@
 package aniso
 
+import "github.com/anisoconv/aniso/internal/vec"
+
 // polyphase is the geometry of a forward input held in polyphase layout.
 // A phase of the engine reads its input along axis a at step qStep; where
 // that step f = fac[a] is 2 or more, the samples s and s + f·i of the axis
@@ -168,7 +170,7 @@ func (e *engine) polyTile(n, g, c0, c1, p0, p1 int, wk *worker) view {
 // polyChannel copies the rows [r0, r1) of the first axis of one channel
 // src of e.polySrc into dst, a window from sub-sample org on, in
 // polyphase layout. The elements of each line of the last axis go to
-// their phases with one strided gather per phase; the padding of the
+// their phases, split in one pass at step 2; the padding of the
 // phases that have fewer sub-samples than the longest is never written,
 // and never read as data.
 func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
@@ -199,6 +201,13 @@ func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
 			so += s * x.sp[a]
 			do += s%p.fac[a]*p.pst[a] + sub*p.sp[a]
 		}
+		if f == 2 && x.sp[last] == 1 {
+			vec.Split2(dst[do:][:(w+1)/2], dst[do+p.pst[last]:][:w/2], src[so:so+w])
+			continue
+		}
+		// Other steps, or gaps between the elements: element by
+		// element, as plain loads keep up with an input that is not in
+		// the caches better than the masked ones of vec.Gather.
 		for ph := 0; ph < f && ph < w; ph++ {
 			cnt := ceilDiv(w-ph, f)
 			d := dst[do+ph*p.pst[last]:][:cnt]

@@ -3,8 +3,17 @@ package aniso
 import (
 	"fmt"
 	"math/rand/v2"
+	"syscall"
 	"testing"
+	"time"
 )
+
+// cpuTime returns the processor time the process has used.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &u)
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
 
 // BenchmarkPolyphase times strided forward passes with the input in
 // polyphase layout and in its own, side by side.
@@ -33,22 +42,26 @@ func BenchmarkPolyphase(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/fwd/off=%v", g.name, off), func(b *testing.B) {
 				polyOff = off
 				defer func() { polyOff = false }()
+				t0 := cpuTime()
 				for i := 0; i < b.N; i++ {
 					if err := p.Forward(y, x, w, nil); err != nil {
 						b.Fatal(err)
 					}
 				}
+				b.ReportMetric(float64(cpuTime()-t0)/float64(b.N), "cpu-ns/op")
 			})
 		}
 		for _, off := range []bool{true, false} {
 			b.Run(fmt.Sprintf("%s/bwd/off=%v", g.name, off), func(b *testing.B) {
 				polyOff = off
 				defer func() { polyOff = false }()
+				t0 := cpuTime()
 				for i := 0; i < b.N; i++ {
 					if err := p.Backward(gx, gw, nil, x, w, gy); err != nil {
 						b.Fatal(err)
 					}
 				}
+				b.ReportMetric(float64(cpuTime()-t0)/float64(b.N), "cpu-ns/op")
 			})
 		}
 	}
