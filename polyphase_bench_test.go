@@ -27,6 +27,10 @@ func BenchmarkPolyphase(b *testing.B) {
 		{"3x3s2-c32-100-n1", []int{1, 32, 100, 100}, []int{64, 32, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
 		{"3x3s1-c32-50", []int{8, 32, 50, 50}, []int{64, 32, 3, 3}, ConvOptions{PadLo: []int{1, 1}}},
 		{"5x5s2-c64-60", []int{4, 64, 60, 60}, []int{64, 64, 5, 5}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{2, 2}}},
+		{"3x3s2-c8-100", []int{8, 8, 100, 100}, []int{16, 8, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
+		{"3x3s2-c128-28", []int{8, 128, 28, 28}, []int{128, 128, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
+		{"4x4s2-c32-64", []int{8, 32, 64, 64}, []int{32, 32, 4, 4}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
+		{"3d-s2-c16-16", []int{2, 16, 16, 16, 16}, []int{16, 16, 3, 3, 3}, ConvOptions{Stride: []int{2, 2, 2}, PadLo: []int{1, 1, 1}}},
 		{"3x3s3-c16-99", []int{8, 16, 99, 99}, []int{32, 16, 3, 3}, ConvOptions{Stride: []int{3, 3}}},
 	}
 	rng := rand.New(rand.NewPCG(3, 3))
