@@ -25,11 +25,14 @@ var directMode = directAuto
 // implicitForward gathers each panel into a buffer that the GEMM's kernel
 // then reads, gemm.Direct's kernel loads the tensor itself under the masks,
 // so the K×cols floats of the tile are neither written nor read back.
+// Lines read at a step of 2 or more are read at unit step from the
+// input's polyphase layout, which each tile makes first (see polyphase).
 // Where the lines of the phase are read at unit step but do not run on
 // into each other, the tile is cut at the ends of its lines instead (see
 // directLines), so that every piece is such a read. A panel that is none
-// (rows read at step 2, or lines shorter than minDirectLine that do not
-// join) is gathered first, into wk.col, and multiplied by the same kernel.
+// (rows read at step 2 without the polyphase layout, or lines shorter
+// than minDirectLine that do not join) is gathered first, into wk.col,
+// and multiplied by the same kernel.
 //
 // It serves products of at least minDirectChannels channels per group that
 // have a run table, when gemm.Direct runs a vector kernel: the reads of a

@@ -107,8 +107,8 @@ type engine struct {
 	workers []*worker
 	shares  []share
 	partial []float32   // partial sums of the backward reductions, made on first use
-	poly    polyphase   // the polyphase layout of the forward input, if any
-	polySrc view        // the input of a forward call read in polyphase layout
+	poly    polyphase   // the polyphase layout of the gathered side, if it has one
+	polySrc view        // the input of a call whose products read it in polyphase layout
 	tiled   []float32   // backwardData's gathered tiles of gy, made on first use
 	tables  [3]runTable // compiled im2col runs of each operation
 
@@ -369,9 +369,10 @@ const tileAlign = 16
 
 // view is a tensor seen as batch × channels × spatial with its strides.
 //
-// A view made by polyView holds its tensor in polyphase layout: along an
-// axis a with fac[a] > 1, element s is at (s mod fac[a])·pst[a] +
-// ⌊s/fac[a]⌋·sp[a], less org·sp[0] along the first axis (see polyphase).
+// A view made by polyLayout or polyTile holds its tensor in polyphase
+// layout: along an axis a with fac[a] > 1, element s is at
+// (s mod fac[a])·pst[a] + ⌊s/fac[a]⌋·sp[a], less org·sp[0] along the
+// first axis (see polyphase).
 // fac is nil for a plain view.
 type view struct {
 	data     []float32

@@ -290,8 +290,8 @@ func (e *engine) moveRows(t []float32, ld int, v view, n, g, p0, p1 int, wk *wor
 		p := &e.axes[a][wk.sel[a]]
 		l.count[a], l.start[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.oStart, p.oStep, e.dst[a], v.sp[a]
 		l.fac[a] = 1
-		l.org = 0
 	}
+	l.org = 0
 	copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
 	for o := 0; o < e.cout; o++ {
 		d := v.data[n*v.sn+(g*e.cout+o)*v.sc:]

@@ -2,7 +2,8 @@ package aniso
 
 import "github.com/anisoconv/aniso/internal/vec"
 
-// polyphase is the geometry of a forward input held in polyphase layout.
+// polyphase is the geometry of the gathered-side input of forward and
+// weight-gradient products held in polyphase layout.
 // A phase of the engine reads its input along axis a at step qStep; where
 // that step f = fac[a] is 2 or more, the samples s and s + f·i of the axis
 // are stored next to each other: the axis is split into its f phases
@@ -13,21 +14,21 @@ import "github.com/anisoconv/aniso/internal/vec"
 // phase, and consecutive lines from consecutive rows, so the forward
 // products read the input in place (see directForward) with lines that
 // join, rather than gathering their panels from lines read at step 2 or
-// more.
+// more, and the weight-gradient products take the dot products of
+// dotWeight, which read runs at unit step only.
 //
-// Each tile of a forward product rearranges the input it reads just
-// before its products, into its worker's scratch, where the products find
-// it in the caches: a window of rows of the first axis of at most h
-// sub-samples per phase, starting at sub-sample org (see polyWindow), so
-// that element s of the first axis is at (s mod f)·pst + (⌊s/f⌋ − org)·sp.
-// A 1-D tensor has a window of the whole axis. Rearranging costs about
-// one read and one write of each element per call, less than the
-// taps·cin rows of every gathered panel.
+// Each tile of a product rearranges the input it reads just before its
+// products, into its worker's scratch, where the products find it in the
+// caches: a window of rows of the first axis, as many sub-samples per
+// phase as the most any tile reads, starting at sub-sample org (see
+// polyWindow), so that element s of the first axis is at
+// (s mod f)·pst + (⌊s/f⌋ − org)·sp. A 1-D tensor has a window of the
+// whole axis. Rearranging costs about one read and one write of each
+// element per call, less than the taps·cin rows of every gathered panel.
 type polyphase struct {
 	fac []int // factor of each axis, 1 for an axis kept as it is; nil: no polyphase layout
 	pst []int // offset from one phase of an axis to the next
 	sp  []int // offset from one sub-sample of an axis to the next
-	h   int   // sub-samples per phase of the window of the first axis
 	sc  int   // floats of one channel
 }
 
@@ -82,7 +83,7 @@ func (e *engine) planPolyphase() {
 		e.poly = polyphase{}
 		return
 	}
-	e.poly = polyphase{fac: fac, pst: pst, sp: sp, h: h, sc: sc}
+	e.poly = polyphase{fac: fac, pst: pst, sp: sp, sc: sc}
 }
 
 // polyWindow returns the rows [r0, r1) of the first axis that the tile
