@@ -31,6 +31,7 @@ func BenchmarkPolyphase(b *testing.B) {
 		{"3x3s2-c128-28", []int{8, 128, 28, 28}, []int{128, 128, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
 		{"4x4s2-c32-64", []int{8, 32, 64, 64}, []int{32, 32, 4, 4}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
 		{"3d-s2-c16-16", []int{2, 16, 16, 16, 16}, []int{16, 16, 3, 3, 3}, ConvOptions{Stride: []int{2, 2, 2}, PadLo: []int{1, 1, 1}}},
+		{"3x3s21-c32-100", []int{8, 32, 100, 100}, []int{32, 32, 3, 3}, ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}}},
 		{"3x3s3-c16-99", []int{8, 16, 99, 99}, []int{32, 16, 3, 3}, ConvOptions{Stride: []int{3, 3}}},
 	}
 	rng := rand.New(rand.NewPCG(3, 3))
