@@ -18,26 +18,40 @@ func cpuTime() time.Duration {
 // BenchmarkPolyphase times strided forward passes with the input in
 // polyphase layout and in its own, side by side.
 func BenchmarkPolyphase(b *testing.B) {
+	type plan interface {
+		OutShape() []int
+		Forward(y, x, w, b *Tensor) error
+		Backward(gx, gw, gb, x, w, gy *Tensor) error
+	}
 	geoms := []struct {
 		name string
 		x, w []int
 		o    ConvOptions
+		s    *StretchOptions
 	}{
-		{"3x3s2-c32-100", []int{8, 32, 100, 100}, []int{64, 32, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
-		{"3x3s2-c32-100-n1", []int{1, 32, 100, 100}, []int{64, 32, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
-		{"3x3s1-c32-50", []int{8, 32, 50, 50}, []int{64, 32, 3, 3}, ConvOptions{PadLo: []int{1, 1}}},
-		{"5x5s2-c64-60", []int{4, 64, 60, 60}, []int{64, 64, 5, 5}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{2, 2}}},
-		{"3x3s2-c8-100", []int{8, 8, 100, 100}, []int{16, 8, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
-		{"3x3s2-c128-28", []int{8, 128, 28, 28}, []int{128, 128, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
-		{"4x4s2-c32-64", []int{8, 32, 64, 64}, []int{32, 32, 4, 4}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}},
-		{"3d-s2-c16-16", []int{2, 16, 16, 16, 16}, []int{16, 16, 3, 3, 3}, ConvOptions{Stride: []int{2, 2, 2}, PadLo: []int{1, 1, 1}}},
-		{"3x3s21-c32-100", []int{8, 32, 100, 100}, []int{32, 32, 3, 3}, ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}}},
-		{"3x3s3-c16-99", []int{8, 16, 99, 99}, []int{32, 16, 3, 3}, ConvOptions{Stride: []int{3, 3}}},
+		{"3x3s2-c32-100", []int{8, 32, 100, 100}, []int{64, 32, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}, nil},
+		{"3x3s2-c32-100-n1", []int{1, 32, 100, 100}, []int{64, 32, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}, nil},
+		{"3x3s1-c32-50", []int{8, 32, 50, 50}, []int{64, 32, 3, 3}, ConvOptions{PadLo: []int{1, 1}}, nil},
+		{"5x5s2-c64-60", []int{4, 64, 60, 60}, []int{64, 64, 5, 5}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{2, 2}}, nil},
+		{"3x3s2-c8-100", []int{8, 8, 100, 100}, []int{16, 8, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}, nil},
+		{"3x3s2-c128-28", []int{8, 128, 28, 28}, []int{128, 128, 3, 3}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}, nil},
+		{"4x4s2-c32-64", []int{8, 32, 64, 64}, []int{32, 32, 4, 4}, ConvOptions{Stride: []int{2, 2}, PadLo: []int{1, 1}}, nil},
+		{"3d-s2-c16-16", []int{2, 16, 16, 16, 16}, []int{16, 16, 3, 3, 3}, ConvOptions{Stride: []int{2, 2, 2}, PadLo: []int{1, 1, 1}}, nil},
+		{"3x3s21-c32-100", []int{8, 32, 100, 100}, []int{32, 32, 3, 3}, ConvOptions{Stride: []int{2, 1}, PadLo: []int{1, 1}}, nil},
+		{"3x3s3-c16-99", []int{8, 16, 99, 99}, []int{32, 16, 3, 3}, ConvOptions{Stride: []int{3, 3}}, nil},
+		{"stretchN-3/2", []int{8, 32, 60, 60}, []int{32, 32, 6, 6}, ConvOptions{}, &StretchOptions{ConvOptions: ConvOptions{Stride: []int{3, 2}, PadLo: []int{1, 2}, PadHi: []int{2, 2}}, Stretch: []int{2, 3}, Mode: Nearest}},
+		{"stretchZ-3/2", []int{8, 32, 60, 60}, []int{32, 32, 6, 6}, ConvOptions{}, &StretchOptions{ConvOptions: ConvOptions{Stride: []int{3, 2}, PadLo: []int{2, 3}, PadHi: []int{2, 3}}, Stretch: []int{2, 3}, Mode: Zeros}},
 	}
 	rng := rand.New(rand.NewPCG(3, 3))
 	for _, g := range geoms {
 		x, w := randTensor(rng, g.x...), randTensor(rng, g.w...)
-		p, err := NewConvPlan(g.x, g.w, g.o)
+		var p plan
+		var err error
+		if g.s != nil {
+			p, err = NewStretchConvPlan(g.x, g.w, *g.s)
+		} else {
+			p, err = NewConvPlan(g.x, g.w, g.o)
+		}
 		if err != nil {
 			b.Fatal(err)
 		}
