@@ -12,7 +12,7 @@ import (
 // or 3, so that their input is held in polyphase layout: strides 2 and 3
 // on either axis, kernels 3×3 to 5×5, padding that joins lines and
 // padding that does not, odd and even lengths, dilation, groups, 1-D and
-// 3-D, and stretches whose phases read at step 2.
+// 3-D, tiles longer than dotSpan, and stretches whose phases read at step 2.
 var polyGeoms = []struct {
 	x, w []int
 	o    StretchOptions
@@ -24,6 +24,7 @@ var polyGeoms = []struct {
 	{[]int{1, 16, 13, 29}, []int{12, 16, 3, 3}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{2, 3}, Dilation: []int{1, 2}}}},
 	{[]int{2, 32, 8, 30}, []int{20, 16, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, Stride: []int{2, 2}, Groups: 2}}},
 	{[]int{1, 16, 150}, []int{8, 16, 5}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{2}, Stride: []int{2}}}},
+	{[]int{1, 16, 80, 82}, []int{8, 16, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, Stride: []int{2, 2}}}},
 	{[]int{1, 16, 6, 7, 20}, []int{8, 16, 3, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1, 1}, Stride: []int{2, 2, 2}}}},
 	{[]int{1, 16, 10, 30}, []int{8, 16, 6, 6}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, PadHi: []int{2, 2}, Stride: []int{2, 2}}, Stretch: []int{3, 3}, Mode: Nearest}},
 	{[]int{1, 16, 10, 30}, []int{8, 16, 4, 4}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, Stride: []int{1, 2}}, Stretch: []int{1, 3}, Mode: Zeros}},

@@ -624,7 +624,17 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 		}
 		for q := q0; q < q1; q++ {
 			n, i := q/e.tiles, q%e.tiles
-			if span := e.dotWeightSpan(x, gy, n, g, c0, c1, i, min(e.tiles, q1-n*e.tiles), wk, gwf, k); span > 0 {
+			xv, last := x, min(e.tiles, q1-n*e.tiles)
+			if x.fac != nil {
+				// Each tile reads its own window of the polyphase
+				// layout, so no product spans two tiles.
+				_, p0, p1 := e.tile(i, wk)
+				if p0 >= p1 {
+					continue
+				}
+				xv, last = e.polyTile(n, g, c0, c1, p0, p1, wk), i+1
+			}
+			if span := e.dotWeightSpan(xv, gy, n, g, c0, c1, i, last, wk, gwf, k); span > 0 {
 				q += span - 1
 				continue
 			}
@@ -633,10 +643,6 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 				continue
 			}
 			b, ldb := e.outputTileOf(gy, n, g, r, i, p0, p1, wk)
-			xv := x
-			if x.fac != nil {
-				xv = e.polyTile(n, g, c0, c1, p0, p1, wk)
-			}
 			e.weightProduct(b, ldb, xv, n, g, c0, c1, p0, p1, wk, gwf, k)
 		}
 		if !e.unfolded {
