@@ -255,3 +255,69 @@ func BenchmarkDirect(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSgemmRuns measures SgemmRuns on the weight-gradient products of
+// a 3×3 convolution with padding 1, 32 or 64 channels in and out, over a
+// batch of eight images, 1024 positions of the output at a time (as the
+// convolution engine multiplies them, so that the operands come from the
+// outer caches as there), each tap's segments the rows of the output whose
+// inputs lie inside the image, joined where they continue each other.
+func BenchmarkSgemmRuns(b *testing.B) {
+	for _, c := range []struct{ ch, h, w int }{{32, 100, 100}, {32, 56, 56}, {64, 56, 56}} {
+		b.Run(fmt.Sprintf("conv3x3_%dch_%dx%d", c.ch, c.h, c.w), func(b *testing.B) {
+			const span, batch = 1024, 8
+			hw := c.h * c.w
+			type block struct {
+				p0, p1 int
+				segs   []Segment
+				lists  []int
+			}
+			var blocks []block
+			flops := 0
+			for p0 := 0; p0 < hw; p0 += span {
+				bl := block{p0: p0, p1: min(hw, p0+span), lists: []int{0}}
+				for dy := range 3 {
+					for dx := range 3 {
+						first := len(bl.segs)
+						for p := p0; p < bl.p1; {
+							y, x := p/c.w, p%c.w
+							n := min(c.w-x, bl.p1-p)
+							lo, hi := max(x, 1-dx), min(x+n, c.w+1-dx)
+							if iy := y + dy - 1; iy >= 0 && iy < c.h && lo < hi {
+								s := Segment{Pos: p - p0 + lo - x, N: hi - lo, Off: iy*c.w + lo + dx - 1}
+								if l := len(bl.segs) - 1; l >= first && bl.segs[l].Pos+bl.segs[l].N == s.Pos && bl.segs[l].Off+bl.segs[l].N == s.Off {
+									bl.segs[l].N += s.N
+								} else {
+									bl.segs = append(bl.segs, s)
+								}
+								flops += 2 * c.ch * c.ch * s.N
+							}
+							p += n
+						}
+						bl.lists = append(bl.lists, len(bl.segs))
+					}
+				}
+				blocks = append(blocks, bl)
+			}
+			gy := make([]float32, batch*c.ch*hw)
+			x := make([]float32, batch*c.ch*hw)
+			gw := make([]float32, c.ch*c.ch*9)
+			for i := range gy {
+				gy[i] = 1
+			}
+			for i := range x {
+				x[i] = 1
+			}
+			b.ResetTimer()
+			for range b.N {
+				for n := range batch {
+					o := n * c.ch * hw
+					for _, bl := range blocks {
+						SgemmRuns(c.ch, c.ch, bl.p1-bl.p0, gy[o+bl.p0:], hw, x[o:], hw, bl.segs, bl.lists, gw, c.ch*9, 9, 1)
+					}
+				}
+			}
+			b.ReportMetric(float64(batch*flops)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
