@@ -566,7 +566,10 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 // blocks of (batch, tile) pairs summed through partial sums when there
 // are too few of them to keep the threads busy (see channelBlocks). A
 // block holds a multiple of four channels, as many as dotWeight reads at
-// a time; where dotWeight does not serve the channels stay whole.
+// a time; where dotWeight does not serve the channels stay whole. The
+// chunks of (batch, tile) pairs come from the geometry alone, so the
+// bits do too; where gy is read in place, the channels then go in as few
+// blocks as keep the threads busy, which changes no bits.
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	if e.polyphaseWeight() {
 		e.polySrc = x
@@ -585,6 +588,15 @@ func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	}
 	blocks := e.channelBlocks(want, 4)
 	e.chunks = e.chunksFor(e.batch*e.tiles, e.groups*blocks, len(gw))
+	if e.direct && blocks > 1 {
+		// The bits of a weight's gradient depend on the chunks alone,
+		// not on how its channels are blocked: units of fewer, wider
+		// blocks, as many as keep the threads busy, read each tile of
+		// gy once for more channels while it is in the cache.
+		blocks = min(blocks, ceilDiv(e.threadLimit(), e.chunks*e.groups))
+		e.cblock = ceilDiv(ceilDiv(e.cin, blocks), 4) * 4
+		blocks = ceilDiv(e.cin, e.cblock)
+	}
 	e.partials(e.chunks, len(gw))
 	e.run(opBackwardWeight, e.chunks*blocks*e.groups)
 	e.addPartials(gw, e.chunks)
