@@ -12,17 +12,17 @@ import (
 
 // The benchmarks below time aniso alone. The README's "Speed against
 // PyTorch" gives the same workloads timed alternately with PyTorch 1.13's
-// CPU path (oneDNN, AVX-512) on the development machine (AMD EPYC, 2 cores,
-// go1.26.8, 2026-12-01), as aniso's time over PyTorch's for the same
-// function at 1 / 2 threads (below 1: aniso is faster):
+// CPU path (oneDNN, AVX-512) on the development machine (AMD EPYC Zen 5,
+// 2 cores, go1.26.8, 2026-12-01), as aniso's time over PyTorch's for the
+// same function at 1 / 2 threads (below 1: aniso is faster):
 //
 //	workload                          method            fwd          fwd+bwd
-//	(1,1,100,100)→(1,1,50,200)        every method      0.15–0.30    0.10–0.37
-//	(8,32,100,100)→(8,32,50,200)      conv-deconv       0.13 / 0.08  0.12 / 0.08
-//	                                  stretch-nearest   0.69 / 0.63  0.77 / 0.78
-//	                                  stretch-zeros     0.50 / 0.44  0.61 / 0.57
-//	Conv 3×3 pad 1, (8,32,100,100)    conv              1.13 / 1.36  1.20 / 1.44
-//	(2,16,16³)→(2,16,8,32,16)         stretch-nearest   0.65 / 0.75  1.12 / 1.28
+//	(1,1,100,100)→(1,1,50,200)        every method      0.15–0.33    0.09–0.34
+//	(8,32,100,100)→(8,32,50,200)      conv-deconv       0.11 / 0.07  0.09 / 0.05
+//	                                  stretch-nearest   0.57 / 0.53  0.62 / 0.59
+//	                                  stretch-zeros     0.42 / 0.35  0.47 / 0.41
+//	Conv 3×3 pad 1, (8,32,100,100)    conv              0.93 / 1.00  0.95 / 0.95
+//	(2,16,16³)→(2,16,8,32,16)         stretch-nearest   0.47 / 0.48  0.71 / 0.71
 
 // benchGeom is a convolution benchmark case: x shape, kernel and options.
 type benchGeom struct {
