@@ -67,6 +67,8 @@ func ScatterBias(dst []float32, inc int, src []float32, b float32) {
 		scatterBias1(dst, src, b)
 	case 2:
 		scatterBias2(dst, src, b)
+	case 3:
+		scatterBias3(dst, src, b)
 	default:
 		scatterBiasGeneric(dst, inc, src, b)
 	}

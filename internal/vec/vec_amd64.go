@@ -115,6 +115,17 @@ func scatterBias2(dst, src []float32, b float32) {
 	}
 }
 
+// scatterBias3 runs the AVX-512 version where the machine has it; at the
+// other levels the generic version, which a spread over three AVX2
+// vectors would not beat by much.
+func scatterBias3(dst, src []float32, b float32) {
+	if use == avx512 {
+		scatterBias3AVX512(&dst[0], &src[0], len(src), b)
+		return
+	}
+	scatterBiasGeneric(dst, 3, src, b)
+}
+
 // addAVX512 adds src[i] to dst[i] for i < n, n ≥ 1.
 //
 //go:noescape
@@ -165,6 +176,11 @@ func addInc2AVX2(dst, src *float32, n int)
 //
 //go:noescape
 func gather2AVX2(dst, src *float32, n int)
+
+// scatterBias3AVX512 sets dst[3i] = src[i] + b for i < n, n ≥ 1.
+//
+//go:noescape
+func scatterBias3AVX512(dst, src *float32, n int, b float32)
 
 // scatterBias2AVX2 sets dst[2i] = src[i] + b for i < n, n a positive
 // multiple of 8.

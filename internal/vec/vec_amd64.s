@@ -38,6 +38,59 @@ DATA spread<>+120(SB)/4, $15
 DATA spread<>+124(SB)/4, $15
 GLOBL spread<>(SB), RODATA|NOPTR, $128
 
+// spread3 holds, for lane l of vector k of three, the element (16k + l)/3
+// of a vector where 16k + l is a multiple of 3, and 0 elsewhere: the
+// lanes that a scatter at step 3 writes.
+DATA spread3<>+0(SB)/4, $0
+DATA spread3<>+4(SB)/4, $0
+DATA spread3<>+8(SB)/4, $0
+DATA spread3<>+12(SB)/4, $1
+DATA spread3<>+16(SB)/4, $0
+DATA spread3<>+20(SB)/4, $0
+DATA spread3<>+24(SB)/4, $2
+DATA spread3<>+28(SB)/4, $0
+DATA spread3<>+32(SB)/4, $0
+DATA spread3<>+36(SB)/4, $3
+DATA spread3<>+40(SB)/4, $0
+DATA spread3<>+44(SB)/4, $0
+DATA spread3<>+48(SB)/4, $4
+DATA spread3<>+52(SB)/4, $0
+DATA spread3<>+56(SB)/4, $0
+DATA spread3<>+60(SB)/4, $5
+DATA spread3<>+64(SB)/4, $0
+DATA spread3<>+68(SB)/4, $0
+DATA spread3<>+72(SB)/4, $6
+DATA spread3<>+76(SB)/4, $0
+DATA spread3<>+80(SB)/4, $0
+DATA spread3<>+84(SB)/4, $7
+DATA spread3<>+88(SB)/4, $0
+DATA spread3<>+92(SB)/4, $0
+DATA spread3<>+96(SB)/4, $8
+DATA spread3<>+100(SB)/4, $0
+DATA spread3<>+104(SB)/4, $0
+DATA spread3<>+108(SB)/4, $9
+DATA spread3<>+112(SB)/4, $0
+DATA spread3<>+116(SB)/4, $0
+DATA spread3<>+120(SB)/4, $10
+DATA spread3<>+124(SB)/4, $0
+DATA spread3<>+128(SB)/4, $0
+DATA spread3<>+132(SB)/4, $11
+DATA spread3<>+136(SB)/4, $0
+DATA spread3<>+140(SB)/4, $0
+DATA spread3<>+144(SB)/4, $12
+DATA spread3<>+148(SB)/4, $0
+DATA spread3<>+152(SB)/4, $0
+DATA spread3<>+156(SB)/4, $13
+DATA spread3<>+160(SB)/4, $0
+DATA spread3<>+164(SB)/4, $0
+DATA spread3<>+168(SB)/4, $14
+DATA spread3<>+172(SB)/4, $0
+DATA spread3<>+176(SB)/4, $0
+DATA spread3<>+180(SB)/4, $15
+DATA spread3<>+184(SB)/4, $0
+DATA spread3<>+188(SB)/4, $0
+GLOBL spread3<>(SB), RODATA|NOPTR, $192
+
 // evens holds the lane indices 0, 2, …, 30: the even lanes of two vectors.
 DATA evens<>+0(SB)/4, $0
 DATA evens<>+4(SB)/4, $2
@@ -313,6 +366,80 @@ bias2tail:
 	VMOVUPS   Z2, K3, 64(DI)
 
 bias2done:
+	VZEROUPPER
+	RET
+
+// func scatterBias3AVX512(dst, src *float32, n int, b float32)
+//
+// Each block of 16 elements is spread over the lanes 0, 3, 6, … of three
+// vectors and stored under the masks of those lanes, prefetching 1 KiB
+// ahead as scatterBias2AVX512 does. The last r = n mod 16 elements are
+// loaded under the mask of their lanes and stored under the masks of the
+// lanes below 3r − 2, so nothing past dst[3(n−1)] is written.
+TEXT ·scatterBias3AVX512(SB), NOSPLIT, $0-28
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSS b+24(FP), Z28
+	VMOVUPS      spread3<>+0(SB), Z29
+	VMOVUPS      spread3<>+64(SB), Z30
+	VMOVUPS      spread3<>+128(SB), Z31
+	MOVL         $0x9249, AX
+	KMOVW        AX, K4
+	MOVL         $0x4924, AX
+	KMOVW        AX, K5
+	MOVL         $0x2492, AX
+	KMOVW        AX, K6
+	CMPQ         CX, $16
+	JLT          bias3tail
+
+bias3loop:
+	PREFETCHT0 1024(DI)
+	PREFETCHT0 1088(DI)
+	PREFETCHT0 1152(DI)
+	VMOVUPS    (SI), Z0
+	VADDPS     Z28, Z0, Z0
+	VPERMPS    Z0, Z29, Z1
+	VPERMPS    Z0, Z30, Z2
+	VPERMPS    Z0, Z31, Z3
+	VMOVUPS    Z1, K4, (DI)
+	VMOVUPS    Z2, K5, 64(DI)
+	VMOVUPS    Z3, K6, 128(DI)
+	ADDQ       $64, SI
+	ADDQ       $192, DI
+	SUBQ       $16, CX
+	CMPQ       CX, $16
+	JGE        bias3loop
+
+bias3tail:
+	TESTQ CX, CX
+	JEQ   bias3done
+	TAILMASK
+
+	// K2, K3, K4: the lanes 3i < 3r − 2 of the three vectors, from the
+	// 48-bit mask (2^(3r−2) − 1) ∧ 0x249249249249.
+	LEAQ  -2(CX)(CX*2), CX
+	MOVQ  $1, AX
+	SHLQ  CX, AX
+	DECQ  AX
+	MOVQ  $0x249249249249, BX
+	ANDQ  BX, AX
+	KMOVW AX, K2
+	SHRQ  $16, AX
+	KMOVW AX, K3
+	SHRQ  $16, AX
+	KMOVW AX, K4
+
+	VMOVUPS.Z (SI), K1, Z0
+	VADDPS    Z28, Z0, Z0
+	VPERMPS   Z0, Z29, Z1
+	VPERMPS   Z0, Z30, Z2
+	VPERMPS   Z0, Z31, Z3
+	VMOVUPS   Z1, K2, (DI)
+	VMOVUPS   Z2, K3, 64(DI)
+	VMOVUPS   Z3, K4, 128(DI)
+
+bias3done:
 	VZEROUPPER
 	RET
 

@@ -11,6 +11,7 @@ func addInc2(dst, src []float32)                       { addIncGeneric(dst, 2, s
 func gather2(dst, src []float32)                       { gatherGeneric(dst, src, 2) }
 func scatterBias1(dst, src []float32, b float32)       { scatterBiasGeneric(dst, 1, src, b) }
 func scatterBias2(dst, src []float32, b float32)       { scatterBiasGeneric(dst, 2, src, b) }
+func scatterBias3(dst, src []float32, b float32)       { scatterBiasGeneric(dst, 3, src, b) }
 func axpy1(dst []float32, a float32, src []float32)    { axpyGeneric(dst, a, src, 1) }
 func axpy2(dst []float32, a float32, src []float32)    { axpyGeneric(dst, a, src, 2) }
 func axpyInc2(dst []float32, a float32, src []float32) { axpyIncGeneric(dst, 2, a, src) }
