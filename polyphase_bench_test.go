@@ -3,17 +3,8 @@ package aniso
 import (
 	"fmt"
 	"math/rand/v2"
-	"syscall"
 	"testing"
-	"time"
 )
-
-// cpuTime returns the processor time the process has used.
-func cpuTime() time.Duration {
-	var u syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &u)
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
-}
 
 // BenchmarkPolyphase times strided forward passes with the input in
 // polyphase layout and in its own, side by side.

@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // halves holds the lane indices 0, 2, …, 30 and then 1, 3, …, 31: the even
