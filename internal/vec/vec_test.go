@@ -83,21 +83,61 @@ func cases(t *testing.T, f func(t *testing.T, n, off, inc int)) {
 // generic version on the same data: the strided operand holds sentinels in
 // its gaps and around it, which must come out unchanged.
 
+// stridedDst runs op and its generic version ref on the same data for
+// every case of cases: a destination run of n elements inc apart, with
+// sentinels in its gaps and around it, a contiguous source of n elements
+// srcOff past its guard, and a random scalar a. Every element of the
+// buffer around dst must come out with the bits ref gives it.
+func stridedDst(t *testing.T, srcOff int, ref, op func(dst []float32, inc int, src []float32, a float32)) {
+	cases(t, func(t *testing.T, n, off, inc int) {
+		rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
+		buf, dst := buffer(rng, off, span(n, inc), inc)
+		want := append([]float32(nil), buf...)
+		_, src := buffer(rng, srcOff, n, 1)
+		a := 2*rng.Float32() - 1
+		ref(want[guard+off:], inc, src, a)
+		op(dst, inc, src, a)
+		if i := same(buf, want); i >= 0 {
+			t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-off, buf[i], want[i])
+		}
+	})
+}
+
+// stridedSrc runs op and its generic version ref on the same data for
+// every case of cases: a source run of n elements inc apart, with
+// sentinels in its gaps and around it, a contiguous destination of n
+// elements between sentinels, and a random scalar a. Every element of the
+// buffer around dst must come out with the bits ref gives it, and none of
+// dst may hold a sentinel read from a gap.
+func stridedSrc(t *testing.T, ref, op func(dst []float32, a float32, src []float32, inc int)) {
+	cases(t, func(t *testing.T, n, off, inc int) {
+		rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
+		_, src := buffer(rng, off, span(n, inc), inc)
+		buf, dst := buffer(rng, 3-off, n, 1)
+		want := append([]float32(nil), buf...)
+		a := 2*rng.Float32() - 1
+		ref(want[guard+3-off:guard+3-off+n], a, src, inc)
+		op(dst, a, src, inc)
+		if i := same(buf, want); i >= 0 {
+			t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-3+off, buf[i], want[i])
+		}
+		for i, x := range dst {
+			if x != x {
+				t.Fatalf("n=%d off=%d inc=%d: element %d read a gap", n, off, inc, i)
+			}
+		}
+	})
+}
+
 func TestAddInc(t *testing.T) {
 	withLevel(t, func(t *testing.T) {
-		cases(t, func(t *testing.T, n, off, inc int) {
-			rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
-			buf, dst := buffer(rng, off, span(n, inc), inc)
-			want := append([]float32(nil), buf...)
-			_, src := buffer(rng, 1, n, 1)
-			addIncGeneric(want[guard+off:], inc, src)
+		stridedDst(t, 1, func(dst []float32, inc int, src []float32, _ float32) {
+			addIncGeneric(dst, inc, src)
+		}, func(dst []float32, inc int, src []float32, _ float32) {
 			if inc == 1 {
 				Add(dst, src)
 			} else {
 				AddInc(dst, inc, src)
-			}
-			if i := same(buf, want); i >= 0 {
-				t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-off, buf[i], want[i])
 			}
 		})
 	})
@@ -121,39 +161,17 @@ func TestAddIncOne(t *testing.T) {
 
 func TestGather(t *testing.T) {
 	withLevel(t, func(t *testing.T) {
-		cases(t, func(t *testing.T, n, off, inc int) {
-			rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
-			_, src := buffer(rng, off, span(n, inc), inc)
-			buf, dst := buffer(rng, 3-off, n, 1)
-			want := append([]float32(nil), buf...)
-			gatherGeneric(want[guard+3-off:guard+3-off+n], src, inc)
+		stridedSrc(t, func(dst []float32, _ float32, src []float32, inc int) {
+			gatherGeneric(dst, src, inc)
+		}, func(dst []float32, _ float32, src []float32, inc int) {
 			Gather(dst, src, inc)
-			if i := same(buf, want); i >= 0 {
-				t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-3+off, buf[i], want[i])
-			}
-			for i, x := range dst {
-				if x != x {
-					t.Fatalf("n=%d off=%d inc=%d: element %d read a gap", n, off, inc, i)
-				}
-			}
 		})
 	})
 }
 
 func TestScatterBias(t *testing.T) {
 	withLevel(t, func(t *testing.T) {
-		cases(t, func(t *testing.T, n, off, inc int) {
-			rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
-			buf, dst := buffer(rng, off, span(n, inc), inc)
-			want := append([]float32(nil), buf...)
-			_, src := buffer(rng, 2, n, 1)
-			b := 2*rng.Float32() - 1
-			scatterBiasGeneric(want[guard+off:], inc, src, b)
-			ScatterBias(dst, inc, src, b)
-			if i := same(buf, want); i >= 0 {
-				t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-off, buf[i], want[i])
-			}
-		})
+		stridedDst(t, 2, scatterBiasGeneric, ScatterBias)
 	})
 }
 
@@ -183,39 +201,16 @@ func TestGenericFormulas(t *testing.T) {
 
 func TestAxpy(t *testing.T) {
 	withLevel(t, func(t *testing.T) {
-		cases(t, func(t *testing.T, n, off, inc int) {
-			rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
-			_, src := buffer(rng, off, span(n, inc), inc)
-			buf, dst := buffer(rng, 3-off, n, 1)
-			want := append([]float32(nil), buf...)
-			a := 2*rng.Float32() - 1
-			axpyGeneric(want[guard+3-off:guard+3-off+n], a, src, inc)
-			Axpy(dst, a, src, inc)
-			if i := same(buf, want); i >= 0 {
-				t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-3+off, buf[i], want[i])
-			}
-			for i, x := range dst {
-				if x != x {
-					t.Fatalf("n=%d off=%d inc=%d: element %d read a gap", n, off, inc, i)
-				}
-			}
-		})
+		stridedSrc(t, axpyGeneric, Axpy)
 	})
 }
 
 func TestAxpyInc(t *testing.T) {
 	withLevel(t, func(t *testing.T) {
-		cases(t, func(t *testing.T, n, off, inc int) {
-			rng := rand.New(rand.NewPCG(uint64(n), uint64(inc)))
-			buf, dst := buffer(rng, off, span(n, inc), inc)
-			want := append([]float32(nil), buf...)
-			_, src := buffer(rng, 2, n, 1)
-			a := 2*rng.Float32() - 1
-			axpyIncGeneric(want[guard+off:], inc, a, src)
+		stridedDst(t, 2, func(dst []float32, inc int, src []float32, a float32) {
+			axpyIncGeneric(dst, inc, a, src)
+		}, func(dst []float32, inc int, src []float32, a float32) {
 			AxpyInc(dst, inc, a, src)
-			if i := same(buf, want); i >= 0 {
-				t.Fatalf("n=%d off=%d inc=%d: element %d is %v, want %v", n, off, inc, i-guard-off, buf[i], want[i])
-			}
 		})
 	})
 }
