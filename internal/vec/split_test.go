@@ -23,6 +23,11 @@ func TestSplit2(t *testing.T) {
 						t.Fatalf("n=%d: the generic version puts %v at even %d, want %v", n, we[guard+1+i], i, src[2*i])
 					}
 				}
+				for i := range odd {
+					if wo[guard+2+i] != src[2*i+1] {
+						t.Fatalf("n=%d: the generic version puts %v at odd %d, want %v", n, wo[guard+2+i], i, src[2*i+1])
+					}
+				}
 				Split2(even, odd, src)
 				if i := same(ebuf, we); i >= 0 {
 					t.Fatalf("n=%d off=%d: even element %d is %v, want %v", n, off, i-guard-1, ebuf[i], we[i])
