@@ -169,19 +169,8 @@ type PanelSource interface {
 // so the caller builds it and calls Sgemm. It panics, as Sgemm does, on a
 // negative dimension or on A or C too short for its matrix.
 func SgemmFrom(m, n, k int, a []float32, lda int, src PanelSource, beta float32, c []float32, ldc int) bool {
-	if _, ok := blas32.Implementation().(gonum.Implementation); !ok {
-		return false
-	}
-	if m == 0 || n == 0 {
-		return true
-	}
-	if k == 0 {
-		scale(m, n, beta, c, ldc)
-		return true
-	}
-	check(false, false, m, n, k, a, lda, nil, n, c, ldc)
-	sgemmFrom(m, n, k, a, lda, nil, src, beta, c, ldc)
-	return true
+	// A nil PackedA packs A for each product.
+	return SgemmFromPacked(m, n, k, a, lda, nil, src, beta, c, ldc)
 }
 
 // A PackedA keeps the matrix A of SgemmFromPacked and SgemmPacked packed
