@@ -40,26 +40,5 @@ func GatherTaps2(dst []float32, nr int, src []float32, sc, c0, t0 int, bases []i
 	if gatherTaps2Arch(dst[:kb*nr], nr, src, sc, c0, t0, bases, masks) {
 		return
 	}
-	gatherTaps2Go(dst[:kb*nr], nr, src, sc, c0, t0, bases, masks)
-}
-
-// gatherTaps2Go is GatherTaps2 element by element.
-func gatherTaps2Go(dst []float32, nr int, src []float32, sc, c0, t0 int, bases []int, masks []uint64) {
-	taps := len(bases)
-	c, t := c0, t0
-	for p := 0; p < len(dst)/nr; p++ {
-		if m := masks[t]; m != 0 {
-			row := dst[p*nr : p*nr+nr]
-			o := c*sc + bases[t]
-			for j := range row {
-				row[j] = 0
-				if m>>j&1 != 0 {
-					row[j] = src[o+2*j]
-				}
-			}
-		}
-		if t++; t == taps {
-			t, c = 0, c+1
-		}
-	}
+	gatherTapsGo(dst[:kb*nr], nr, src, 2, sc, c0, t0, bases, masks)
 }

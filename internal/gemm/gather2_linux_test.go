@@ -44,7 +44,7 @@ func TestGatherTaps2Guard(t *testing.T) {
 		bases := []int{-2 * first, 1 - 2*first, n - 2 - 2*last, n - 1 - 2*last}
 		masks := []uint64{m, m, m, m}
 		GatherTaps2(got, 64, src, 0, 0, 0, bases, masks)
-		gatherTaps2Go(want, 64, src, 0, 0, 0, bases, masks)
+		gatherTapsGo(want, 64, src, 2, 0, 0, 0, bases, masks)
 		for i := range got {
 			if got[i] != want[i] {
 				t.Fatalf("mask %#x: element %d = %v, want %v", m, i, got[i], want[i])

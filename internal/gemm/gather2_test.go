@@ -73,7 +73,7 @@ func TestGatherTaps2(t *testing.T) {
 				want[i] = got[i]
 			}
 			GatherTaps2(got, nr, src, sc, c0, t0, bases, masks)
-			gatherTaps2Go(want, nr, src, sc, c0, t0, bases, masks)
+			gatherTapsGo(want, nr, src, 2, sc, c0, t0, bases, masks)
 			c, tp = c0, t0
 			for p := 0; p < kb; p++ {
 				m := masks[tp]

@@ -34,15 +34,22 @@ func GatherTaps(dst []float32, nr int, src []float32, sc, c0, t0 int, bases []in
 	if gatherTapsArch(dst[:kb*nr], nr, src, sc, c0, t0, bases, masks) {
 		return
 	}
+	gatherTapsGo(dst[:kb*nr], nr, src, 1, sc, c0, t0, bases, masks)
+}
+
+// gatherTapsGo is GatherTaps, for step 1, and GatherTaps2, for step 2,
+// element by element: element j of a row is read from src[o + step·j].
+func gatherTapsGo(dst []float32, nr int, src []float32, step, sc, c0, t0 int, bases []int, masks []uint64) {
+	taps := len(bases)
 	c, t := c0, t0
-	for p := 0; p < kb; p++ {
+	for p := 0; p < len(dst)/nr; p++ {
 		if m := masks[t]; m != 0 {
 			row := dst[p*nr : p*nr+nr]
 			o := c*sc + bases[t]
 			for j := range row {
 				row[j] = 0
 				if m>>j&1 != 0 {
-					row[j] = src[o+j]
+					row[j] = src[o+step*j]
 				}
 			}
 		}
