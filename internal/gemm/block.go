@@ -97,7 +97,6 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	mc := blockSize(m, mcMax, kn.mr)
 	nc := blockSize(n, ncMax, kn.nr)
 	held := pa != nil && !transA && pa.hold(kn.mr, m, k, a, lda)
-	mp := (m + kn.mr - 1) / kn.mr * kn.mr
 
 	ws := getWorkspace()
 	defer putWorkspace(ws)
@@ -137,7 +136,7 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 				mb := min(mc, m-ic)
 				ap := ws.a
 				if held {
-					ap = pa.buf[mp*pc+ic*kb:]
+					ap = pa.panels(pc, ic, kb)
 				} else {
 					packA(ws.a, kn.mr, transA, a, lda, ic, mb, pc, kb)
 				}
@@ -309,7 +308,6 @@ func sgemmFrom(m, n, k int, a []float32, lda int, pa *PackedA, src PanelSource, 
 	kc := blockSize(k, kcMax, 1)
 	mc := blockSize(m, mcMax, kn.mr)
 	held := pa != nil && pa.hold(kn.mr, m, k, a, lda)
-	mp := (m + kn.mr - 1) / kn.mr * kn.mr
 
 	ws := getWorkspace()
 	defer putWorkspace(ws)
@@ -328,7 +326,7 @@ func sgemmFrom(m, n, k int, a []float32, lda int, pa *PackedA, src PanelSource, 
 			mb := min(mc, m-ic)
 			ap := ws.a
 			if held {
-				ap = pa.buf[mp*pc+ic*kb:]
+				ap = pa.panels(pc, ic, kb)
 			} else {
 				packA(ws.a, kn.mr, false, a, lda, ic, mb, pc, kb)
 			}
@@ -353,7 +351,7 @@ func (p *PackedA) hold(mr, m, k int, a []float32, lda int) bool {
 		return true
 	}
 	p.mr = 0
-	mp := (m + mr - 1) / mr * mr
+	mp := roundUp(m, mr)
 	if len(p.buf) < mp*k {
 		return false
 	}
@@ -364,4 +362,16 @@ func (p *PackedA) hold(mr, m, k int, a []float32, lda int) bool {
 	}
 	p.mr, p.m, p.k, p.lda = mr, m, k, lda
 	return true
+}
+
+// panels returns the packed A that p holds from row ic of the block of
+// columns pc to pc+kb on, where hold packed it.
+func (p *PackedA) panels(pc, ic, kb int) []float32 {
+	return p.buf[roundUp(p.m, p.mr)*pc+ic*kb:]
+}
+
+// roundUp returns m rounded up to a multiple of mr: the rows of A packed
+// in mr-row micro-panels.
+func roundUp(m, mr int) int {
+	return (m + mr - 1) / mr * mr
 }

@@ -203,7 +203,7 @@ func (p *PackedA) Reset() {
 func PackedSize(m, k int) int {
 	n := 0
 	for _, kn := range kernels {
-		n = max(n, (m+kn.mr-1)/kn.mr*kn.mr*k)
+		n = max(n, roundUp(m, kn.mr)*k)
 	}
 	return n
 }
