@@ -172,28 +172,9 @@ func (s *colPanels) piece(j0, j1 int) bool {
 	segs := s.segs
 	ok := true
 	for t := 0; t < s.taps; t++ {
-		segs = segs[:0]
-		ci, cEnd := s.cc[t], tab.cs[s.entry+t+1]
-		for ci < cEnd && tab.copies[ci].pos+tab.copies[ci].n <= j0 {
-			ci++
-		}
-		s.cc[t] = ci
-		for ; ci < cEnd && tab.copies[ci].pos < j1; ci++ {
-			r := tab.copies[ci]
-			a, b := max(r.pos, j0), min(r.pos+r.n, j1)
-			segs = append(segs, run{a - j0, b - a, r.off + (a-r.pos)*r.inc, r.inc})
-		}
+		segs = clip(segs[:0], tab.copies[:tab.cs[s.entry+t+1]], &s.cc[t], j0, j1, false)
 		copies := len(segs) > 0
-		zi, zEnd := s.zc[t], tab.zs[s.entry+t+1]
-		for zi < zEnd && tab.zeros[zi].pos+tab.zeros[zi].n <= j0 {
-			zi++
-		}
-		s.zc[t] = zi
-		for ; zi < zEnd && tab.zeros[zi].pos < j1; zi++ {
-			z := tab.zeros[zi]
-			a, b := max(z.pos, j0), min(z.pos+z.n, j1)
-			segs = append(segs, run{a - j0, b - a, 0, -1})
-		}
+		segs = clip(segs, tab.zeros[:tab.zs[s.entry+t+1]], &s.zc[t], j0, j1, true)
 		base, mask, step := maskedCopy(segs)
 		s.base[t], s.mask[t] = base, mask
 		if copies && step != 1 {

@@ -377,27 +377,9 @@ func (s *colPanels) compile(j0, j1 int) {
 	for t := 0; t < s.taps; t++ {
 		i := q*s.taps + t
 		segs := s.segs
-		ci, cEnd := s.cc[t], tab.cs[s.entry+t+1]
-		for ci < cEnd && tab.copies[ci].pos+tab.copies[ci].n <= j0 {
-			ci++
-		}
-		s.cc[t] = ci
-		for ; ci < cEnd && tab.copies[ci].pos < j1; ci++ {
-			r := tab.copies[ci]
-			a, b := max(r.pos, j0), min(r.pos+r.n, j1)
-			segs = append(segs, run{a - j0, b - a, r.off + (a-r.pos)*r.inc, r.inc})
-		}
+		segs = clip(segs, tab.copies[:tab.cs[s.entry+t+1]], &s.cc[t], j0, j1, false)
 		copies := len(segs) > len(s.segs)
-		zi, zEnd := s.zc[t], tab.zs[s.entry+t+1]
-		for zi < zEnd && tab.zeros[zi].pos+tab.zeros[zi].n <= j0 {
-			zi++
-		}
-		s.zc[t] = zi
-		for ; zi < zEnd && tab.zeros[zi].pos < j1; zi++ {
-			z := tab.zeros[zi]
-			a, b := max(z.pos, j0), min(z.pos+z.n, j1)
-			segs = append(segs, run{a - j0, b - a, 0, -1})
-		}
+		segs = clip(segs, tab.zeros[:tab.zs[s.entry+t+1]], &s.zc[t], j0, j1, true)
 		base, m, step := maskedCopy(segs[len(s.segs):])
 		if m != 0 {
 			segs = segs[:len(s.segs)]
@@ -642,31 +624,13 @@ func (s *rowPanels) window(p0, kb int) {
 	for t := 0; t < s.taps; t++ {
 		s.lo[t] = len(segs)
 		s.base[t] = -1
-		ci, cEnd := s.cc[t], tab.cs[s.entry+t+1]
-		for ci < cEnd && tab.copies[ci].pos+tab.copies[ci].n <= p0 {
-			ci++
-		}
-		s.cc[t] = ci
-		for ; ci < cEnd && tab.copies[ci].pos < p1; ci++ {
-			r := tab.copies[ci]
-			a, b := max(r.pos, p0), min(r.pos+r.n, p1)
-			segs = append(segs, run{a - p0, b - a, r.off + (a-r.pos)*r.inc, r.inc})
-		}
+		segs = clip(segs, tab.copies[:tab.cs[s.entry+t+1]], &s.cc[t], p0, p1, false)
 		if n := len(segs) - s.lo[t]; n == 1 {
 			if r := segs[len(segs)-1]; r.inc == 1 && r.pos == 0 && r.n == kb {
 				s.base[t] = r.off
 			}
 		}
-		zi, zEnd := s.zc[t], tab.zs[s.entry+t+1]
-		for zi < zEnd && tab.zeros[zi].pos+tab.zeros[zi].n <= p0 {
-			zi++
-		}
-		s.zc[t] = zi
-		for ; zi < zEnd && tab.zeros[zi].pos < p1; zi++ {
-			z := tab.zeros[zi]
-			a, b := max(z.pos, p0), min(z.pos+z.n, p1)
-			segs = append(segs, run{a - p0, b - a, 0, -1})
-		}
+		segs = clip(segs, tab.zeros[:tab.zs[s.entry+t+1]], &s.zc[t], p0, p1, true)
 	}
 	s.lo[s.taps] = len(segs)
 	s.segs = segs

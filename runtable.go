@@ -201,3 +201,26 @@ func (e *engine) directPanels(k int, x view, n, g, p0, p1 int, wk *worker) *colP
 	s.start(gemm.MaxPanel)
 	return s
 }
+
+// clip appends to segs the runs of rs that meet the positions [p0, p1),
+// clipped to them and counted from p0, as zero runs (offset 0, increment
+// −1) if zero is set. The runs are in position order and a window only
+// moves forward, so the cursor *i first skips those that end at or before
+// p0 and is left on the first that may still meet a later window.
+func clip(segs, rs []run, i *int, p0, p1 int, zero bool) []run {
+	k := *i
+	for k < len(rs) && rs[k].pos+rs[k].n <= p0 {
+		k++
+	}
+	*i = k
+	for ; k < len(rs) && rs[k].pos < p1; k++ {
+		r := rs[k]
+		a, b := max(r.pos, p0), min(r.pos+r.n, p1)
+		if zero {
+			segs = append(segs, run{a - p0, b - a, 0, -1})
+		} else {
+			segs = append(segs, run{a - p0, b - a, r.off + (a-r.pos)*r.inc, r.inc})
+		}
+	}
+	return segs
+}
