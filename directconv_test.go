@@ -125,20 +125,7 @@ func rowGaps(rng *rand.Rand, a *refArr) *Tensor {
 		strides[d] = span + 1 + rng.IntN(3)
 		span = strides[d] * a.Shape[d]
 	}
-	t := &Tensor{Data: make([]float32, span), Shape: a.Shape, Strides: strides}
-	for i := range t.Data {
-		t.Data[i] = float32(math.NaN())
-	}
-	k := 0
-	for idx, ok := refFirst(a.Shape); ok; ok = refNext(idx, a.Shape) {
-		off := 0
-		for i, v := range idx {
-			off += v * strides[i]
-		}
-		t.Data[off] = float32(a.Data[k])
-		k++
-	}
-	return t
+	return scatter(a, strides, span)
 }
 
 func ones(n int) []int {

@@ -91,6 +91,12 @@ func gappy(rng *rand.Rand, a *refArr) *Tensor {
 	if empty {
 		size = 1 + rng.IntN(3)
 	}
+	return scatter(a, strides, size)
+}
+
+// scatter returns a *Tensor of size elements holding a's values at the
+// given strides and NaN everywhere else.
+func scatter(a *refArr, strides []int, size int) *Tensor {
 	t := &Tensor{Data: make([]float32, size), Shape: slices.Clone(a.Shape), Strides: strides}
 	for i := range t.Data {
 		t.Data[i] = float32(math.NaN())
