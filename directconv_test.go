@@ -54,27 +54,15 @@ var directGeoms = []struct {
 
 // TestDirectConv compares the forward pass and the gradients of the
 // geometries of directGeoms, for contiguous inputs and inputs whose gaps
-// hold NaN (between all elements, or only between rows), with the float64 reference on the direct path and off it; the
-// two paths sum in different orders, so some results must differ in their
-// bits, which shows that the direct path ran.
+// hold NaN (between all elements, or only between rows), with the float64
+// reference on the direct path and off it; the two paths sum in different
+// orders, so some results must differ in their bits, which shows that the
+// direct path ran.
 func TestDirectConv(t *testing.T) {
 	rng := rand.New(rand.NewPCG(91, 1))
 	differ := 0
 	for i, c := range directGeoms {
-		g := refGeom{Stride: c.o.Stride, PadLo: c.o.PadLo, PadHi: c.o.PadHi, Dilation: c.o.Dilation, Groups: max(c.o.Groups, 1)}
-		n := len(c.x) - 2
-		u := c.o.Stretch
-		for _, def := range []*[]int{&g.Stride, &g.Dilation, &u} {
-			if len(*def) == 0 {
-				*def = ones(n)
-			}
-		}
-		if len(g.PadLo) == 0 {
-			g.PadLo = make([]int, n)
-		}
-		if len(g.PadHi) == 0 {
-			g.PadHi = g.PadLo
-		}
+		g, u := stretchRefGeom(c.o, len(c.x)-2)
 		x, w, b := randRef(rng, c.x...), randRef(rng, c.w...), randRef(rng, c.w[0]).Data
 		want := refStretchConv(x, w, b, g, u, c.o.Mode)
 		gy := randRef(rng, want.Shape...)
@@ -104,6 +92,25 @@ func TestDirectConv(t *testing.T) {
 	if directAvailable() {
 		require.Positive(t, differ, "the direct path never ran")
 	}
+}
+
+// stretchRefGeom returns the reference geometry and stretch factors of o
+// for n spatial axes, with the defaults StretchConv gives omitted fields.
+func stretchRefGeom(o StretchOptions, n int) (refGeom, []int) {
+	g := refGeom{Stride: o.Stride, PadLo: o.PadLo, PadHi: o.PadHi, Dilation: o.Dilation, Groups: max(o.Groups, 1)}
+	u := o.Stretch
+	for _, def := range []*[]int{&g.Stride, &g.Dilation, &u} {
+		if len(*def) == 0 {
+			*def = ones(n)
+		}
+	}
+	if len(g.PadLo) == 0 {
+		g.PadLo = make([]int, n)
+	}
+	if len(g.PadHi) == 0 {
+		g.PadHi = g.PadLo
+	}
+	return g, u
 }
 
 // directAvailable reports whether directForward's rule takes the direct

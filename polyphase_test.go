@@ -38,20 +38,7 @@ var polyGeoms = []struct {
 func TestPolyphase(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 5))
 	for i, c := range polyGeoms {
-		g := refGeom{Stride: c.o.Stride, PadLo: c.o.PadLo, PadHi: c.o.PadHi, Dilation: c.o.Dilation, Groups: max(c.o.Groups, 1)}
-		n := len(c.x) - 2
-		u := c.o.Stretch
-		for _, def := range []*[]int{&g.Stride, &g.Dilation, &u} {
-			if len(*def) == 0 {
-				*def = ones(n)
-			}
-		}
-		if len(g.PadLo) == 0 {
-			g.PadLo = make([]int, n)
-		}
-		if len(g.PadHi) == 0 {
-			g.PadHi = g.PadLo
-		}
+		g, u := stretchRefGeom(c.o, len(c.x)-2)
 		x, w, b := randRef(rng, c.x...), randRef(rng, c.w...), randRef(rng, c.w[0]).Data
 		want := refStretchConv(x, w, b, g, u, c.o.Mode)
 		gy := randRef(rng, want.Shape...)
