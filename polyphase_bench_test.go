@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// BenchmarkPolyphase times strided forward passes with the input in
+// BenchmarkPolyphase times forward and backward passes, strided and
+// stretched (with one unit-stride case beside them), with the input in
 // polyphase layout and in its own, side by side.
 func BenchmarkPolyphase(b *testing.B) {
 	type plan interface {
