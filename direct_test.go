@@ -73,10 +73,17 @@ func TestDirectPlansAllocateNothing(t *testing.T) {
 	require.True(t, p.p.e.smallProducts(opForward))
 	y, gy := New(p.OutShape()...), randTensor(rng, p.OutShape()...)
 	gx, gw, gb := New(x.Shape...), New(w.Shape...), New(1)
-	for _, f := range []func() error{
+	requireNoAllocs(t,
 		func() error { return p.Forward(y, x, w, b) },
 		func() error { return p.Backward(gx, gw, gb, x, w, gy) },
-	} {
+	)
+}
+
+// requireNoAllocs runs each f once, then checks that it succeeds again
+// without allocating.
+func requireNoAllocs(t *testing.T, fs ...func() error) {
+	t.Helper()
+	for _, f := range fs {
 		require.NoError(t, f())
 		require.Zero(t, testing.AllocsPerRun(5, func() {
 			if err := f(); err != nil {
