@@ -111,6 +111,7 @@ type engine struct {
 	polySrc view        // the input of a call whose products read it in polyphase layout
 	tiled   []float32   // backwardData's gathered tiles of gy, made on first use
 	tables  [3]runTable // compiled im2col runs of each operation
+	wino    *winoPlan   // the Winograd form of a 3×3 geometry, nil for others
 
 	// The current call: its operation, operands and progress.
 	op, units int
@@ -236,6 +237,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 		}
 	}
 	e.planPolyphase()
+	e.planWino()
 	e.foldMax = 1
 	if !e.unfolded {
 		for _, ps := range e.axes {
@@ -446,12 +448,15 @@ type worker struct {
 	vruns        []vec.Run      // the copy runs of one tap for col2im
 	wfKey        int            // 1 + phase·groups + group held in wf, 0 for none
 	packed       gemm.PackedA
-	pa           []float32 // the buffer of packed
-	wt           []float32 // a block of the transposed weights, made on first use by backwardData
-	poly         []float32 // the input of a tile in polyphase layout, made on first use (see polyTile)
-	packKey      int       // 1 + phase·groups + group whose weights packed holds, 0 for none
-	phase        int       // the phase held in sel
-	tileIdx      int       // the tile last selected by tile
+	pa           []float32        // the buffer of packed
+	wt           []float32        // a block of the transposed weights, made on first use by backwardData
+	poly         []float32        // the input of a tile in polyphase layout, made on first use (see polyTile)
+	wino         []float32        // the transforms of a Winograd unit, made on first use (see winoScratch)
+	wsegs        [16]gemm.Segment // the products of a Winograd unit's weight gradient, one per point
+	wlists       [17]int          //
+	packKey      int              // 1 + phase·groups + group whose weights packed holds, 0 for none
+	phase        int              // the phase held in sel
+	tileIdx      int              // the tile last selected by tile
 }
 
 func (e *engine) newWorker() *worker {

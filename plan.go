@@ -137,8 +137,11 @@ func (io *planIO) results(names []string, ts []*Tensor, shapes [][]int, n int) e
 // workspace returns the floats of scratch an engine holds.
 func (e *engine) workspace() int {
 	n := len(e.partial) + len(e.tiled)
+	if e.wino != nil {
+		n += len(e.wino.u) + len(e.wino.gw)
+	}
 	for _, wk := range e.workers {
-		n += len(wk.col) + len(wk.tmp) + len(wk.wf) + len(wk.wt) + len(wk.pa) + len(wk.poly)
+		n += len(wk.col) + len(wk.tmp) + len(wk.wf) + len(wk.wt) + len(wk.pa) + len(wk.poly) + len(wk.wino)
 	}
 	return n
 }

@@ -83,6 +83,10 @@ const (
 	opAddPartials
 	opSumChannels
 	opGatherTiles
+	opWinoKernel     // the weights' transform of the Winograd path
+	opWinoForward    // the forward pass on the Winograd path
+	opWinoWeight     // the weight gradient's sums on the Winograd path
+	opWinoKernelGrad // their transform back onto the kernels
 )
 
 // maxThreads is the bound set by SetMaxThreads, 0 for none.
@@ -196,6 +200,14 @@ func (e *engine) runShare(s *share) {
 			e.sumChannelsUnit(u)
 		case opGatherTiles:
 			e.gatherTileUnit(s.wk, u)
+		case opWinoKernel:
+			e.winoKernelUnit(u)
+		case opWinoForward:
+			e.winoForwardUnit(s.wk, u)
+		case opWinoWeight:
+			e.winoWeightUnit(s.wk, u)
+		case opWinoKernelGrad:
+			e.winoKernelGradUnit(u)
 		}
 	}
 }
@@ -223,6 +235,10 @@ func (e *engine) tile(i int, wk *worker) (k, p0, p1 int) {
 // forward computes y = Wf·im2col(x) (+ bias) into y, an output-side
 // tensor, writing every element. wc holds the weights contiguously.
 func (e *engine) forward(y, x view, wc, bias []float32) {
+	if e.winoPays(opForward) {
+		e.winoForward(y, x, wc, bias)
+		return
+	}
 	if e.polyphaseForward() {
 		e.polySrc = x
 		x = e.polyLayout()
@@ -571,6 +587,10 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 // bits do too; where gy is read in place, the channels then go in as few
 // blocks as keep the threads busy, which changes no bits.
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
+	if e.winoPays(opBackwardWeight) {
+		e.winoWeight(gw, x, gy)
+		return
+	}
 	if e.polyphaseWeight() {
 		e.polySrc = x
 		x = e.polyLayout()

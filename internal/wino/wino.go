@@ -27,6 +27,10 @@
 // subtractions of its inputs, so both give the same bits.
 package wino
 
+// Fast reports whether the tile transforms run in assembly on this
+// machine; elsewhere their Go versions, several times slower, serve.
+func Fast() bool { return fast }
+
 // Input sets, for the n tiles of the four rows src[r·lds:] (r < 4) read
 // from column 2t for tile t, the input transform V = Bᵀ·d·B, where
 // d[r][c] = src[r·lds + 2t + c]: V[i][j] goes to dst[(4i+j)·ld + t].

@@ -1,0 +1,444 @@
+package aniso
+
+import (
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/gonum"
+
+	"github.com/anisoconv/aniso/internal/gemm"
+	"github.com/anisoconv/aniso/internal/wino"
+)
+
+// A 2-D correlation with a 3×3 kernel of unit stride, dilation and stretch
+// runs its forward pass and its weight gradient by Winograd's minimal
+// filtering algorithm F(2×2, 3×3) (see internal/wino): each 2×2 tile of
+// the output takes 16 multiplications per pair of channels where the
+// direct product takes 36, so the products shrink to 4/9 of their work
+// for a few additions that transform the tiles. The data gradient of such
+// a convolution is one too, run by the adjoint engine (see adjoint.go).
+//
+// The output's tiles are cut into units of up to winoTiles tiles: a band
+// of whole tile rows, or a block of one row where rows are longer. A unit
+// transforms the input windows of its tiles for every input channel into
+// V, 16 rows of tiles per channel; multiplies, for each transform point ξ,
+// the weights' transform U_ξ (cout × cin) by V_ξ (cin × tiles) into M_ξ;
+// and transforms M back into the output tiles, with the bias. The weight
+// gradient transforms the tiles of gy into Z the same way and sums
+// Z_ξ·V_ξᵀ over the tiles of blocks of units fixed by the geometry, so
+// that its bits do not depend on the number of threads.
+//
+// The sums differ from those of the direct product in their last bits:
+// the transforms add and subtract up to 16 inputs or products, which
+// roughly doubles the rounding error of a sum over 9·cin products, and an
+// infinite input can turn outputs that the direct product makes infinite
+// into NaN (∞ − ∞ within a tile). Tests can turn the algorithm off with
+// winoMode.
+
+// Test settings of the Winograd path, in winoMode.
+const (
+	winoAuto = iota // where it pays: enough channels, vector kernels and transforms, the package's own GEMM
+	winoOff         // never
+	winoOn          // every geometry it applies to, with any kernels
+)
+
+// winoMode, set by tests, overrides the choice of winoPays.
+var winoMode = winoAuto
+
+// minWinoChannels is the fewest input and output channels per group for
+// which the Winograd path runs: the products over the channels are its
+// only multiplications, and with fewer channels the transforms, which cost
+// the same per channel whatever the other side's count, outweigh what the
+// products save.
+const minWinoChannels = 8
+
+// winoBudget bounds the floats of a unit's transforms, V and M (or Z),
+// 512 KiB, so that they stay in the second-level cache between the
+// transforms and the products; winoTiles bounds its tiles, beyond which
+// the products gain nothing.
+const (
+	winoBudget = 1 << 17
+	winoTiles  = 256
+	winoMin    = 16 // the fewest tiles a unit aims at, whatever its channels
+)
+
+// winoPlan is the Winograd form of an engine's geometry.
+type winoPlan struct {
+	lo         [2]int // padding before each axis: input row o + j − lo[0] feeds output row o
+	th, tw     int    // tile rows and columns of the output
+	rb, cb     int    // tile rows and columns of a unit
+	bands, blk int    // units per (batch, group): bands of rows, blocks of columns
+	ldv        int    // tiles of a unit: the stride of the transform points in V, M and Z
+	u          []float32
+	// gw holds the weight gradient's sums per chunk of units, point-major
+	// ([chunk][group][ξ][cout][cin]), made on first use.
+	gw     []float32
+	chunks int
+}
+
+// planWino sets up e.wino when e's geometry is a 2-D 3×3 correlation of
+// unit stride, dilation and stretch; scratch is made on first use.
+func (e *engine) planWino() {
+	if len(e.axes) != 2 || !e.unfolded || !e.dense || e.planBatch == 0 {
+		return
+	}
+	var wp winoPlan
+	for a, ps := range e.axes {
+		p := ps[0]
+		if e.kernel[a] != 3 || p.qStep != 1 || len(p.taps) != 3 || p.taps[0] != 0 || p.taps[1] != 1 || p.taps[2] != 2 {
+			return
+		}
+		wp.lo[a] = -p.qStart
+	}
+	wp.th, wp.tw = ceilDiv(e.dst[0], 2), ceilDiv(e.dst[1], 2)
+	tiles := min(winoTiles, max(winoMin, winoBudget/(16*(e.cin+e.cout))))
+	if 16*(e.cin+e.cout)*winoMin > 4*winoBudget {
+		// So many channels that even the smallest unit would leave the
+		// cache: the products' own blocking serves better.
+		return
+	}
+	wp.cb = min(wp.tw, tiles)
+	wp.rb = max(1, min(wp.th, tiles/wp.cb))
+	wp.bands, wp.blk = ceilDiv(wp.th, wp.rb), ceilDiv(wp.tw, wp.cb)
+	wp.ldv = wp.rb * wp.cb
+	e.wino = &wp
+}
+
+// winoPays reports whether the operation op of the current call runs on
+// the Winograd path.
+func (e *engine) winoPays(op int) bool {
+	if e.wino == nil || e.batch == 0 {
+		return false
+	}
+	switch winoMode {
+	case winoOff:
+		return false
+	case winoOn:
+		return true
+	}
+	if tilePath || panelPath || rowsPath || directMode != directAuto || e.cin < minWinoChannels || e.cout < minWinoChannels || e.smallProducts(op) {
+		return false
+	}
+	if !wino.Fast() || !gemm.DirectPays() || op == opBackwardWeight && !gemm.RunsPay() {
+		return false
+	}
+	_, ok := blas32.Implementation().(gonum.Implementation)
+	return ok
+}
+
+// winoScratch returns the floats of a worker's Winograd scratch: V, M (or
+// Z), and rows of padded input or output for the tiles at the edges.
+func (e *engine) winoScratch() int {
+	wp := e.wino
+	return 16*(e.cin+e.cout)*wp.ldv + 4*(2*wp.cb+2)
+}
+
+// winoPrepare makes the scratch of the Winograd path and transforms the
+// weights wc into wp.u, [group][ξ][cout][cin].
+func (e *engine) winoPrepare(wc []float32) {
+	wp := e.wino
+	if n := e.groups * 16 * e.cout * e.cin; len(wp.u) < n {
+		wp.u = make([]float32, n)
+	}
+	need := e.winoScratch()
+	for _, wk := range e.workers {
+		if len(wk.wino) < need {
+			wk.wino = make([]float32, need)
+		}
+	}
+	e.wc = wc
+	e.run(opWinoKernel, e.groups*e.cout)
+}
+
+// winoKernelUnit transforms the kernels of output channel u (over groups)
+// for every input channel.
+func (e *engine) winoKernelUnit(u int) {
+	wp := e.wino
+	g, o := u/e.cout, u%e.cout
+	per := e.cout * e.cin
+	for c := 0; c < e.cin; c++ {
+		k := ((g*e.cout+o)*e.cin + c) * 9
+		wino.Kernel(wp.u[g*16*per+o*e.cin+c:], per, e.wc[k:k+9])
+	}
+}
+
+// winoForward computes y = conv(x, wc) + bias on the Winograd path,
+// writing every element of y.
+func (e *engine) winoForward(y, x view, wc, bias []float32) {
+	e.winoPrepare(wc)
+	wp := e.wino
+	e.out, e.in, e.wc, e.bias = y, x, wc, bias
+	e.run(opWinoForward, e.batch*e.groups*wp.bands*wp.blk)
+}
+
+// winoUnit returns the batch, group and tile ranges of unit u of a pass
+// over every (batch, group, band, block).
+func (e *engine) winoUnit(u int) (n, g, ty0, ty1, tx0, tx1 int) {
+	wp := e.wino
+	b := u % wp.blk
+	u /= wp.blk
+	r := u % wp.bands
+	u /= wp.bands
+	n, g = u%e.batch, u/e.batch
+	ty0, tx0 = r*wp.rb, b*wp.cb
+	return n, g, ty0, min(wp.th, ty0+wp.rb), tx0, min(wp.tw, tx0+wp.cb)
+}
+
+func (e *engine) winoForwardUnit(wk *worker, u int) {
+	wp := e.wino
+	n, g, ty0, ty1, tx0, tx1 := e.winoUnit(u)
+	nt := tx1 - tx0
+	tiles := (ty1 - ty0) * nt
+	ld := wp.ldv
+	v := wk.wino[:16*e.cin*ld]
+	m := wk.wino[16*e.cin*ld : 16*(e.cin+e.cout)*ld]
+	pad := wk.wino[16*(e.cin+e.cout)*ld:]
+	e.winoInputs(v, e.in, n, g, ty0, ty1, tx0, tx1, pad)
+	per := e.cout * e.cin
+	uw := wp.u[g*16*per : (g+1)*16*per]
+	if e.winoDirect() {
+		for xi := 0; xi < 16; xi++ {
+			for j0 := 0; j0 < tiles; j0 += gemm.MaxPanel {
+				jc := min(gemm.MaxPanel, tiles-j0)
+				wk.base1[0], wk.mask1[0] = xi*ld+j0, 1<<jc-1
+				gemm.Direct(e.cout, e.cin, 1, uw[xi*per:], e.cin, v, 16*ld, wk.base1[:], wk.mask1[:], jc, 0, m[xi*ld+j0:], 16*ld)
+			}
+		}
+	} else {
+		for xi := 0; xi < 16; xi++ {
+			gemm.Sgemm(false, false, e.cout, tiles, e.cin, 1, uw[xi*per:], e.cin, v[xi*ld:], 16*ld, 0, m[xi*ld:], 16*ld)
+		}
+	}
+	y := e.out
+	for o := 0; o < e.cout; o++ {
+		var b float32
+		if e.bias != nil {
+			b = e.bias[g*e.cout+o]
+		}
+		plane := y.data[n*y.sn+(g*e.cout+o)*y.sc:]
+		mo := m[o*16*ld:]
+		for ty := ty0; ty < ty1; ty++ {
+			e.winoOutputs(plane, y, mo[(ty-ty0)*nt:], ld, ty, tx0, tx1, b, pad)
+		}
+	}
+}
+
+// winoDirect reports whether the products run with gemm.Direct, which
+// reads V as it lies; elsewhere they run with Sgemm.
+func (e *engine) winoDirect() bool {
+	if !gemm.DirectPays() {
+		return false
+	}
+	_, ok := blas32.Implementation().(gonum.Implementation)
+	return ok
+}
+
+// winoInputs transforms the input windows of the tiles [ty0, ty1) ×
+// [tx0, tx1) at batch n and group g into v, channel c's points at
+// v[(16c+ξ)·ldv + t], tile (ty, tx) being t = (ty−ty0)·(tx1−tx0) + tx−tx0.
+// Windows that lie wholly inside x are read where they lie when x's rows
+// are contiguous; the others are copied first into pad, with zeros for
+// the samples outside x.
+func (e *engine) winoInputs(v []float32, x view, n, g, ty0, ty1, tx0, tx1 int, pad []float32) {
+	wp := e.wino
+	ld, nt := wp.ldv, tx1-tx0
+	h, w := e.src[0], e.src[1]
+	rs, cs := x.sp[0], x.sp[1]
+	// Tiles [ia, ib) of a row read columns 2t − lo[1] … 2t − lo[1] + 3
+	// inside the row.
+	ia := min(tx1, max(tx0, ceilDiv(wp.lo[1], 2)))
+	ib := max(ia, min(tx1, floorDiv(w-4+wp.lo[1], 2)+1))
+	if cs != 1 {
+		ia, ib = tx1, tx1
+	}
+	for c := 0; c < e.cin; c++ {
+		plane := x.data[n*x.sn+(g*e.cin+c)*x.sc:]
+		vc := v[16*c*ld:]
+		for ty := ty0; ty < ty1; ty++ {
+			dst := vc[(ty-ty0)*nt:]
+			r0 := 2*ty - wp.lo[0]
+			if r0 < 0 || r0+4 > h {
+				winoPadInput(dst, ld, pad, plane, rs, cs, h, w, r0, 2*tx0-wp.lo[1], nt)
+				continue
+			}
+			if ia > tx0 {
+				winoPadInput(dst, ld, pad, plane, rs, cs, h, w, r0, 2*tx0-wp.lo[1], ia-tx0)
+			}
+			if ib > ia {
+				wino.Input(dst[ia-tx0:], ld, plane[r0*rs+2*ia-wp.lo[1]:], rs, ib-ia)
+			}
+			if tx1 > ib {
+				winoPadInput(dst[ib-tx0:], ld, pad, plane, rs, cs, h, w, r0, 2*ib-wp.lo[1], tx1-ib)
+			}
+		}
+	}
+}
+
+// winoPadInput transforms k tiles whose windows start at row r0 and
+// column c0 of a plane of h×w samples, rs and cs apart, copying the
+// windows into pad first with zeros for the samples outside the plane.
+func winoPadInput(dst []float32, ld int, pad []float32, plane []float32, rs, cs, h, w, r0, c0, k int) {
+	width := 2*k + 2
+	p := pad[:4*width]
+	clear(p)
+	j0, j1 := max(0, -c0), min(width, w-c0)
+	for r := 0; r < 4; r++ {
+		if i := r0 + r; i >= 0 && i < h && j0 < j1 {
+			row := p[r*width : (r+1)*width]
+			base := i*rs + c0*cs
+			for j := j0; j < j1; j++ {
+				row[j] = plane[base+j*cs]
+			}
+		}
+	}
+	wino.Input(dst, ld, p, width, k)
+}
+
+// winoOutputs writes the output tiles (ty, [tx0, tx1)) of one channel,
+// whose products are at m[ξ·ld + tx − tx0], into its plane with the bias
+// b. Tiles that lie wholly inside the output of contiguous rows are
+// written where they lie; the others go through pad, from which only the
+// outputs inside the plane are copied.
+func (e *engine) winoOutputs(plane []float32, y view, m []float32, ld, ty, tx0, tx1 int, b float32, pad []float32) {
+	oh, ow := e.dst[0], e.dst[1]
+	rs, cs := y.sp[0], y.sp[1]
+	r0 := 2 * ty
+	full := tx0
+	if r0+2 <= oh && cs == 1 {
+		full = max(tx0, min(tx1, ow/2))
+		if full > tx0 {
+			wino.Output(plane[r0*rs+2*tx0:], rs, m, ld, full-tx0, b)
+		}
+	}
+	if k := tx1 - full; k > 0 {
+		width := 2 * k
+		p := pad[:2*width]
+		wino.Output(p, width, m[full-tx0:], ld, k, b)
+		c0 := 2 * full
+		cols := min(width, ow-c0)
+		for r := 0; r < 2 && r0+r < oh; r++ {
+			base := (r0+r)*rs + c0*cs
+			for j, val := range p[r*width : r*width+cols] {
+				plane[base+j*cs] = val
+			}
+		}
+	}
+}
+
+// winoWeight adds the weight gradient Σ gy·im2col(x)ᵀ to gw on the
+// Winograd path. The units are (group, chunk) pairs, each chunk a fixed
+// range of (batch, band, block) triples; each sums Z_ξ·V_ξᵀ over its tiles
+// into its own sums, which are then added in chunk order and transformed
+// back onto gw.
+func (e *engine) winoWeight(gw []float32, x, gy view) {
+	wp := e.wino
+	items := e.batch * wp.bands * wp.blk
+	per := 16 * e.cout * e.cin
+	chunks := min(maxChunks, items, max(1, partialBudget/(e.groups*per)))
+	if n := chunks * e.groups * per; len(wp.gw) < n {
+		wp.gw = make([]float32, n)
+	}
+	need := e.winoScratch()
+	for _, wk := range e.workers {
+		if len(wk.wino) < need {
+			wk.wino = make([]float32, need)
+		}
+	}
+	wp.chunks = chunks
+	e.out, e.in = gy, x
+	e.run(opWinoWeight, chunks*e.groups)
+	e.gw = gw
+	e.run(opWinoKernelGrad, e.groups*e.cout)
+}
+
+func (e *engine) winoWeightUnit(wk *worker, u int) {
+	wp := e.wino
+	ch, g := u%wp.chunks, u/wp.chunks
+	per := 16 * e.cout * e.cin
+	sums := wp.gw[(ch*e.groups+g)*per : (ch*e.groups+g+1)*per]
+	clear(sums)
+	items := e.batch * wp.bands * wp.blk
+	ld := wp.ldv
+	v := wk.wino[:16*e.cin*ld]
+	z := wk.wino[16*e.cin*ld : 16*(e.cin+e.cout)*ld]
+	pad := wk.wino[16*(e.cin+e.cout)*ld:]
+	for q := ch * items / wp.chunks; q < (ch+1)*items/wp.chunks; q++ {
+		n, _, ty0, ty1, tx0, tx1 := e.winoUnit(q)
+		nt := tx1 - tx0
+		e.winoInputs(v, e.in, n, g, ty0, ty1, tx0, tx1, pad)
+		e.winoGrads(z, e.out, n, g, ty0, ty1, tx0, tx1, pad)
+		tiles := (ty1 - ty0) * nt
+		segs, lists := wk.wsegs[:], wk.wlists[:]
+		for xi := range segs {
+			segs[xi] = gemm.Segment{Pos: xi * ld, N: tiles, Off: xi * ld}
+			lists[xi+1] = xi + 1
+		}
+		if gemm.RunsPay() && gemm.SgemmRuns(e.cout, e.cin, 16*ld, z, 16*ld, v, 16*ld, segs, lists, sums, e.cin, 1, e.cout*e.cin) {
+			continue
+		}
+		for xi := 0; xi < 16; xi++ {
+			gemm.Sgemm(false, true, e.cout, e.cin, tiles, 1, z[xi*ld:], 16*ld, v[xi*ld:], 16*ld, 1, sums[xi*e.cout*e.cin:], e.cin)
+		}
+	}
+}
+
+// winoGrads transforms the tiles [ty0, ty1) × [tx0, tx1) of gy at batch n
+// and group g into z, laid out as winoInputs lays out v; the outputs past
+// the edges of gy read as zero.
+func (e *engine) winoGrads(z []float32, gy view, n, g, ty0, ty1, tx0, tx1 int, pad []float32) {
+	wp := e.wino
+	ld, nt := wp.ldv, tx1-tx0
+	oh, ow := e.dst[0], e.dst[1]
+	rs, cs := gy.sp[0], gy.sp[1]
+	full := tx0
+	if cs == 1 {
+		full = max(tx0, min(tx1, ow/2))
+	}
+	for o := 0; o < e.cout; o++ {
+		plane := gy.data[n*gy.sn+(g*e.cout+o)*gy.sc:]
+		zo := z[16*o*ld:]
+		for ty := ty0; ty < ty1; ty++ {
+			dst := zo[(ty-ty0)*nt:]
+			r0 := 2 * ty
+			from := tx0
+			if r0+2 <= oh && full > tx0 {
+				wino.Grad(dst, ld, plane[r0*rs+2*tx0:], rs, full-tx0)
+				from = full
+			}
+			if k := tx1 - from; k > 0 {
+				width := 2 * k
+				p := pad[:2*width]
+				clear(p)
+				c0 := 2 * from
+				cols := min(width, ow-c0)
+				for r := 0; r < 2 && r0+r < oh; r++ {
+					base := (r0+r)*rs + c0*cs
+					row := p[r*width : r*width+cols]
+					for j := range row {
+						row[j] = plane[base+j*cs]
+					}
+				}
+				wino.Grad(dst[from-tx0:], ld, p, width, k)
+			}
+		}
+	}
+}
+
+// winoKernelGradUnit adds the chunks' sums for output channel u (over
+// groups), in chunk order, and transforms them back onto its kernels'
+// gradients.
+func (e *engine) winoKernelGradUnit(u int) {
+	wp := e.wino
+	g, o := u/e.cout, u%e.cout
+	per := e.cout * e.cin
+	var x [16]float32
+	for c := 0; c < e.cin; c++ {
+		for xi := range x {
+			s := wp.gw[g*16*per+xi*per+o*e.cin+c]
+			for ch := 1; ch < wp.chunks; ch++ {
+				s += wp.gw[(ch*e.groups+g)*16*per+xi*per+o*e.cin+c]
+			}
+			x[xi] = s
+		}
+		k := ((g*e.cout+o)*e.cin + c) * 9
+		wino.KernelGrad(e.gw[k:k+9], x[:], 1)
+	}
+}
