@@ -234,39 +234,24 @@ func (e *engine) winoDirect() bool {
 // winoInputs transforms the input windows of the tiles [ty0, ty1) ×
 // [tx0, tx1) at batch n and group g into v, channel c's points at
 // v[(16c+ξ)·ldv + t], tile (ty, tx) being t = (ty−ty0)·(tx1−tx0) + tx−tx0.
-// Windows that lie wholly inside x are read where they lie when x's rows
-// are contiguous; the others are copied first into pad, with zeros for
-// the samples outside x.
+// The windows are read where they lie when x's rows are contiguous, with
+// zeros for the samples outside x; otherwise they are copied first into
+// pad.
 func (e *engine) winoInputs(v []float32, x view, n, g, ty0, ty1, tx0, tx1 int, pad []float32) {
 	wp := e.wino
 	ld, nt := wp.ldv, tx1-tx0
 	h, w := e.src[0], e.src[1]
 	rs, cs := x.sp[0], x.sp[1]
-	// Tiles [ia, ib) of a row read columns 2t − lo[1] … 2t − lo[1] + 3
-	// inside the row.
-	ia := min(tx1, max(tx0, ceilDiv(wp.lo[1], 2)))
-	ib := max(ia, min(tx1, floorDiv(w-4+wp.lo[1], 2)+1))
-	if cs != 1 {
-		ia, ib = tx1, tx1
-	}
 	for c := 0; c < e.cin; c++ {
 		plane := x.data[n*x.sn+(g*e.cin+c)*x.sc:]
 		vc := v[16*c*ld:]
 		for ty := ty0; ty < ty1; ty++ {
 			dst := vc[(ty-ty0)*nt:]
-			r0 := 2*ty - wp.lo[0]
-			if r0 < 0 || r0+4 > h {
-				winoPadInput(dst, ld, pad, plane, rs, cs, h, w, r0, 2*tx0-wp.lo[1], nt)
-				continue
-			}
-			if ia > tx0 {
-				winoPadInput(dst, ld, pad, plane, rs, cs, h, w, r0, 2*tx0-wp.lo[1], ia-tx0)
-			}
-			if ib > ia {
-				wino.Input(dst[ia-tx0:], ld, plane[r0*rs+2*ia-wp.lo[1]:], rs, ib-ia)
-			}
-			if tx1 > ib {
-				winoPadInput(dst[ib-tx0:], ld, pad, plane, rs, cs, h, w, r0, 2*ib-wp.lo[1], tx1-ib)
+			r0, c0 := 2*ty-wp.lo[0], 2*tx0-wp.lo[1]
+			if cs == 1 {
+				wino.InputEdge(dst, ld, plane[:(h-1)*rs+w], rs, h, w, r0, c0, nt)
+			} else {
+				winoPadInput(dst, ld, pad, plane, rs, cs, h, w, r0, c0, nt)
 			}
 		}
 	}
@@ -294,31 +279,24 @@ func winoPadInput(dst []float32, ld int, pad []float32, plane []float32, rs, cs,
 
 // winoOutputs writes the output tiles (ty, [tx0, tx1)) of one channel,
 // whose products are at m[ξ·ld + tx − tx0], into its plane with the bias
-// b. Tiles that lie wholly inside the output of contiguous rows are
-// written where they lie; the others go through pad, from which only the
-// outputs inside the plane are copied.
+// b, only the outputs inside the plane. Where the plane's rows are not
+// contiguous the tiles go through pad.
 func (e *engine) winoOutputs(plane []float32, y view, m []float32, ld, ty, tx0, tx1 int, b float32, pad []float32) {
 	oh, ow := e.dst[0], e.dst[1]
 	rs, cs := y.sp[0], y.sp[1]
-	r0 := 2 * ty
-	full := tx0
-	if r0+2 <= oh && cs == 1 {
-		full = max(tx0, min(tx1, ow/2))
-		if full > tx0 {
-			wino.Output(plane[r0*rs+2*tx0:], rs, m, ld, full-tx0, b)
-		}
+	r0, c0 := 2*ty, 2*tx0
+	rows, cols := min(2, oh-r0), min(2*(tx1-tx0), ow-c0)
+	if cs == 1 {
+		wino.OutputEdge(plane[r0*rs+c0:], rs, rows, cols, m, ld, tx1-tx0, b)
+		return
 	}
-	if k := tx1 - full; k > 0 {
-		width := 2 * k
-		p := pad[:2*width]
-		wino.Output(p, width, m[full-tx0:], ld, k, b)
-		c0 := 2 * full
-		cols := min(width, ow-c0)
-		for r := 0; r < 2 && r0+r < oh; r++ {
-			base := (r0+r)*rs + c0*cs
-			for j, val := range p[r*width : r*width+cols] {
-				plane[base+j*cs] = val
-			}
+	width := 2 * (tx1 - tx0)
+	p := pad[:2*width]
+	wino.Output(p, width, m, ld, tx1-tx0, b)
+	for r := 0; r < rows; r++ {
+		base := (r0+r)*rs + c0*cs
+		for j, val := range p[r*width : r*width+cols] {
+			plane[base+j*cs] = val
 		}
 	}
 }
@@ -388,36 +366,28 @@ func (e *engine) winoGrads(z []float32, gy view, n, g, ty0, ty1, tx0, tx1 int, p
 	ld, nt := wp.ldv, tx1-tx0
 	oh, ow := e.dst[0], e.dst[1]
 	rs, cs := gy.sp[0], gy.sp[1]
-	full := tx0
-	if cs == 1 {
-		full = max(tx0, min(tx1, ow/2))
-	}
 	for o := 0; o < e.cout; o++ {
 		plane := gy.data[n*gy.sn+(g*e.cout+o)*gy.sc:]
 		zo := z[16*o*ld:]
 		for ty := ty0; ty < ty1; ty++ {
 			dst := zo[(ty-ty0)*nt:]
-			r0 := 2 * ty
-			from := tx0
-			if r0+2 <= oh && full > tx0 {
-				wino.Grad(dst, ld, plane[r0*rs+2*tx0:], rs, full-tx0)
-				from = full
+			r0, c0 := 2*ty, 2*tx0
+			rows, cols := min(2, oh-r0), min(2*nt, ow-c0)
+			if cs == 1 {
+				wino.GradEdge(dst, ld, plane[r0*rs+c0:], rs, rows, cols, nt)
+				continue
 			}
-			if k := tx1 - from; k > 0 {
-				width := 2 * k
-				p := pad[:2*width]
-				clear(p)
-				c0 := 2 * from
-				cols := min(width, ow-c0)
-				for r := 0; r < 2 && r0+r < oh; r++ {
-					base := (r0+r)*rs + c0*cs
-					row := p[r*width : r*width+cols]
-					for j := range row {
-						row[j] = plane[base+j*cs]
-					}
+			width := 2 * nt
+			p := pad[:2*width]
+			clear(p)
+			for r := 0; r < rows; r++ {
+				base := (r0+r)*rs + c0*cs
+				row := p[r*width : r*width+cols]
+				for j := range row {
+					row[j] = plane[base+j*cs]
 				}
-				wino.Grad(dst[from-tx0:], ld, p, width, k)
 			}
+			wino.Grad(dst, ld, p, width, nt)
 		}
 	}
 }

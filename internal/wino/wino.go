@@ -162,3 +162,102 @@ func KernelGrad(gw []float32, x []float32, ld int) {
 		gw[3*k+2] += float32((x1+x2)/2 + x3)
 	}
 }
+
+// InputEdge is Input for a row of tiles whose windows may cross the edges
+// of a plane of h rows of w samples, rows lds apart: row r of the windows
+// is row r0+r of the plane, tile t reads its columns c0 + 2t + c (c < 4),
+// and samples outside the plane read as zero. r0 and c0 may be negative.
+// It reads only samples inside the plane.
+func InputEdge(dst []float32, ld int, plane []float32, lds, h, w, r0, c0, n int) {
+	if n <= 0 {
+		return
+	}
+	_ = dst[15*ld+n-1]
+	if lo, hi := max(r0, 0), min(r0+4, h); lo < hi && w > 0 {
+		_ = plane[(hi-1)*lds+w-1]
+	}
+	// Tiles [ia, ib) read whole windows inside the plane.
+	ia, ib := n, n
+	if r0 >= 0 && r0+4 <= h {
+		ia = min(n, max(0, (1-c0)/2))
+		ib = max(ia, min(n, (w-c0-2)/2))
+	}
+	inputEdgeGo(dst, ld, plane, lds, h, w, r0, c0, 0, ia)
+	if ib > ia {
+		Input(dst[ia:], ld, plane[r0*lds+c0+2*ia:], lds, ib-ia)
+	}
+	inputEdgeGo(dst, ld, plane, lds, h, w, r0, c0, ib, n)
+}
+
+// inputEdgeGo is the definition of InputEdge's results for the tiles
+// [t0, t1): those of inputGo on the windows with their absent samples set
+// to zero.
+func inputEdgeGo(dst []float32, ld int, plane []float32, lds, h, w, r0, c0, t0, t1 int) {
+	var d [16]float32
+	for t := t0; t < t1; t++ {
+		for r := 0; r < 4; r++ {
+			i := r0 + r
+			for c := 0; c < 4; c++ {
+				d[4*r+c] = 0
+				if j := c0 + 2*t + c; i >= 0 && i < h && j >= 0 && j < w {
+					d[4*r+c] = plane[i*lds+j]
+				}
+			}
+		}
+		inputGo(dst[t:], ld, d[:], 4, 1)
+	}
+}
+
+// OutputEdge is Output for a row of tiles that may cross the edges of the
+// output: it writes only the rows a < rows and the columns 2t+b < w.
+func OutputEdge(dst []float32, ldd, rows, w int, src []float32, ld, n int, bias float32) {
+	if n <= 0 || rows <= 0 || w <= 0 {
+		return
+	}
+	_ = src[15*ld+n-1]
+	_ = dst[(min(rows, 2)-1)*ldd+min(w, 2*n)-1]
+	full := 0
+	if rows >= 2 {
+		full = min(n, w/2)
+		Output(dst, ldd, src, ld, full, bias)
+	}
+	var y [4]float32
+	for t := full; t < n && 2*t < w; t++ {
+		outputGo(y[:], 2, src[t:], ld, 1, bias)
+		for a := 0; a < min(rows, 2); a++ {
+			for b := 0; b < 2 && 2*t+b < w; b++ {
+				dst[a*ldd+2*t+b] = y[2*a+b]
+			}
+		}
+	}
+}
+
+// GradEdge is Grad for a row of tiles that may cross the edges of the
+// output gradient: it reads only the rows a < rows and the columns
+// 2t+b < w, the others reading as zero.
+func GradEdge(dst []float32, ld int, src []float32, lds, rows, w, n int) {
+	if n <= 0 {
+		return
+	}
+	_ = dst[15*ld+n-1]
+	if rows > 0 && w > 0 {
+		_ = src[(min(rows, 2)-1)*lds+min(w, 2*n)-1]
+	}
+	full := 0
+	if rows >= 2 {
+		full = max(0, min(n, w/2))
+		Grad(dst, ld, src, lds, full)
+	}
+	var g [4]float32
+	for t := full; t < n; t++ {
+		for a := 0; a < 2; a++ {
+			for b := 0; b < 2; b++ {
+				g[2*a+b] = 0
+				if a < rows && 2*t+b < w {
+					g[2*a+b] = src[a*lds+2*t+b]
+				}
+			}
+		}
+		gradGo(dst[t:], ld, g[:], 2, 1)
+	}
+}
