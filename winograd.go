@@ -16,8 +16,9 @@ import (
 // for a few additions that transform the tiles. The data gradient of such
 // a convolution is one too, run by the adjoint engine (see adjoint.go).
 //
-// The output's tiles are cut into units of up to winoTiles tiles: a band
-// of whole tile rows, or a block of one row where rows are longer. A unit
+// The output's tiles, taken row after row, are cut into units of up to
+// winoTiles tiles, a multiple of the product's 64 columns where the
+// channels leave room, whatever the length of the rows. A unit
 // transforms the input windows of its tiles for every input channel into
 // V, 16 rows of tiles per channel; multiplies, for each transform point ξ,
 // the weights' transform U_ξ (cout × cin) by V_ξ (cin × tiles) into M_ξ;
@@ -62,12 +63,11 @@ const (
 
 // winoPlan is the Winograd form of an engine's geometry.
 type winoPlan struct {
-	lo         [2]int // padding before each axis: input row o + j − lo[0] feeds output row o
-	th, tw     int    // tile rows and columns of the output
-	rb, cb     int    // tile rows and columns of a unit
-	bands, blk int    // units per (batch, group): bands of rows, blocks of columns
-	ldv        int    // tiles of a unit: the stride of the transform points in V, M and Z
-	u          []float32
+	lo     [2]int // padding before each axis: input row o + j − lo[0] feeds output row o
+	th, tw int    // tile rows and columns of the output
+	ldv    int    // the most tiles of a unit: the stride of the transform points in V, M and Z
+	per    int    // units per (batch, group)
+	u      []float32
 	// gw holds the weight gradient's sums per chunk of units, point-major
 	// ([chunk][group][ξ][cout][cin]), made on first use.
 	gw     []float32
@@ -88,17 +88,20 @@ func (e *engine) planWino() {
 		}
 		wp.lo[a] = -p.qStart
 	}
-	wp.th, wp.tw = ceilDiv(e.dst[0], 2), ceilDiv(e.dst[1], 2)
-	tiles := min(winoTiles, max(winoMin, winoBudget/(16*(e.cin+e.cout))))
 	if 16*(e.cin+e.cout)*winoMin > 4*winoBudget {
 		// So many channels that even the smallest unit would leave the
 		// cache: the products' own blocking serves better.
 		return
 	}
-	wp.cb = min(wp.tw, tiles)
-	wp.rb = max(1, min(wp.th, tiles/wp.cb))
-	wp.bands, wp.blk = ceilDiv(wp.th, wp.rb), ceilDiv(wp.tw, wp.cb)
-	wp.ldv = wp.rb * wp.cb
+	wp.th, wp.tw = ceilDiv(e.dst[0], 2), ceilDiv(e.dst[1], 2)
+	tiles := winoBudget / (16 * (e.cin + e.cout))
+	if tiles >= gemm.MaxPanel {
+		tiles = min(winoTiles, tiles/gemm.MaxPanel*gemm.MaxPanel)
+	} else {
+		tiles = max(winoMin, tiles/winoMin*winoMin)
+	}
+	wp.ldv = min(tiles, wp.th*wp.tw)
+	wp.per = ceilDiv(wp.th*wp.tw, wp.ldv)
 	e.wino = &wp
 }
 
@@ -128,7 +131,7 @@ func (e *engine) winoPays(op int) bool {
 // Z), and rows of padded input or output for the tiles at the edges.
 func (e *engine) winoScratch() int {
 	wp := e.wino
-	return 16*(e.cin+e.cout)*wp.ldv + 4*(2*wp.cb+2)
+	return 16*(e.cin+e.cout)*wp.ldv + 4*(2*min(wp.ldv, wp.tw)+2)
 }
 
 // winoPrepare makes the scratch of the Winograd path and transforms the
@@ -166,32 +169,39 @@ func (e *engine) winoForward(y, x view, wc, bias []float32) {
 	e.winoPrepare(wc)
 	wp := e.wino
 	e.out, e.in, e.wc, e.bias = y, x, wc, bias
-	e.run(opWinoForward, e.batch*e.groups*wp.bands*wp.blk)
+	e.run(opWinoForward, e.batch*e.groups*wp.per)
 }
 
-// winoUnit returns the batch, group and tile ranges of unit u of a pass
-// over every (batch, group, band, block).
-func (e *engine) winoUnit(u int) (n, g, ty0, ty1, tx0, tx1 int) {
+// winoUnit returns the batch, group and tiles [t0, t1) of unit u of a
+// pass over every (batch, group, unit of tiles); tile t is (t / tw,
+// t mod tw).
+func (e *engine) winoUnit(u int) (n, g, t0, t1 int) {
 	wp := e.wino
-	b := u % wp.blk
-	u /= wp.blk
-	r := u % wp.bands
-	u /= wp.bands
+	i := u % wp.per
+	u /= wp.per
 	n, g = u%e.batch, u/e.batch
-	ty0, tx0 = r*wp.rb, b*wp.cb
-	return n, g, ty0, min(wp.th, ty0+wp.rb), tx0, min(wp.tw, tx0+wp.cb)
+	t0 = i * wp.ldv
+	return n, g, t0, min(wp.th*wp.tw, t0+wp.ldv)
+}
+
+// winoRow returns the row ty of tiles that the tiles [t0, t1) meet after
+// those of rows before ty, its tiles [tx0, tx1) among them and the index
+// of the first, tile (ty, tx0), within the unit. A loop over a unit's rows
+// runs ty from t0/tw while ty·tw < t1.
+func (wp *winoPlan) row(t0, t1, ty int) (tx0, tx1, at int) {
+	a, b := max(t0, ty*wp.tw), min(t1, (ty+1)*wp.tw)
+	return a - ty*wp.tw, b - ty*wp.tw, a - t0
 }
 
 func (e *engine) winoForwardUnit(wk *worker, u int) {
 	wp := e.wino
-	n, g, ty0, ty1, tx0, tx1 := e.winoUnit(u)
-	nt := tx1 - tx0
-	tiles := (ty1 - ty0) * nt
+	n, g, t0, t1 := e.winoUnit(u)
+	tiles := t1 - t0
 	ld := wp.ldv
 	v := wk.wino[:16*e.cin*ld]
 	m := wk.wino[16*e.cin*ld : 16*(e.cin+e.cout)*ld]
 	pad := wk.wino[16*(e.cin+e.cout)*ld:]
-	e.winoInputs(v, e.in, n, g, ty0, ty1, tx0, tx1, pad)
+	e.winoInputs(v, e.in, n, g, t0, t1, pad)
 	per := e.cout * e.cin
 	uw := wp.u[g*16*per : (g+1)*16*per]
 	if e.winoDirect() {
@@ -215,8 +225,9 @@ func (e *engine) winoForwardUnit(wk *worker, u int) {
 		}
 		plane := y.data[n*y.sn+(g*e.cout+o)*y.sc:]
 		mo := m[o*16*ld:]
-		for ty := ty0; ty < ty1; ty++ {
-			e.winoOutputs(plane, y, mo[(ty-ty0)*nt:], ld, ty, tx0, tx1, b, pad)
+		for ty := t0 / wp.tw; ty*wp.tw < t1; ty++ {
+			tx0, tx1, at := wp.row(t0, t1, ty)
+			e.winoOutputs(plane, y, mo[at:], ld, ty, tx0, tx1, b, pad)
 		}
 	}
 }
@@ -231,27 +242,26 @@ func (e *engine) winoDirect() bool {
 	return ok
 }
 
-// winoInputs transforms the input windows of the tiles [ty0, ty1) ×
-// [tx0, tx1) at batch n and group g into v, channel c's points at
-// v[(16c+ξ)·ldv + t], tile (ty, tx) being t = (ty−ty0)·(tx1−tx0) + tx−tx0.
+// winoInputs transforms the input windows of the tiles [t0, t1) at batch
+// n and group g into v, channel c's points at v[(16c+ξ)·ldv + t − t0].
 // The windows are read where they lie when x's rows are contiguous, with
 // zeros for the samples outside x; otherwise they are copied first into
 // pad.
-func (e *engine) winoInputs(v []float32, x view, n, g, ty0, ty1, tx0, tx1 int, pad []float32) {
+func (e *engine) winoInputs(v []float32, x view, n, g, t0, t1 int, pad []float32) {
 	wp := e.wino
-	ld, nt := wp.ldv, tx1-tx0
+	ld := wp.ldv
 	h, w := e.src[0], e.src[1]
 	rs, cs := x.sp[0], x.sp[1]
 	for c := 0; c < e.cin; c++ {
 		plane := x.data[n*x.sn+(g*e.cin+c)*x.sc:]
 		vc := v[16*c*ld:]
-		for ty := ty0; ty < ty1; ty++ {
-			dst := vc[(ty-ty0)*nt:]
+		for ty := t0 / wp.tw; ty*wp.tw < t1; ty++ {
+			tx0, tx1, at := wp.row(t0, t1, ty)
 			r0, c0 := 2*ty-wp.lo[0], 2*tx0-wp.lo[1]
 			if cs == 1 {
-				wino.InputEdge(dst, ld, plane[:(h-1)*rs+w], rs, h, w, r0, c0, nt)
+				wino.InputEdge(vc[at:], ld, plane[:(h-1)*rs+w], rs, h, w, r0, c0, tx1-tx0)
 			} else {
-				winoPadInput(dst, ld, pad, plane, rs, cs, h, w, r0, c0, nt)
+				winoPadInput(vc[at:], ld, pad, plane, rs, cs, h, w, r0, c0, tx1-tx0)
 			}
 		}
 	}
@@ -303,12 +313,12 @@ func (e *engine) winoOutputs(plane []float32, y view, m []float32, ld, ty, tx0, 
 
 // winoWeight adds the weight gradient Σ gy·im2col(x)ᵀ to gw on the
 // Winograd path. The units are (group, chunk) pairs, each chunk a fixed
-// range of (batch, band, block) triples; each sums Z_ξ·V_ξᵀ over its tiles
+// range of (batch, unit of tiles) pairs; each sums Z_ξ·V_ξᵀ over its tiles
 // into its own sums, which are then added in chunk order and transformed
 // back onto gw.
 func (e *engine) winoWeight(gw []float32, x, gy view) {
 	wp := e.wino
-	items := e.batch * wp.bands * wp.blk
+	items := e.batch * wp.per
 	per := 16 * e.cout * e.cin
 	chunks := min(maxChunks, items, max(1, partialBudget/(e.groups*per)))
 	if n := chunks * e.groups * per; len(wp.gw) < n {
@@ -333,48 +343,47 @@ func (e *engine) winoWeightUnit(wk *worker, u int) {
 	per := 16 * e.cout * e.cin
 	sums := wp.gw[(ch*e.groups+g)*per : (ch*e.groups+g+1)*per]
 	clear(sums)
-	items := e.batch * wp.bands * wp.blk
+	items := e.batch * wp.per
 	ld := wp.ldv
 	v := wk.wino[:16*e.cin*ld]
 	z := wk.wino[16*e.cin*ld : 16*(e.cin+e.cout)*ld]
 	pad := wk.wino[16*(e.cin+e.cout)*ld:]
 	for q := ch * items / wp.chunks; q < (ch+1)*items/wp.chunks; q++ {
-		n, _, ty0, ty1, tx0, tx1 := e.winoUnit(q)
-		nt := tx1 - tx0
-		e.winoInputs(v, e.in, n, g, ty0, ty1, tx0, tx1, pad)
-		e.winoGrads(z, e.out, n, g, ty0, ty1, tx0, tx1, pad)
-		tiles := (ty1 - ty0) * nt
+		n, _, t0, t1 := e.winoUnit(q)
+		e.winoInputs(v, e.in, n, g, t0, t1, pad)
+		e.winoGrads(z, e.out, n, g, t0, t1, pad)
 		segs, lists := wk.wsegs[:], wk.wlists[:]
 		for xi := range segs {
-			segs[xi] = gemm.Segment{Pos: xi * ld, N: tiles, Off: xi * ld}
+			segs[xi] = gemm.Segment{Pos: xi * ld, N: t1 - t0, Off: xi * ld}
 			lists[xi+1] = xi + 1
 		}
 		if gemm.RunsPay() && gemm.SgemmRuns(e.cout, e.cin, 16*ld, z, 16*ld, v, 16*ld, segs, lists, sums, e.cin, 1, e.cout*e.cin) {
 			continue
 		}
 		for xi := 0; xi < 16; xi++ {
-			gemm.Sgemm(false, true, e.cout, e.cin, tiles, 1, z[xi*ld:], 16*ld, v[xi*ld:], 16*ld, 1, sums[xi*e.cout*e.cin:], e.cin)
+			gemm.Sgemm(false, true, e.cout, e.cin, t1-t0, 1, z[xi*ld:], 16*ld, v[xi*ld:], 16*ld, 1, sums[xi*e.cout*e.cin:], e.cin)
 		}
 	}
 }
 
-// winoGrads transforms the tiles [ty0, ty1) × [tx0, tx1) of gy at batch n
-// and group g into z, laid out as winoInputs lays out v; the outputs past
-// the edges of gy read as zero.
-func (e *engine) winoGrads(z []float32, gy view, n, g, ty0, ty1, tx0, tx1 int, pad []float32) {
+// winoGrads transforms the tiles [t0, t1) of gy at batch n and group g
+// into z, laid out as winoInputs lays out v; the outputs past the edges of
+// gy read as zero.
+func (e *engine) winoGrads(z []float32, gy view, n, g, t0, t1 int, pad []float32) {
 	wp := e.wino
-	ld, nt := wp.ldv, tx1-tx0
+	ld := wp.ldv
 	oh, ow := e.dst[0], e.dst[1]
 	rs, cs := gy.sp[0], gy.sp[1]
 	for o := 0; o < e.cout; o++ {
 		plane := gy.data[n*gy.sn+(g*e.cout+o)*gy.sc:]
 		zo := z[16*o*ld:]
-		for ty := ty0; ty < ty1; ty++ {
-			dst := zo[(ty-ty0)*nt:]
+		for ty := t0 / wp.tw; ty*wp.tw < t1; ty++ {
+			tx0, tx1, at := wp.row(t0, t1, ty)
+			nt := tx1 - tx0
 			r0, c0 := 2*ty, 2*tx0
 			rows, cols := min(2, oh-r0), min(2*nt, ow-c0)
 			if cs == 1 {
-				wino.GradEdge(dst, ld, plane[r0*rs+c0:], rs, rows, cols, nt)
+				wino.GradEdge(zo[at:], ld, plane[r0*rs+c0:], rs, rows, cols, nt)
 				continue
 			}
 			width := 2 * nt
@@ -387,7 +396,7 @@ func (e *engine) winoGrads(z []float32, gy view, n, g, ty0, ty1, tx0, tx1 int, p
 					row[j] = plane[base+j*cs]
 				}
 			}
-			wino.Grad(dst, ld, p, width, nt)
+			wino.Grad(zo[at:], ld, p, width, nt)
 		}
 	}
 }

@@ -63,9 +63,17 @@ func winoCase(rng *rand.Rand) convCase {
 // the roles of their sides swapped.
 func TestWinograd(t *testing.T) {
 	rng := rand.New(rand.NewPCG(95, 1))
+	// Enough channels for units of 64 tiles, which start within rows.
+	wide := []convCase{
+		{x: []int{1, 64, 12, 30}, w: []int{64, 64, 3, 3}, g: refGeom{Groups: 1, Stride: []int{1, 1}, Dilation: []int{1, 1}, PadLo: []int{1, 1}, PadHi: []int{1, 1}}},
+		{x: []int{1, 48, 9, 71}, w: []int{40, 48, 3, 3}, g: refGeom{Groups: 1, Stride: []int{1, 1}, Dilation: []int{1, 1}, PadLo: []int{0, 2}, PadHi: []int{1, 0}}},
+	}
 	withWino(winoOn, func() {
-		for range 60 {
+		for i := range 60 + len(wide) {
 			c := winoCase(rng)
+			if i >= 60 {
+				c = wide[i-60]
+			}
 			x, w := randRef(rng, c.x...), randRef(rng, c.w...)
 			var b []float64
 			if rng.IntN(2) == 0 {
@@ -77,6 +85,9 @@ func TestWinograd(t *testing.T) {
 			p, err := NewConvPlan(c.x, c.w, c.options())
 			require.NoError(t, err)
 			require.NotNil(t, p.p.e.wino, "%v: no Winograd form", c)
+			if i >= 60 {
+				require.Less(t, p.p.e.wino.ldv, p.p.e.wino.tw*p.p.e.wino.th, "%v: one unit", c)
+			}
 			checkWeighted(t, rng, c.String(), x, w, b, gy, want, gx, gw, gb,
 				func(x, w, b *Tensor) (*Tensor, error) { return Conv(x, w, b, c.options()) },
 				func(x, w, gy *Tensor) (*Tensor, *Tensor, *Tensor, error) { return ConvBackward(x, w, gy, c.options()) })
