@@ -29,7 +29,7 @@ package wino
 
 // Fast reports whether the tile transforms run in assembly on this
 // machine; elsewhere their Go versions, several times slower, serve.
-func Fast() bool { return fast }
+func Fast() bool { return use != generic }
 
 // Input sets, for the n tiles of the four rows src[r·lds:] (r < 4) read
 // from column 2t for tile t, the input transform V = Bᵀ·d·B, where
