@@ -24,7 +24,10 @@
 // has a Go version, which defines its results, and on amd64 with AVX-512
 // a version in assembly, chosen at run time (the purego build tag leaves
 // only the Go ones). Every output is a fixed sequence of additions and
-// subtractions of its inputs, so both give the same bits.
+// subtractions of its inputs, so both give the same bits, but for the
+// payload of a NaN made from two NaN operands of an addition: the
+// processor passes on the first operand's, and the Go compiler may swap
+// the operands of an addition.
 package wino
 
 // Fast reports whether the tile transforms run in assembly on this
