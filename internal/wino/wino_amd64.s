@@ -74,9 +74,10 @@ DATA weave<>+120(SB)/4, $15
 DATA weave<>+124(SB)/4, $31
 GLOBL weave<>(SB), RODATA|NOPTR, $128
 // Each kernel takes the tiles in blocks of 16, one tile a lane, so that
-// each point of the transform domain is one vector and each line of the
-// Go definition one instruction, in the same order and on the same
-// operands: the results are the same bits. The block of the last r < 16
+// each point of the transform domain is one vector and each addition,
+// subtraction or negation of the Go definition one instruction, in the
+// same order and on the same operands: the results are the same bits. No
+// FMA or reassociation enters. The block of the last r < 16
 // tiles runs under masks built from r, so that no element past the last
 // one the Go version touches is read or written (masked lanes never
 // fault); the lanes it leaves out hold zeros and are not stored.
