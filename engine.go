@@ -448,15 +448,15 @@ type worker struct {
 	vruns        []vec.Run      // the copy runs of one tap for col2im
 	wfKey        int            // 1 + phase·groups + group held in wf, 0 for none
 	packed       gemm.PackedA
-	pa           []float32        // the buffer of packed
-	wt           []float32        // a block of the transposed weights, made on first use by backwardData
-	poly         []float32        // the input of a tile in polyphase layout, made on first use (see polyTile)
-	wino         []float32        // the transforms of a Winograd unit, made on first use (see winoScratch)
-	wsegs        [16]gemm.Segment // the products of a Winograd unit's weight gradient, one per point
-	wlists       [17]int          //
-	packKey      int              // 1 + phase·groups + group whose weights packed holds, 0 for none
-	phase        int              // the phase held in sel
-	tileIdx      int              // the tile last selected by tile
+	pa           []float32       // the buffer of packed
+	wt           []float32       // a block of the transposed weights, made on first use by backwardData
+	poly         []float32       // the input of a tile in polyphase layout, made on first use (see polyTile)
+	wino         []float32       // the transforms of a Winograd unit, made on first use (see winoScratch)
+	wseg         [1]gemm.Segment // the tiles of a Winograd unit, for its weight gradient's products
+	wlist        [2]int          //
+	packKey      int             // 1 + phase·groups + group whose weights packed holds, 0 for none
+	phase        int             // the phase held in sel
+	tileIdx      int             // the tile last selected by tile
 }
 
 func (e *engine) newWorker() *worker {
@@ -475,6 +475,7 @@ func (e *engine) newWorker() *worker {
 		lists:  make([]int, 0, e.tapsMax+1),
 	}
 	w.packed = gemm.NewPackedA(w.pa)
+	w.wlist[1] = 1
 	w.lines.init(nax)
 	if e.nphase*e.tiles*e.tapsMax >= tableBudget {
 		// No run table, so no panels to serve (see implicitForward).

@@ -131,7 +131,25 @@ func (e *engine) winoPays(op int) bool {
 // Z), and rows of padded input or output for the tiles at the edges.
 func (e *engine) winoScratch() int {
 	wp := e.wino
-	return 16*(e.cin+e.cout)*wp.ldv + 4*(2*min(wp.ldv, wp.tw)+2)
+	return 16*((e.cin+e.cout)*wp.ldv+2*winoSkew) + 4*(2*min(wp.ldv, wp.tw)+2)
+}
+
+// winoSkew is the floats by which the blocks of a transform point in V, M
+// and Z run past the unit's tiles: with blocks of a power-of-two size the
+// transforms' 16 streams of stores, a block apart, would fall into the
+// same few sets of the first-level cache.
+const winoSkew = 16
+
+// winoBufs returns wk's V and M (or Z) and the strides of their transform
+// points, and its rows of padding. Point ξ of channel c and tile t of the
+// unit is at v[ξ·vs + c·ldv + t] and that of output channel o at
+// m[ξ·ms + o·ldv + t]: each point's block is a matrix of channels by tiles
+// whose rows the products read at a short stride.
+func (e *engine) winoBufs(wk *worker) (v, m, pad []float32, vs, ms int) {
+	ld := e.wino.ldv
+	vs, ms = e.cin*ld+winoSkew, e.cout*ld+winoSkew
+	v, m = wk.wino[:16*vs], wk.wino[16*vs:16*(vs+ms)]
+	return v, m, wk.wino[16*(vs+ms):], vs, ms
 }
 
 // winoPrepare makes the scratch of the Winograd path and transforms the
@@ -198,23 +216,21 @@ func (e *engine) winoForwardUnit(wk *worker, u int) {
 	n, g, t0, t1 := e.winoUnit(u)
 	tiles := t1 - t0
 	ld := wp.ldv
-	v := wk.wino[:16*e.cin*ld]
-	m := wk.wino[16*e.cin*ld : 16*(e.cin+e.cout)*ld]
-	pad := wk.wino[16*(e.cin+e.cout)*ld:]
-	e.winoInputs(v, e.in, n, g, t0, t1, pad)
+	v, m, pad, vs, ms := e.winoBufs(wk)
+	e.winoInputs(v, vs, e.in, n, g, t0, t1, pad)
 	per := e.cout * e.cin
 	uw := wp.u[g*16*per : (g+1)*16*per]
 	if e.winoDirect() {
 		for xi := 0; xi < 16; xi++ {
 			for j0 := 0; j0 < tiles; j0 += gemm.MaxPanel {
 				jc := min(gemm.MaxPanel, tiles-j0)
-				wk.base1[0], wk.mask1[0] = xi*ld+j0, 1<<jc-1
-				gemm.Direct(e.cout, e.cin, 1, uw[xi*per:], e.cin, v, 16*ld, wk.base1[:], wk.mask1[:], jc, 0, m[xi*ld+j0:], 16*ld)
+				wk.base1[0], wk.mask1[0] = j0, 1<<jc-1
+				gemm.Direct(e.cout, e.cin, 1, uw[xi*per:], e.cin, v[xi*vs:], ld, wk.base1[:], wk.mask1[:], jc, 0, m[xi*ms+j0:], ld)
 			}
 		}
 	} else {
 		for xi := 0; xi < 16; xi++ {
-			gemm.Sgemm(false, false, e.cout, tiles, e.cin, 1, uw[xi*per:], e.cin, v[xi*ld:], 16*ld, 0, m[xi*ld:], 16*ld)
+			gemm.Sgemm(false, false, e.cout, tiles, e.cin, 1, uw[xi*per:], e.cin, v[xi*vs:], ld, 0, m[xi*ms:], ld)
 		}
 	}
 	y := e.out
@@ -224,10 +240,10 @@ func (e *engine) winoForwardUnit(wk *worker, u int) {
 			b = e.bias[g*e.cout+o]
 		}
 		plane := y.data[n*y.sn+(g*e.cout+o)*y.sc:]
-		mo := m[o*16*ld:]
+		mo := m[o*ld:]
 		for ty := t0 / wp.tw; ty*wp.tw < t1; ty++ {
 			tx0, tx1, at := wp.row(t0, t1, ty)
-			e.winoOutputs(plane, y, mo[at:], ld, ty, tx0, tx1, b, pad)
+			e.winoOutputs(plane, y, mo[at:], ms, ty, tx0, tx1, b, pad)
 		}
 	}
 }
@@ -243,25 +259,25 @@ func (e *engine) winoDirect() bool {
 }
 
 // winoInputs transforms the input windows of the tiles [t0, t1) at batch
-// n and group g into v, channel c's points at v[(16c+ξ)·ldv + t − t0].
+// n and group g into v, channel c's points at v[ξ·vs + c·ldv + t − t0].
 // The windows are read where they lie when x's rows are contiguous, with
 // zeros for the samples outside x; otherwise they are copied first into
 // pad.
-func (e *engine) winoInputs(v []float32, x view, n, g, t0, t1 int, pad []float32) {
+func (e *engine) winoInputs(v []float32, vs int, x view, n, g, t0, t1 int, pad []float32) {
 	wp := e.wino
 	ld := wp.ldv
 	h, w := e.src[0], e.src[1]
 	rs, cs := x.sp[0], x.sp[1]
 	for c := 0; c < e.cin; c++ {
 		plane := x.data[n*x.sn+(g*e.cin+c)*x.sc:]
-		vc := v[16*c*ld:]
+		vc := v[c*ld:]
 		for ty := t0 / wp.tw; ty*wp.tw < t1; ty++ {
 			tx0, tx1, at := wp.row(t0, t1, ty)
 			r0, c0 := 2*ty-wp.lo[0], 2*tx0-wp.lo[1]
 			if cs == 1 {
-				wino.InputEdge(vc[at:], ld, plane[:(h-1)*rs+w], rs, h, w, r0, c0, tx1-tx0)
+				wino.InputEdge(vc[at:], vs, plane[:(h-1)*rs+w], rs, h, w, r0, c0, tx1-tx0)
 			} else {
-				winoPadInput(vc[at:], ld, pad, plane, rs, cs, h, w, r0, c0, tx1-tx0)
+				winoPadInput(vc[at:], vs, pad, plane, rs, cs, h, w, r0, c0, tx1-tx0)
 			}
 		}
 	}
@@ -345,23 +361,18 @@ func (e *engine) winoWeightUnit(wk *worker, u int) {
 	clear(sums)
 	items := e.batch * wp.per
 	ld := wp.ldv
-	v := wk.wino[:16*e.cin*ld]
-	z := wk.wino[16*e.cin*ld : 16*(e.cin+e.cout)*ld]
-	pad := wk.wino[16*(e.cin+e.cout)*ld:]
+	v, z, pad, vs, zs := e.winoBufs(wk)
 	for q := ch * items / wp.chunks; q < (ch+1)*items/wp.chunks; q++ {
 		n, _, t0, t1 := e.winoUnit(q)
-		e.winoInputs(v, e.in, n, g, t0, t1, pad)
-		e.winoGrads(z, e.out, n, g, t0, t1, pad)
-		segs, lists := wk.wsegs[:], wk.wlists[:]
-		for xi := range segs {
-			segs[xi] = gemm.Segment{Pos: xi * ld, N: t1 - t0, Off: xi * ld}
-			lists[xi+1] = xi + 1
-		}
-		if gemm.RunsPay() && gemm.SgemmRuns(e.cout, e.cin, 16*ld, z, 16*ld, v, 16*ld, segs, lists, sums, e.cin, 1, e.cout*e.cin) {
-			continue
-		}
+		e.winoInputs(v, vs, e.in, n, g, t0, t1, pad)
+		e.winoGrads(z, zs, e.out, n, g, t0, t1, pad)
+		wk.wseg[0] = gemm.Segment{N: t1 - t0}
+		runs := gemm.RunsPay()
 		for xi := 0; xi < 16; xi++ {
-			gemm.Sgemm(false, true, e.cout, e.cin, t1-t0, 1, z[xi*ld:], 16*ld, v[xi*ld:], 16*ld, 1, sums[xi*e.cout*e.cin:], e.cin)
+			c := sums[xi*e.cout*e.cin:]
+			if !runs || !gemm.SgemmRuns(e.cout, e.cin, ld, z[xi*zs:], ld, v[xi*vs:], ld, wk.wseg[:], wk.wlist[:], c, e.cin, 1, 0) {
+				gemm.Sgemm(false, true, e.cout, e.cin, t1-t0, 1, z[xi*zs:], ld, v[xi*vs:], ld, 1, c, e.cin)
+			}
 		}
 	}
 }
@@ -369,21 +380,21 @@ func (e *engine) winoWeightUnit(wk *worker, u int) {
 // winoGrads transforms the tiles [t0, t1) of gy at batch n and group g
 // into z, laid out as winoInputs lays out v; the outputs past the edges of
 // gy read as zero.
-func (e *engine) winoGrads(z []float32, gy view, n, g, t0, t1 int, pad []float32) {
+func (e *engine) winoGrads(z []float32, zs int, gy view, n, g, t0, t1 int, pad []float32) {
 	wp := e.wino
 	ld := wp.ldv
 	oh, ow := e.dst[0], e.dst[1]
 	rs, cs := gy.sp[0], gy.sp[1]
 	for o := 0; o < e.cout; o++ {
 		plane := gy.data[n*gy.sn+(g*e.cout+o)*gy.sc:]
-		zo := z[16*o*ld:]
+		zo := z[o*ld:]
 		for ty := t0 / wp.tw; ty*wp.tw < t1; ty++ {
 			tx0, tx1, at := wp.row(t0, t1, ty)
 			nt := tx1 - tx0
 			r0, c0 := 2*ty, 2*tx0
 			rows, cols := min(2, oh-r0), min(2*nt, ow-c0)
 			if cs == 1 {
-				wino.GradEdge(zo[at:], ld, plane[r0*rs+c0:], rs, rows, cols, nt)
+				wino.GradEdge(zo[at:], zs, plane[r0*rs+c0:], rs, rows, cols, nt)
 				continue
 			}
 			width := 2 * nt
@@ -396,7 +407,7 @@ func (e *engine) winoGrads(z []float32, gy view, n, g, t0, t1 int, pad []float32
 					row[j] = plane[base+j*cs]
 				}
 			}
-			wino.Grad(zo[at:], ld, p, width, nt)
+			wino.Grad(zo[at:], zs, p, width, nt)
 		}
 	}
 }
