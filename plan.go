@@ -317,7 +317,14 @@ func (p *convPlan) run(x, w, b *Tensor) (*Tensor, error) {
 	if err := checkBias(p.io.op, b, p.bShape[0]); err != nil {
 		return nil, err
 	}
-	y := New(p.yShape...)
+	// The forward pass of a convolution writes every output; Deconv's
+	// adds the data adjoint onto zeros where it runs as col2im.
+	var y *Tensor
+	if p.transposed {
+		y = New(p.yShape...)
+	} else {
+		y = newResult(p.yShape...)
+	}
 	if err := p.forward(y, x, w, b, true); err != nil {
 		return nil, err
 	}
@@ -329,7 +336,14 @@ func (p *convPlan) runBackward(x, w, gy *Tensor) (gx, gw, gb *Tensor, err error)
 	if err := checkGrad(p.io.op, gy, p.yShape); err != nil {
 		return nil, nil, nil, err
 	}
-	gx, gw, gb = New(p.xShape...), New(p.wShape...), New(p.bShape...)
+	// The input gradient is written in full where it runs as a forward
+	// pass; col2im adds it onto zeros.
+	if p.transposed || p.adj.engine(p.io.op, p.e) != nil {
+		gx = newResult(p.xShape...)
+	} else {
+		gx = New(p.xShape...)
+	}
+	gw, gb = New(p.wShape...), New(p.bShape...)
 	if err := p.backward(gx, gw, gb, x, w, gy, true, false); err != nil {
 		return nil, nil, nil, err
 	}
