@@ -275,7 +275,7 @@ func (e *engine) winoInputs(v []float32, vs int, x view, n, g, t0, t1 int, pad [
 			tx0, tx1, at := wp.row(t0, t1, ty)
 			r0, c0 := 2*ty-wp.lo[0], 2*tx0-wp.lo[1]
 			if cs == 1 {
-				wino.InputEdge(vc[at:], vs, plane[:(h-1)*rs+w], rs, h, w, r0, c0, tx1-tx0)
+				wino.InputEdge(vc[at:], vs, plane[:(h-1)*rs+w], rs, h, w, r0, c0, tx1-tx0, x.sc)
 			} else {
 				winoPadInput(vc[at:], vs, pad, plane, rs, cs, h, w, r0, c0, tx1-tx0)
 			}

@@ -17,44 +17,75 @@ var levels = func() []level {
 
 // The AVX-512 versions take every tile: the last block of fewer than 16
 // is loaded and stored under masks, since rows of 7 to 64 tiles are
-// common and would otherwise leave a large share to the Go versions. The
+// common and would otherwise leave a large share to the Go versions, and
+// so are the samples past the edges of a plane, which would otherwise
+// send the first and last tile of every row to the Go versions. The
 // exported functions have checked the bounds and that n ≥ 1.
 
-func inputArch(dst []float32, ld int, src []float32, lds, n int) int {
+// inputArch runs InputEdge's transform, reporting whether it did.
+func inputArch(dst []float32, ld int, plane []float32, lds, h, w, r0, c0, n, next int) bool {
 	if use != avx512 {
-		return 0
+		return false
 	}
-	inputAVX512(&dst[0], ld, &src[0], lds, n)
-	return n
+	// Bit r of rows: row r of the windows lies inside the plane.
+	rows := 0
+	for r := range 4 {
+		if i := r0 + r; i >= 0 && i < h {
+			rows |= 1 << r
+		}
+	}
+	var p *float32
+	if w <= 0 {
+		rows = 0
+	}
+	if rows != 0 {
+		p = &plane[0]
+	}
+	inputAVX512(&dst[0], ld, p, r0*lds+c0, lds, w, c0, rows, n, next)
+	return true
 }
 
-func outputArch(dst []float32, ldd int, src []float32, ld, n int, bias float32) int {
+// outputArch runs OutputEdge's transform for rows of 1 or 2 and n tiles
+// of which every one has a column below w, reporting whether it did.
+func outputArch(dst []float32, ldd, rows, w int, src []float32, ld, n int, bias float32) bool {
 	if use != avx512 {
-		return 0
+		return false
 	}
-	outputAVX512(&dst[0], ldd, &src[0], ld, n, bias)
-	return n
+	outputAVX512(&dst[0], ldd, &src[0], ld, rows, w, n, bias)
+	return true
 }
 
-func gradArch(dst []float32, ld int, src []float32, lds, n int) int {
+// gradArch runs GradEdge's transform, reporting whether it did.
+func gradArch(dst []float32, ld int, src []float32, lds, rows, w, n int) bool {
 	if use != avx512 {
-		return 0
+		return false
 	}
-	gradAVX512(&dst[0], ld, &src[0], lds, n)
-	return n
+	var p *float32
+	if rows <= 0 || w <= 0 {
+		rows = 0
+	} else {
+		p = &src[0]
+	}
+	gradAVX512(&dst[0], ld, p, lds, rows, w, n)
+	return true
 }
 
-// inputAVX512 is inputGo for n ≥ 0 tiles with AVX-512F.
+// inputAVX512 is inputEdgeGo for n ≥ 0 tiles with AVX-512F: row r of the
+// windows is read from src + off + r·lds if bit r of rows is set, and
+// reads as zero otherwise; columns c0 + 2t + c outside [0, w) read as
+// zero. next is InputEdge's hint.
 //
 //go:noescape
-func inputAVX512(dst *float32, ld int, src *float32, lds, n int)
+func inputAVX512(dst *float32, ld int, src *float32, off, lds, w, c0, rows, n, next int)
 
-// outputAVX512 is outputGo for n ≥ 0 tiles with AVX-512F.
+// outputAVX512 is OutputEdge for n ≥ 0 tiles and rows of 1 or 2 with
+// AVX-512F.
 //
 //go:noescape
-func outputAVX512(dst *float32, ldd int, src *float32, ld, n int, bias float32)
+func outputAVX512(dst *float32, ldd int, src *float32, ld, rows, w, n int, bias float32)
 
-// gradAVX512 is gradGo for n ≥ 0 tiles with AVX-512F.
+// gradAVX512 is GradEdge for n ≥ 0 tiles and rows of 0, 1 or 2 with
+// AVX-512F.
 //
 //go:noescape
-func gradAVX512(dst *float32, ld int, src *float32, lds, n int)
+func gradAVX512(dst *float32, ld int, src *float32, lds, rows, w, n int)

@@ -6,8 +6,12 @@ package wino
 // every tile.
 var levels = []level{generic}
 
-func inputArch(dst []float32, ld int, src []float32, lds, n int) int { return 0 }
+func inputArch(dst []float32, ld int, plane []float32, lds, h, w, r0, c0, n, next int) bool {
+	return false
+}
 
-func outputArch(dst []float32, ldd int, src []float32, ld, n int, bias float32) int { return 0 }
+func outputArch(dst []float32, ldd, rows, w int, src []float32, ld, n int, bias float32) bool {
+	return false
+}
 
-func gradArch(dst []float32, ld int, src []float32, lds, n int) int { return 0 }
+func gradArch(dst []float32, ld int, src []float32, lds, rows, w, n int) bool { return false }

@@ -45,7 +45,7 @@ func TestEdges(t *testing.T) {
 			}
 		}
 		got, want := make([]float32, 16*ld), make([]float32, 16*ld)
-		InputEdge(got, ld, src[:(h-1)*lds+w], lds, h, w, r0, c0, n)
+		InputEdge(got, ld, src[:(h-1)*lds+w], lds, h, w, r0, c0, n, 0)
 		Input(want, ld, pad, width, n)
 		for xi := 0; xi < 16; xi++ {
 			for tt := 0; tt < n; tt++ {

@@ -44,8 +44,9 @@ func Input(dst []float32, ld int, src []float32, lds, n int) {
 	}
 	_ = src[3*lds+2*n+1]
 	_ = dst[15*ld+n-1]
-	k := inputArch(dst, ld, src, lds, n)
-	inputGo(dst[k:], ld, src[2*k:], lds, n-k)
+	if !inputArch(dst, ld, src, lds, 4, 2*n+2, 0, 0, n, 0) {
+		inputGo(dst, ld, src, lds, n)
+	}
 }
 
 // inputGo is the definition of Input's results. Each row of d is first
@@ -77,8 +78,9 @@ func Output(dst []float32, ldd int, src []float32, ld, n int, bias float32) {
 	}
 	_ = src[15*ld+n-1]
 	_ = dst[ldd+2*n-1]
-	k := outputArch(dst, ldd, src, ld, n, bias)
-	outputGo(dst[2*k:], ldd, src[k:], ld, n-k, bias)
+	if !outputArch(dst, ldd, 2, 2*n, src, ld, n, bias) {
+		outputGo(dst, ldd, src, ld, n, bias)
+	}
 }
 
 // outputGo is the definition of Output's results: the rows of m are
@@ -109,8 +111,9 @@ func Grad(dst []float32, ld int, src []float32, lds, n int) {
 	}
 	_ = src[lds+2*n-1]
 	_ = dst[15*ld+n-1]
-	k := gradArch(dst, ld, src, lds, n)
-	gradGo(dst[k:], ld, src[2*k:], lds, n-k)
+	if !gradArch(dst, ld, src, lds, 2, 2*n, n) {
+		gradGo(dst, ld, src, lds, n)
+	}
 }
 
 // gradGo is the definition of Grad's results: each row of gy is expanded
@@ -171,13 +174,23 @@ func KernelGrad(gw []float32, x []float32, ld int) {
 // is row r0+r of the plane, tile t reads its columns c0 + 2t + c (c < 4),
 // and samples outside the plane read as zero. r0 and c0 may be negative.
 // It reads only samples inside the plane.
-func InputEdge(dst []float32, ld int, plane []float32, lds, h, w, r0, c0, n int) {
+//
+// next is a hint, in elements, from each sample the call reads to the one
+// the next call will read in its place, such as the distance between
+// channels when the caller transforms one row of tiles of each channel in
+// turn (or a multiple of it, to look further ahead); 0 gives none. Where
+// the transform runs in assembly it fetches those samples into the cache
+// ahead of time, which never faults and changes no result.
+func InputEdge(dst []float32, ld int, plane []float32, lds, h, w, r0, c0, n, next int) {
 	if n <= 0 {
 		return
 	}
 	_ = dst[15*ld+n-1]
 	if lo, hi := max(r0, 0), min(r0+4, h); lo < hi && w > 0 {
 		_ = plane[(hi-1)*lds+w-1]
+	}
+	if inputArch(dst, ld, plane, lds, h, w, r0, c0, n, next) {
+		return
 	}
 	// Tiles [ia, ib) read whole windows inside the plane.
 	ia, ib := n, n
@@ -219,6 +232,9 @@ func OutputEdge(dst []float32, ldd, rows, w int, src []float32, ld, n int, bias 
 	}
 	_ = src[15*ld+n-1]
 	_ = dst[(min(rows, 2)-1)*ldd+min(w, 2*n)-1]
+	if outputArch(dst, ldd, min(rows, 2), w, src, ld, min(n, (w+1)/2), bias) {
+		return
+	}
 	full := 0
 	if rows >= 2 {
 		full = min(n, w/2)
@@ -245,6 +261,9 @@ func GradEdge(dst []float32, ld int, src []float32, lds, rows, w, n int) {
 	_ = dst[15*ld+n-1]
 	if rows > 0 && w > 0 {
 		_ = src[(min(rows, 2)-1)*lds+min(w, 2*n)-1]
+	}
+	if gradArch(dst, ld, src, lds, rows, w, n) {
+		return
 	}
 	full := 0
 	if rows >= 2 {

@@ -85,22 +85,39 @@ GLOBL weave<>(SB), RODATA|NOPTR, $128
 // INROW loads from AX the columns 0 to 33 of one row of a block under the
 // masks K1…K4, splits them into the columns d0…d3 of its 16 windows
 // (even and odd columns, then both again one column on) and sets m0…m3 to
-// the row of d·B.
-#define INROW(m0, m1, m2, m3) \
-	VMOVUPS.Z (AX), K1, Z0;   \
-	VMOVUPS.Z 64(AX), K2, Z1; \
-	VMOVUPS.Z 8(AX), K3, Z2;  \
-	VMOVUPS.Z 72(AX), K4, Z3; \
-	VMOVAPS   Z0, Z4;         \
-	VPERMT2PS Z1, Z30, Z0;    \
-	VPERMT2PS Z1, Z31, Z4;    \
-	VMOVAPS   Z2, Z5;         \
-	VPERMT2PS Z3, Z30, Z2;    \
-	VPERMT2PS Z3, Z31, Z5;    \
-	VSUBPS    Z2, Z0, m0;     \
-	VADDPS    Z2, Z4, m1;     \
-	VSUBPS    Z4, Z2, m2;     \
-	VSUBPS    Z5, Z4, m3
+// the row of d·B. A row outside the plane, whose bit of rows+56(FP) is
+// clear, is not read: its samples are zeros and so is its row of d·B, as
+// in the Go version (0−0 and 0+0 are +0). When R9, the hint next in
+// bytes, is not 0, the lines at AX+R9 that the next block's row will
+// read are fetched ahead.
+#define INROW(bit, m0, m1, m2, m3, absent, done) \
+	TESTB      $bit, rows+56(FP);   \
+	JZ         absent;              \
+	VMOVUPS.Z  (AX), K1, Z0;        \
+	VMOVUPS.Z  64(AX), K2, Z1;      \
+	VMOVUPS.Z  8(AX), K3, Z2;       \
+	VMOVUPS.Z  72(AX), K4, Z3;      \
+	VMOVAPS    Z0, Z4;              \
+	VPERMT2PS  Z1, Z30, Z0;         \
+	VPERMT2PS  Z1, Z31, Z4;         \
+	VMOVAPS    Z2, Z5;              \
+	VPERMT2PS  Z3, Z30, Z2;         \
+	VPERMT2PS  Z3, Z31, Z5;         \
+	VSUBPS     Z2, Z0, m0;          \
+	VADDPS     Z2, Z4, m1;          \
+	VSUBPS     Z4, Z2, m2;          \
+	VSUBPS     Z5, Z4, m3;          \
+	TESTQ      R9, R9;              \
+	JZ         done;                \
+	PREFETCHT0 (AX)(R9*1);          \
+	PREFETCHT0 64(AX)(R9*1);        \
+	JMP        done;                \
+absent:                             \
+	VPXORD     m0, m0, m0;          \
+	VPXORD     m1, m1, m1;          \
+	VPXORD     m2, m2, m2;          \
+	VPXORD     m3, m3, m3;          \
+done:
 
 // INCOL sets Z0…Z3 to the column of Bᵀ·(d·B) whose rows of d·B are
 // m0…m3.
@@ -110,21 +127,29 @@ GLOBL weave<>(SB), RODATA|NOPTR, $128
 	VSUBPS m1, m2, Z2; \
 	VSUBPS m3, m1, Z3
 
-// func inputAVX512(dst *float32, ld int, src *float32, lds, n int)
+// func inputAVX512(dst *float32, ld int, src *float32, off, lds, w, c0, rows, n, next int)
 //
-// A block of 16 tiles reads 34 columns of each row: the vectors of
-// columns 0–15 and 16–31 give d0 and d1, those of 2–17 and 18–33 give d2
-// and d3. The four rows of d·B are held in Z8…Z23, row r in Z(8+4r) to
-// Z(11+4r).
-TEXT ·inputAVX512(SB), NOSPLIT, $0-40
+// Row r of the windows starts at src + off + r·lds, column c0 of the
+// plane's row whose bit r of rows is set; the plane's columns are
+// [0, w). A block of 16 tiles reads 34 columns of each row: the vectors
+// of columns 0–15 and 16–31 give d0 and d1, those of 2–17 and 18–33 give
+// d2 and d3. The address of a block may lie before the row's start; the
+// masks keep every lane outside [0, w) unread. The four rows of d·B are
+// held in Z8…Z23, row r in Z(8+4r) to Z(11+4r); R14 is the plane's column
+// of the block's first.
+TEXT ·inputAVX512(SB), NOSPLIT, $0-80
 	MOVQ    dst+0(FP), DI
 	MOVQ    ld+8(FP), R10
 	MOVQ    src+16(FP), SI
-	MOVQ    lds+24(FP), R8
-	MOVQ    n+32(FP), BX
+	MOVQ    off+24(FP), AX
+	MOVQ    lds+32(FP), R8
+	MOVQ    c0+48(FP), R14
+	MOVQ    n+64(FP), BX
+	MOVQ    next+72(FP), R9
+	LEAQ    (SI)(AX*4), SI
 	SHLQ    $2, R10
 	SHLQ    $2, R8
-	LEAQ    (R8)(R8*2), R9
+	SHLQ    $2, R9
 	LEAQ    (R10)(R10*2), R11
 	VMOVUPS halves<>+0(SB), Z30
 	VMOVUPS halves<>+64(SB), Z31
@@ -137,32 +162,51 @@ inputloop:
 	CMOVQLT BX, CX
 
 	// K5: the r = CX tiles of the block. K1…K4: of the 2r+2 columns they
-	// read, those among columns 0–15, 16–31, 2–17 and 18–33.
-	MOVL  $1, AX
-	SHLL  CX, AX
-	DECL  AX
-	KMOVW AX, K5
-	LEAQ  2(CX)(CX*1), CX
-	MOVQ  $1, AX
-	SHLQ  CX, AX
-	DECQ  AX
-	KMOVW AX, K1
-	MOVQ  AX, DX
-	SHRQ  $2, DX
-	KMOVW DX, K3
-	SHRQ  $16, AX
-	KMOVW AX, K2
-	SHRQ  $2, AX
-	KMOVW AX, K4
+	// read, those inside [0, w) (from column lo = −R14 to hi = w − R14,
+	// each clamped to [0, 34]), among columns 0–15, 16–31, 2–17 and 18–33.
+	MOVL    $1, AX
+	SHLL    CX, AX
+	DECL    AX
+	KMOVW   AX, K5
+	LEAQ    2(CX)(CX*1), CX
+	MOVQ    w+40(FP), DX
+	SUBQ    R14, DX
+	CMPQ    DX, CX
+	CMOVQLT DX, CX
+	XORL    DX, DX
+	CMPQ    CX, DX
+	CMOVQLT DX, CX
+	MOVQ    $1, AX
+	SHLQ    CX, AX
+	DECQ    AX
+	MOVQ    R14, CX
+	NEGQ    CX
+	XORL    DX, DX
+	CMPQ    CX, DX
+	CMOVQLT DX, CX
+	MOVQ    $34, DX
+	CMPQ    DX, CX
+	CMOVQLT DX, CX
+	MOVQ    $-1, DX
+	SHLQ    CX, DX
+	ANDQ    DX, AX
+	KMOVW   AX, K1
+	MOVQ    AX, DX
+	SHRQ    $2, DX
+	KMOVW   DX, K3
+	SHRQ    $16, AX
+	KMOVW   AX, K2
+	SHRQ    $2, AX
+	KMOVW   AX, K4
 
 	MOVQ SI, AX
-	INROW(Z8, Z9, Z10, Z11)
-	LEAQ (SI)(R8*1), AX
-	INROW(Z12, Z13, Z14, Z15)
-	LEAQ (SI)(R8*2), AX
-	INROW(Z16, Z17, Z18, Z19)
-	LEAQ (SI)(R9*1), AX
-	INROW(Z20, Z21, Z22, Z23)
+	INROW(1, Z8, Z9, Z10, Z11, inabsent0, indone0)
+	ADDQ R8, AX
+	INROW(2, Z12, Z13, Z14, Z15, inabsent1, indone1)
+	ADDQ R8, AX
+	INROW(4, Z16, Z17, Z18, Z19, inabsent2, indone2)
+	ADDQ R8, AX
+	INROW(8, Z20, Z21, Z22, Z23, inabsent3, indone3)
 
 	// Point 4i+j goes to row 4i+j of dst: DI, DX, R12 and R13 are rows 0,
 	// 4, 8 and 12.
@@ -191,6 +235,7 @@ inputloop:
 	VMOVUPS Z3, K5, (R13)(R11*1)
 
 	ADDQ $128, SI
+	ADDQ $32, R14
 	ADDQ $64, DI
 	SUBQ $16, BX
 	JMP  inputloop
@@ -215,17 +260,20 @@ inputdone:
 	VMOVUPS   Z24, K2, (AX);     \
 	VMOVUPS   Z26, K3, 64(AX)
 
-// func outputAVX512(dst *float32, ldd int, src *float32, ld, n int, bias float32)
+// func outputAVX512(dst *float32, ldd int, src *float32, ld, rows, w, n int, bias float32)
 //
-// Point ξ of the block is loaded in Zξ; row a of Aᵀ·m is held in
-// Z(16+4a)…Z(19+4a), the bias in Z29.
-TEXT ·outputAVX512(SB), NOSPLIT, $0-44
+// It writes the rows a < rows (1 or 2) and the columns below w. Point ξ
+// of the block is loaded in Zξ; row a of Aᵀ·m is held in
+// Z(16+4a)…Z(19+4a), the bias in Z29; R14 is the column of the block's
+// first output.
+TEXT ·outputAVX512(SB), NOSPLIT, $0-60
 	MOVQ         dst+0(FP), DI
 	MOVQ         ldd+8(FP), R8
 	MOVQ         src+16(FP), SI
 	MOVQ         ld+24(FP), R10
-	MOVQ         n+32(FP), BX
-	VBROADCASTSS bias+40(FP), Z29
+	MOVQ         n+48(FP), BX
+	VBROADCASTSS bias+56(FP), Z29
+	XORL         R14, R14
 	SHLQ         $2, R8
 	SHLQ         $2, R10
 	LEAQ         (R10)(R10*2), R11
@@ -240,18 +288,26 @@ outputloop:
 	CMOVQLT BX, CX
 
 	// K1: the r = CX tiles of the block. K2, K3: of the 2r columns they
-	// write, those among columns 0–15 and 16–31.
-	MOVL  $1, AX
-	SHLL  CX, AX
-	DECL  AX
-	KMOVW AX, K1
-	ADDQ  CX, CX
-	MOVQ  $1, AX
-	SHLQ  CX, AX
-	DECQ  AX
-	KMOVW AX, K2
-	SHRQ  $16, AX
-	KMOVW AX, K3
+	// write, those below w (below w − R14 in the block, at least 0),
+	// among columns 0–15 and 16–31.
+	MOVL    $1, AX
+	SHLL    CX, AX
+	DECL    AX
+	KMOVW   AX, K1
+	ADDQ    CX, CX
+	MOVQ    w+40(FP), DX
+	SUBQ    R14, DX
+	CMPQ    DX, CX
+	CMOVQLT DX, CX
+	XORL    DX, DX
+	CMPQ    CX, DX
+	CMOVQLT DX, CX
+	MOVQ    $1, AX
+	SHLQ    CX, AX
+	DECQ    AX
+	KMOVW   AX, K2
+	SHRQ    $16, AX
+	KMOVW   AX, K3
 
 	LEAQ      (SI)(R10*4), DX
 	LEAQ      (DX)(R10*4), R12
@@ -292,10 +348,14 @@ outputloop:
 
 	MOVQ DI, AX
 	OUTROW(Z16, Z17, Z18, Z19)
+	CMPQ rows+32(FP), $2
+	JLT  outputnext
 	LEAQ (DI)(R8*1), AX
 	OUTROW(Z20, Z21, Z22, Z23)
 
+outputnext:
 	ADDQ $64, SI
+	ADDQ $32, R14
 	ADDQ $128, DI
 	SUBQ $16, BX
 	JMP  outputloop
@@ -304,17 +364,20 @@ outputdone:
 	VZEROUPPER
 	RET
 
-// func gradAVX512(dst *float32, ld int, src *float32, lds, n int)
+// func gradAVX512(dst *float32, ld int, src *float32, lds, rows, w, n int)
 //
-// The rows of gy·Aᵀ are held in Z0, Z6, Z7, Z8 and Z3, Z9, Z10, Z11; the
-// negations flip the sign bit, as Go's unary minus does, so that zeros
-// and NaNs keep the same bits.
-TEXT ·gradAVX512(SB), NOSPLIT, $0-40
+// It reads the rows a < rows (0, 1 or 2) and the columns below w; the
+// others read as zero, a row not read at all. The rows of gy·Aᵀ are held
+// in Z0, Z6, Z7, Z8 and Z3, Z9, Z10, Z11; the negations flip the sign
+// bit, as Go's unary minus does, so that zeros and NaNs keep the same
+// bits. R14 is the column of the block's first sample.
+TEXT ·gradAVX512(SB), NOSPLIT, $0-56
 	MOVQ         dst+0(FP), DI
 	MOVQ         ld+8(FP), R10
 	MOVQ         src+16(FP), SI
 	MOVQ         lds+24(FP), R8
-	MOVQ         n+32(FP), BX
+	MOVQ         n+48(FP), BX
+	XORL         R14, R14
 	SHLQ         $2, R10
 	SHLQ         $2, R8
 	LEAQ         (R10)(R10*2), R11
@@ -331,29 +394,49 @@ gradloop:
 	CMOVQLT BX, CX
 
 	// K1: the r = CX tiles of the block. K2, K3: of the 2r columns they
-	// read, those among columns 0–15 and 16–31.
-	MOVL  $1, AX
-	SHLL  CX, AX
-	DECL  AX
-	KMOVW AX, K1
-	ADDQ  CX, CX
-	MOVQ  $1, AX
-	SHLQ  CX, AX
-	DECQ  AX
-	KMOVW AX, K2
-	SHRQ  $16, AX
-	KMOVW AX, K3
+	// read, those below w (below w − R14 in the block, at least 0), among
+	// columns 0–15 and 16–31.
+	MOVL    $1, AX
+	SHLL    CX, AX
+	DECL    AX
+	KMOVW   AX, K1
+	ADDQ    CX, CX
+	MOVQ    w+40(FP), DX
+	SUBQ    R14, DX
+	CMPQ    DX, CX
+	CMOVQLT DX, CX
+	XORL    DX, DX
+	CMPQ    CX, DX
+	CMOVQLT DX, CX
+	MOVQ    $1, AX
+	SHLQ    CX, AX
+	DECQ    AX
+	KMOVW   AX, K2
+	SHRQ    $16, AX
+	KMOVW   AX, K3
 
+	// Absent rows are +0, as the Go version sets them.
+	VPXORD    Z0, Z0, Z0
+	VPXORD    Z2, Z2, Z2
+	VPXORD    Z3, Z3, Z3
+	VPXORD    Z5, Z5, Z5
+	MOVQ      rows+32(FP), AX
+	CMPQ      AX, $1
+	JLT       gradrows
 	VMOVUPS.Z (SI), K2, Z0
 	VMOVUPS.Z 64(SI), K3, Z1
 	VMOVAPS   Z0, Z2
 	VPERMT2PS Z1, Z30, Z0
 	VPERMT2PS Z1, Z31, Z2
+	CMPQ      AX, $2
+	JLT       gradrows
 	VMOVUPS.Z (SI)(R8*1), K2, Z3
 	VMOVUPS.Z 64(SI)(R8*1), K3, Z4
 	VMOVAPS   Z3, Z5
 	VPERMT2PS Z4, Z30, Z3
 	VPERMT2PS Z4, Z31, Z5
+
+gradrows:
 
 	VADDPS Z2, Z0, Z6
 	VSUBPS Z2, Z0, Z7
@@ -396,6 +479,7 @@ gradloop:
 	VMOVUPS Z5, K1, (R13)(R11*1)
 
 	ADDQ $128, SI
+	ADDQ $32, R14
 	ADDQ $64, DI
 	SUBQ $16, BX
 	JMP  gradloop
