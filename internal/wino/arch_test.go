@@ -79,16 +79,24 @@ func (l layout) span() int { return (l.rows-1)*l.ld + l.cols }
 // a NaN whose pattern no transform makes from the inputs of value.
 const sentinel = 0x7fa5a5a5
 
+// gap fills the elements between the rows of a source, which no
+// transform may read: a NaN that would show in any result made from it.
+const gap = 0x7f9c3c3c
+
 // compare runs run and ref, the version under test and the definition, on
-// a source of layout sl whose slice ends at its last element and a
-// destination of layout dl within guards of sentinel, and reports any
-// element of the destination they set differently, any element outside
-// dl's columns that run writes and any change to the source.
+// a source of layout sl whose slice ends at its last element, with gap
+// after the columns of each row, and a destination of layout dl within
+// guards of sentinel, and reports any element of the destination they set
+// differently, any element outside dl's columns that run writes and any
+// change to the source.
 func compare(t *testing.T, name string, rng *rand.Rand, wild bool, sl, dl layout, run, ref func(dst, src []float32)) {
 	t.Helper()
 	src := make([]float32, sl.span())
 	for i := range src {
 		src[i] = value(rng, wild)
+		if i%sl.ld >= sl.cols {
+			src[i] = math.Float32frombits(gap)
+		}
 	}
 	orig := append([]float32(nil), src...)
 	const guard = 37
@@ -168,6 +176,79 @@ func TestGradLevels(t *testing.T) {
 						compare(t, name, rng, wild, layout{2, lds, 2 * n}, layout{16, ld, n},
 							func(dst, src []float32) { Grad(dst, ld, src, lds, n) },
 							func(dst, src []float32) { gradGo(dst, ld, src, lds, n) })
+					}
+				}
+			}
+		}
+	})
+}
+
+// edgeCase is a random plane of h rows of w samples and a row of n tiles
+// over it, as the Edge functions take them.
+type edgeCase struct{ h, w, r0, c0, rows int }
+
+func randomEdge(rng *rand.Rand) edgeCase {
+	h := 1 + rng.IntN(7)
+	return edgeCase{h: h, w: 1 + rng.IntN(80), r0: rng.IntN(h+6) - 4, c0: rng.IntN(9) - 4, rows: 1 + rng.IntN(2)}
+}
+
+func TestInputEdgeLevels(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(11, 12))
+		for _, n := range sizes() {
+			for range 4 {
+				e := randomEdge(rng)
+				for _, ld := range strides(n) {
+					for _, lds := range strides(e.w) {
+						wild := rng.IntN(2) == 0
+						next := []int{0, e.h * lds, -e.h * lds, 1 << 40}[rng.IntN(4)]
+						name := fmt.Sprintf("n=%d %+v ld=%d lds=%d next=%d wild=%t", n, e, ld, lds, next, wild)
+						compare(t, name, rng, wild, layout{e.h, lds, e.w}, layout{16, ld, n},
+							func(dst, src []float32) { InputEdge(dst, ld, src, lds, e.h, e.w, e.r0, e.c0, n, next) },
+							func(dst, src []float32) { inputEdgeGo(dst, ld, src, lds, e.h, e.w, e.r0, e.c0, 0, n) })
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestOutputEdgeLevels(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(13, 14))
+		for _, n := range sizes()[1:] {
+			for range 4 {
+				e := randomEdge(rng)
+				cols := min(e.w, 2*n)
+				for _, ld := range strides(n) {
+					for _, ldd := range strides(cols) {
+						wild := rng.IntN(2) == 0
+						bias := value(rng, wild)
+						name := fmt.Sprintf("n=%d rows=%d w=%d ld=%d ldd=%d wild=%t bias=%v", n, e.rows, e.w, ld, ldd, wild, bias)
+						compare(t, name, rng, wild, layout{16, ld, n}, layout{e.rows, ldd, cols},
+							func(dst, src []float32) { OutputEdge(dst, ldd, e.rows, e.w, src, ld, n, bias) },
+							func(dst, src []float32) { outputEdgeGo(dst, ldd, e.rows, e.w, src, ld, 0, n, bias) })
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestGradEdgeLevels(t *testing.T) {
+	withLevel(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(15, 16))
+		for _, n := range sizes()[1:] {
+			for range 4 {
+				e := randomEdge(rng)
+				cols := min(e.w, 2*n)
+				for _, ld := range strides(n) {
+					for _, lds := range strides(cols) {
+						wild := rng.IntN(2) == 0
+						name := fmt.Sprintf("n=%d rows=%d w=%d ld=%d lds=%d wild=%t", n, e.rows, e.w, ld, lds, wild)
+						compare(t, name, rng, wild, layout{e.rows, lds, cols}, layout{16, ld, n},
+							func(dst, src []float32) { GradEdge(dst, ld, src, lds, e.rows, e.w, n) },
+							func(dst, src []float32) { gradEdgeGo(dst, ld, src, lds, e.rows, e.w, 0, n) })
 					}
 				}
 			}

@@ -240,8 +240,15 @@ func OutputEdge(dst []float32, ldd, rows, w int, src []float32, ld, n int, bias 
 		full = min(n, w/2)
 		Output(dst, ldd, src, ld, full, bias)
 	}
+	outputEdgeGo(dst, ldd, rows, w, src, ld, full, n, bias)
+}
+
+// outputEdgeGo is the definition of OutputEdge's results for the tiles
+// [t0, t1): those of outputGo, of which only the rows a < rows and the
+// columns 2t+b < w are written.
+func outputEdgeGo(dst []float32, ldd, rows, w int, src []float32, ld, t0, t1 int, bias float32) {
 	var y [4]float32
-	for t := full; t < n && 2*t < w; t++ {
+	for t := t0; t < t1 && 2*t < w; t++ {
 		outputGo(y[:], 2, src[t:], ld, 1, bias)
 		for a := 0; a < min(rows, 2); a++ {
 			for b := 0; b < 2 && 2*t+b < w; b++ {
@@ -270,8 +277,15 @@ func GradEdge(dst []float32, ld int, src []float32, lds, rows, w, n int) {
 		full = max(0, min(n, w/2))
 		Grad(dst, ld, src, lds, full)
 	}
+	gradEdgeGo(dst, ld, src, lds, rows, w, full, n)
+}
+
+// gradEdgeGo is the definition of GradEdge's results for the tiles
+// [t0, t1): those of gradGo on the blocks with their absent samples set
+// to zero.
+func gradEdgeGo(dst []float32, ld int, src []float32, lds, rows, w, t0, t1 int) {
 	var g [4]float32
-	for t := full; t < n; t++ {
+	for t := t0; t < t1; t++ {
 		for a := 0; a < 2; a++ {
 			for b := 0; b < 2; b++ {
 				g[2*a+b] = 0
