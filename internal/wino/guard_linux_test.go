@@ -34,10 +34,11 @@ func edge(mem []float32, m int, first bool) []float32 {
 	return mem[len(mem)-m:]
 }
 
-// TestGuardPages runs the transforms with each source and destination
-// flush against memory that faults when touched, first at its start and
-// then at its end: a read or write of any element before the first one
-// the transform may touch or after the last one crashes the test.
+// TestGuardPages runs the transforms, the Edge ones with windows across
+// the plane's edges, with each source and destination flush against
+// memory that faults when touched, first at its start and then at its
+// end: a read or write of any element before the first one the transform
+// may touch or after the last one crashes the test.
 func TestGuardPages(t *testing.T) {
 	srcMem, dstMem := guardedPages(t, 4), guardedPages(t, 4)
 	if len(srcMem) < 16*256 {
@@ -87,6 +88,43 @@ func TestGuardPages(t *testing.T) {
 				Grad(dst, n, src, lds, n)
 				gradGo(want, n, src, lds, n)
 				check("Grad "+name, dst, want)
+
+				// A plane of 4 rows whose windows cross all four edges:
+				// the first tile reads column −1 and the last ones the
+				// columns past w, the windows row −1 or row 4; the hint
+				// points far off, where a load would fault.
+				w := 2*n - 1
+				for _, lds := range []int{w, w + 3} {
+					for _, r0 := range []int{-1, 1} {
+						plane := edge(srcMem, layout{4, lds, w}.span(), first)
+						dst = edge(dstMem, 16*n, first)
+						want = make([]float32, 16*n)
+						fill(plane)
+						InputEdge(dst, n, plane, lds, 4, w, r0, -1, n, 1<<40)
+						inputEdgeGo(want, n, plane, lds, 4, w, r0, -1, 0, n)
+						check(fmt.Sprintf("InputEdge %s lds=%d r0=%d", name, lds, r0), dst, want)
+					}
+				}
+				for rows := 1; rows <= 2; rows++ {
+					l := layout{rows, lds, w}
+					src = edge(srcMem, 16*n, first)
+					dst = edge(dstMem, l.span(), first)
+					want = make([]float32, len(dst))
+					fill(src)
+					OutputEdge(dst, lds, rows, w, src, n, n, 0.5)
+					outputEdgeGo(want, lds, rows, w, src, n, 0, n, 0.5)
+					for a := range rows {
+						check(fmt.Sprintf("OutputEdge %s rows=%d", name, rows), dst[a*lds:a*lds+w], want[a*lds:a*lds+w])
+					}
+
+					src = edge(srcMem, l.span(), first)
+					dst = edge(dstMem, 16*n, first)
+					want = make([]float32, 16*n)
+					fill(src)
+					GradEdge(dst, n, src, lds, rows, w, n)
+					gradEdgeGo(want, n, src, lds, rows, w, 0, n)
+					check(fmt.Sprintf("GradEdge %s rows=%d", name, rows), dst, want)
+				}
 			}
 		}
 	})
