@@ -28,10 +28,13 @@ func inputArch(dst []float32, ld int, plane []float32, lds, h, w, r0, c0, n, nex
 		return false
 	}
 	// Bit r of rows: row r of the windows lies inside the plane.
-	rows := 0
-	for r := range 4 {
-		if i := r0 + r; i >= 0 && i < h {
-			rows |= 1 << r
+	rows := 0b1111
+	if r0 < 0 || r0+4 > h {
+		rows = 0
+		for r := range 4 {
+			if i := r0 + r; i >= 0 && i < h {
+				rows |= 1 << r
+			}
 		}
 	}
 	var p *float32

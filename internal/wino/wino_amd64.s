@@ -153,6 +153,7 @@ TEXT ·inputAVX512(SB), NOSPLIT, $0-80
 	LEAQ    (R10)(R10*2), R11
 	VMOVUPS halves<>+0(SB), Z30
 	VMOVUPS halves<>+64(SB), Z31
+	KXNORW  K6, K6, K6
 
 inputloop:
 	TESTQ   BX, BX
@@ -161,6 +162,23 @@ inputloop:
 	CMPQ    BX, CX
 	CMOVQLT BX, CX
 
+	// A block of 16 tiles whose 34 columns lie inside [0, w), as all but
+	// the first and last of a row do, reads under K6, all ones.
+	CMPQ     BX, $16
+	JLT      inputmasks
+	TESTQ    R14, R14
+	JLT      inputmasks
+	LEAQ     34(R14), AX
+	CMPQ     AX, w+40(FP)
+	JGT      inputmasks
+	KMOVW    K6, K1
+	KMOVW    K6, K2
+	KMOVW    K6, K3
+	KMOVW    K6, K4
+	KMOVW    K6, K5
+	JMP      inputrows
+
+inputmasks:
 	// K5: the r = CX tiles of the block. K1…K4: of the 2r+2 columns they
 	// read, those inside [0, w) (from column lo = −R14 to hi = w − R14,
 	// each clamped to [0, 34]), among columns 0–15, 16–31, 2–17 and 18–33.
@@ -199,6 +217,7 @@ inputloop:
 	SHRQ    $2, AX
 	KMOVW   AX, K4
 
+inputrows:
 	MOVQ SI, AX
 	INROW(1, Z8, Z9, Z10, Z11, inabsent0, indone0)
 	ADDQ R8, AX
