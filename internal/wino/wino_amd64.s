@@ -77,10 +77,12 @@ GLOBL weave<>(SB), RODATA|NOPTR, $128
 // each point of the transform domain is one vector and each addition,
 // subtraction or negation of the Go definition one instruction, in the
 // same order and on the same operands: the results are the same bits. No
-// FMA or reassociation enters. The block of the last r < 16
-// tiles runs under masks built from r, so that no element past the last
-// one the Go version touches is read or written (masked lanes never
-// fault); the lanes it leaves out hold zeros and are not stored.
+// FMA or reassociation enters. The block of the last r < 16 tiles runs
+// under masks built from r, and the columns outside a plane's edges are
+// masked off too, so that no element the Go version does not touch is
+// read or written (masked lanes never fault); the lanes left out of a
+// load hold zeros, as the Go versions' absent samples do, and those left
+// out of a store are not stored.
 
 // INROW loads from AX the columns 0 to 33 of one row of a block under the
 // masks K1…K4, splits them into the columns d0…d3 of its 16 windows
@@ -88,8 +90,9 @@ GLOBL weave<>(SB), RODATA|NOPTR, $128
 // the row of d·B. A row outside the plane, whose bit of rows+56(FP) is
 // clear, is not read: its samples are zeros and so is its row of d·B, as
 // in the Go version (0−0 and 0+0 are +0). When R9, the hint next in
-// bytes, is not 0, the lines at AX+R9 that the next block's row will
-// read are fetched ahead.
+// bytes, is not 0, the two lines at AX+R9, where the next call reads in
+// this row's place, are fetched ahead: the block moves on by 128 bytes,
+// so every line of the next call's row is fetched once.
 #define INROW(bit, m0, m1, m2, m3, absent, done) \
 	TESTB      $bit, rows+56(FP);   \
 	JZ         absent;              \
