@@ -59,7 +59,16 @@
 // strided convolution of the original input, computed as im2col on tiles of
 // output positions followed by a GEMM; with AVX-512 and at least 8 input
 // channels per group, the forward products' micro-kernel loads the columns
-// of the tile straight from the input, so the tile is never built. The
+// of the tile straight from the input, so the tile is never built. A 2-D
+// convolution with a 3×3 kernel of unit stride and dilation and at least 8
+// channels per group on both sides runs instead, with AVX-512, by
+// Winograd's minimal filtering F(2×2, 3×3): each 2×2 block of outputs is
+// transformed from its 4×4 input window with 16 multiplications per pair
+// of channels instead of 36, for a few additions; its weight gradient and
+// data gradient too. Its results differ from the direct product's in the
+// last bits (the transforms roughly double the rounding error of a sum of
+// 9·C products), and where an input is infinite, outputs that the direct
+// product makes infinite can come out NaN. The
 // data adjoint (Conv's input gradient, Deconv's forward pass) is itself
 // such a convolution: of the
 // output side stretched with zeros by the stride, at a stride of the
@@ -75,7 +84,10 @@
 // reductions, where units must split further, are added in an order fixed
 // by the geometry, so results do not depend on the number of threads. Plans (ConvPlan, DeconvPlan, StretchConvPlan, UnpoolPlan,
 // PixelShufflePlan, PixelUnshufflePlan) own their scratch and allocate
-// nothing after their first call. Conv, Deconv, StretchConv, UnpoolND and
+// nothing after their first call. The one-shot functions allocate their
+// results; those the engine writes in full (the forward results of Conv
+// and StretchConv, and input gradients that run as a forward pass) are
+// not cleared first. Conv, Deconv, StretchConv, UnpoolND and
 // their Backward functions keep the plans of their 16 most recent
 // geometries, with at most 16 MiB of scratch in all, so that a call
 // repeated with the same shapes and options allocates its results and
