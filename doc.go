@@ -66,8 +66,8 @@
 // transformed from its 4×4 input window with 16 multiplications per pair
 // of channels instead of 36, for a few additions; its weight gradient and
 // data gradient too. Its results differ from the direct product's in the
-// last bits (the transforms roughly double the rounding error of a sum of
-// 9·C products), and where an input is infinite, outputs that the direct
+// last bits, with errors of the same order (on random data within a
+// factor of two either way of the direct product's), and where an input is infinite, outputs that the direct
 // product makes infinite can come out NaN. The
 // data adjoint (Conv's input gradient, Deconv's forward pass) is itself
 // such a convolution: of the

@@ -28,8 +28,10 @@ import (
 // that its bits do not depend on the number of threads.
 //
 // The sums differ from those of the direct product in their last bits:
-// the transforms add and subtract up to 16 inputs or products, which
-// roughly doubles the rounding error of a sum over 9·cin products, and an
+// the transforms add and subtract up to 16 inputs or products, while the
+// products sum over cin terms rather than 9·cin. Against the float64 reference on random data, the
+// errors of each pass came within a factor of two of the direct path's,
+// either way (smaller with 8 and 32 channels, larger with 128). An
 // infinite input can turn outputs that the direct product makes infinite
 // into NaN (∞ − ∞ within a tile). Tests can turn the algorithm off with
 // winoMode.
