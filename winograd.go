@@ -46,12 +46,26 @@ const (
 // winoMode, set by tests, overrides the choice of winoPays.
 var winoMode = winoAuto
 
-// minWinoChannels is the fewest input and output channels per group for
-// which the Winograd path runs: the products over the channels are its
-// only multiplications, and with fewer channels the transforms, which cost
-// the same per channel whatever the other side's count, outweigh what the
-// products save.
-const minWinoChannels = 8
+// The Winograd path runs by default on geometries where it measured
+// faster than the direct path:
+//   - at least minWinoChannels input and output channels per group: the
+//     products over the channels are its only multiplications, and with
+//     fewer the transforms, which cost the same per channel whatever the
+//     other side's count, outweigh what the products save;
+//   - at most maxWinoChannels of both together, beyond which the direct
+//     path's deeper products run at a higher rate than the Winograd
+//     path's short units, which must stay within the cache;
+//   - at least minWinoTiles tiles per image, as the products of fewer
+//     leave most of the kernel's 64 columns empty;
+//   - for the weight gradient, at most maxWinoWeight channels in all: its
+//     products sum along the tiles of a unit, and the units of more
+//     channels are too short for the sums to outweigh their reductions.
+const (
+	minWinoChannels = 16
+	maxWinoChannels = 256
+	minWinoTiles    = 64
+	maxWinoWeight   = 128
+)
 
 // winoBudget bounds the floats of a unit's transforms, V and M (or Z),
 // 512 KiB, so that they stay in the second-level cache between the
@@ -102,7 +116,9 @@ func (e *engine) planWino() {
 	} else {
 		tiles = max(winoMin, tiles/winoMin*winoMin)
 	}
-	wp.ldv = min(tiles, wp.th*wp.tw)
+	// Rows of whole vectors, so that the transforms' and the products'
+	// loads and stores do not straddle cache lines.
+	wp.ldv = ceilDiv(min(tiles, wp.th*wp.tw), 16) * 16
 	wp.per = ceilDiv(wp.th*wp.tw, wp.ldv)
 	e.wino = &wp
 }
@@ -119,7 +135,13 @@ func (e *engine) winoPays(op int) bool {
 	case winoOn:
 		return true
 	}
-	if tilePath || panelPath || rowsPath || directMode != directAuto || e.cin < minWinoChannels || e.cout < minWinoChannels || e.smallProducts(op) {
+	if tilePath || panelPath || rowsPath || directMode != directAuto || e.smallProducts(op) {
+		return false
+	}
+	if e.cin < minWinoChannels || e.cout < minWinoChannels || e.cin+e.cout > maxWinoChannels || e.wino.th*e.wino.tw < minWinoTiles {
+		return false
+	}
+	if op == opBackwardWeight && e.cin+e.cout > maxWinoWeight {
 		return false
 	}
 	if !wino.Fast() || !gemm.DirectPays() || op == opBackwardWeight && !gemm.RunsPay() {
