@@ -18,23 +18,23 @@ import (
 //
 // The output's tiles, taken row after row, are cut into units of up to
 // winoTiles tiles, a multiple of the product's 64 columns where the
-// channels leave room, whatever the length of the rows. A unit
-// transforms the input windows of its tiles for every input channel into
-// V, 16 rows of tiles per channel; multiplies, for each transform point ξ,
-// the weights' transform U_ξ (cout × cin) by V_ξ (cin × tiles) into M_ξ;
-// and transforms M back into the output tiles, with the bias. The weight
+// channels leave room, whatever the length of the rows. A unit transforms
+// the input windows of its tiles for every input channel into V, a matrix
+// of channels by tiles for each transform point ξ; multiplies the weights'
+// transform U_ξ (cout × cin) by V_ξ (cin × tiles) into M_ξ for each ξ; and
+// transforms M back into the output tiles, with the bias. The weight
 // gradient transforms the tiles of gy into Z the same way and sums
 // Z_ξ·V_ξᵀ over the tiles of blocks of units fixed by the geometry, so
 // that its bits do not depend on the number of threads.
 //
 // The sums differ from those of the direct product in their last bits:
 // the transforms add and subtract up to 16 inputs or products, while the
-// products sum over cin terms rather than 9·cin. Against the float64 reference on random data, the
-// errors of each pass came within a factor of two of the direct path's,
-// either way (smaller with 8 and 32 channels, larger with 128). An
-// infinite input can turn outputs that the direct product makes infinite
-// into NaN (∞ − ∞ within a tile). Tests can turn the algorithm off with
-// winoMode.
+// products sum over cin terms rather than 9·cin. Against the float64
+// reference on random data, the errors of each pass came within a factor
+// of two of the direct path's, either way (smaller with 8 and 32
+// channels, larger with 128). An infinite input can turn outputs that the
+// direct product makes infinite into NaN (∞ − ∞ within a tile). Tests can
+// turn the algorithm off with winoMode.
 
 // Test settings of the Winograd path, in winoMode.
 const (
