@@ -244,3 +244,134 @@ func TestDirectSlice(t *testing.T) {
 		}
 	}
 }
+
+// directModel returns C as Direct computes it in its documented order:
+// the channels in slices of directSlice, each element of a slice summed
+// over the taps and within a tap over the channels from zero, the sum of
+// each slice added onto C (onto nothing for the first when beta is 0).
+// With fused, each product is added by one rounding, as the vector
+// kernels' multiply-adds do; without, as the Go kernel's s += a·b.
+func (d directCase) directModel(fused bool) []float32 {
+	c := append([]float32(nil), d.c...)
+	cb := directSlice(d.cin, d.taps, d.sc)
+	beta := d.beta
+	for c0 := 0; c0 < d.cin; c0 += cb {
+		c1 := min(d.cin, c0+cb)
+		for i := 0; i < d.m; i++ {
+			for j := 0; j < d.cols; j++ {
+				var s float32
+				for t, mk := range d.masks {
+					for ch := c0; ch < c1; ch++ {
+						var b float32
+						if mk>>j&1 != 0 {
+							b = d.src[ch*d.sc+d.bases[t]+j]
+						}
+						x := d.a[i*d.lda+ch*d.taps+t]
+						if fused {
+							s = float32(math.FMA(float64(x), float64(b), float64(s)))
+						} else {
+							s += x * b
+						}
+					}
+				}
+				if beta != 0 {
+					s += c[i*d.ldc+j]
+				}
+				c[i*d.ldc+j] = s
+			}
+		}
+		beta = 1
+	}
+	return c
+}
+
+// TestDirectBits checks every kernel of Direct the machine runs bit for
+// bit against directModel over every block of rows and every width of C,
+// with odd strides and guard regions before and after C, whose elements,
+// like those between its rows, must keep their bits.
+func TestDirectBits(t *testing.T) {
+	const guard = 7
+	sentinel := math.Float32frombits(0x7fc0_1234)
+	rng := rand.New(rand.NewPCG(25, 26))
+	defer func() { directForced = nil }()
+	for trial := 0; trial < 300; trial++ {
+		d := newDirectCase(rng)
+		d.m = 1 + rng.IntN(70)
+		d.taps = 1
+		if rng.IntN(2) == 0 {
+			d.taps = 9
+		}
+		d.cin = 1 + rng.IntN(40)
+		d.cols = 1 + rng.IntN(64)
+		if trial%4 == 0 {
+			d.cols = 64
+		}
+		k := d.cin * d.taps
+		d.lda = k | 1 + 2*rng.IntN(2)
+		d.ldc = d.cols | 1 + 2*rng.IntN(2)
+		d.sc = d.cols | 1 + 2*rng.IntN(40)
+		if rng.IntN(3) == 0 {
+			d.sc = 1025 // channels in the same cache sets: slices of 8
+		}
+		d.a = randSlice(rng, (d.m-1)*d.lda+k)
+		d.bases = make([]int, d.taps)
+		d.masks = make([]uint64, d.taps)
+		full := uint64(1)<<d.cols - 1
+		if d.cols == 64 {
+			full = 1<<64 - 1
+		}
+		for t := range d.bases {
+			d.bases[t] = rng.IntN(d.sc-d.cols+1) - 3
+			switch rng.IntN(3) {
+			case 0:
+				d.masks[t] = full
+			case 1:
+				d.masks[t] = rng.Uint64() & full
+			}
+			if d.bases[t] < 0 {
+				d.masks[t] &^= 1<<-d.bases[t] - 1
+			}
+		}
+		end := 0
+		for t, mk := range d.masks {
+			if mk != 0 {
+				end = max(end, (d.cin-1)*d.sc+d.bases[t]+63-bits.LeadingZeros64(mk)+1)
+			}
+		}
+		d.src = make([]float32, end)
+		for i := range d.src {
+			d.src[i] = float32(rng.NormFloat64())
+		}
+		d.beta = float32(rng.IntN(2))
+		buf := make([]float32, guard+(d.m-1)*d.ldc+d.cols+guard)
+		for i := range buf {
+			buf[i] = sentinel
+		}
+		d.c = buf[guard : len(buf)-guard]
+		if d.beta == 1 {
+			for i := 0; i < d.m; i++ {
+				for j := 0; j < d.cols; j++ {
+					d.c[i*d.ldc+j] = float32(rng.NormFloat64())
+				}
+			}
+		}
+		for _, kn := range directVariants() {
+			directForced = kn
+			// Every kernel but the Go one multiplies and adds in one
+			// rounding.
+			want := d.directModel(kn != directGeneric)
+			got := append([]float32(nil), buf...)
+			Direct(d.m, d.cin, d.taps, d.a, d.lda, d.src, d.sc, d.bases, d.masks, d.cols, d.beta, got[guard:len(got)-guard], d.ldc)
+			name := fmt.Sprintf("kernel %s, trial %d (m %d, cin %d, taps %d, cols %d, lda %d, ldc %d, sc %d, beta %v)", kn.name, trial, d.m, d.cin, d.taps, d.cols, d.lda, d.ldc, d.sc, d.beta)
+			for i, g := range got {
+				w := sentinel
+				if i >= guard && i < len(got)-guard {
+					w = want[i-guard]
+				}
+				if math.Float32bits(g) != math.Float32bits(w) {
+					t.Fatalf("%s: element %d from the start of C's guard is %v (%#x), want %v (%#x)", name, i, g, math.Float32bits(g), w, math.Float32bits(w))
+				}
+			}
+		}
+	}
+}
