@@ -56,10 +56,7 @@ func Direct(m, cin, taps int, a []float32, lda int, src []float32, sc int, bases
 		n := min(cb, cin-c0)
 		// With every mask empty, src may end before channel c0.
 		s := src[min(c0*sc, len(src)):]
-		for i := 0; i < m; i += 4 {
-			rows := min(4, m-i)
-			kn.tile(rows, n, taps, a[i*lda+c0*taps:], lda, s, sc, bases[:taps], masks[:taps], cols, beta, c[i*ldc:], ldc)
-		}
+		kn.mul(m, n, taps, a[c0*taps:], lda, s, sc, bases[:taps], masks[:taps], cols, beta, c, ldc)
 		beta = 1
 	}
 }
@@ -91,26 +88,28 @@ const (
 func directSlice(cin, taps, sc int) int {
 	cb := max(1, directDepth/taps)
 	// Channel c starts c·step lines into the cycle of sets, so the
-	// channels fall into directSets/g sets, g = gcd(step, directSets).
+	// channels fall into directSets/g sets, g = gcd(step, directSets):
+	// with directSets a power of two, the largest power of two dividing
+	// step, or directSets itself when step is 0.
 	step := sc * 4 / 64 % directSets
-	g := directSets
-	for x := step; x != 0; {
-		g, x = x, g%x
-	}
+	g := 1 << bits.TrailingZeros(uint(step|directSets))
 	return min(cb, max(1, directWays*directSets/g))
 }
 
-// A directKernel computes up to four rows of Direct's C: rows rows of A,
-// lda apart, and the rows×cols corner of C.
+// A directKernel computes the product of one slice of Direct's channels
+// for every row of C: m rows of A, lda apart, and the m×cols corner of C,
+// all in one call, so that a short product (32 rows of A of 32 channels
+// and one tap, on the Winograd path) pays for one call rather than one
+// per four rows.
 type directKernel struct {
 	name string
 	// ok reports whether this machine can run the kernel.
-	ok   bool
-	tile func(rows, cin, taps int, a []float32, lda int, src []float32, sc int, bases []int, masks []uint64, cols int, beta float32, c []float32, ldc int)
+	ok  bool
+	mul func(m, cin, taps int, a []float32, lda int, src []float32, sc int, bases []int, masks []uint64, cols int, beta float32, c []float32, ldc int)
 }
 
 // directGeneric is the reference kernel of Direct, written in Go.
-var directGeneric = &directKernel{name: "generic", ok: true, tile: directTileGeneric}
+var directGeneric = &directKernel{name: "generic", ok: true, mul: directMulGeneric}
 
 // directKernels lists the kernels of Direct of this build, the preferred
 // ones first.
@@ -119,17 +118,22 @@ var directKernels = append(directArch, directGeneric)
 // directForced, when set by the tests, is the kernel Direct uses.
 var directForced *directKernel
 
-// pickDirect returns the first kernel of directKernels the machine runs.
-func pickDirect() *directKernel {
-	if directForced != nil {
-		return directForced
-	}
+// directBest is the first kernel of directKernels the machine runs.
+var directBest = func() *directKernel {
 	for _, kn := range directKernels {
 		if kn.ok {
 			return kn
 		}
 	}
 	return directGeneric
+}()
+
+// pickDirect returns the kernel Direct runs.
+func pickDirect() *directKernel {
+	if directForced != nil {
+		return directForced
+	}
+	return directBest
 }
 
 // DirectPays reports whether Direct runs a kernel in assembly, with B
@@ -140,12 +144,12 @@ func DirectPays() bool {
 	return pickDirect() != directGeneric
 }
 
-// directTileGeneric is the tile function of directGeneric: one element of C
-// at a time, summed in Direct's order. The zeros of B are multiplied as the
-// assembly kernels multiply them, so an infinite weight beside a padded
-// element gives NaN in every kernel.
-func directTileGeneric(rows, cin, taps int, a []float32, lda int, src []float32, sc int, bases []int, masks []uint64, cols int, beta float32, c []float32, ldc int) {
-	for i := 0; i < rows; i++ {
+// directMulGeneric is the product function of directGeneric: one element
+// of C at a time, summed in Direct's order. The zeros of B are multiplied
+// as the assembly kernels multiply them, so an infinite weight beside a
+// padded element gives NaN in every kernel.
+func directMulGeneric(m, cin, taps int, a []float32, lda int, src []float32, sc int, bases []int, masks []uint64, cols int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
 		ar := a[i*lda : i*lda+cin*taps]
 		cr := c[i*ldc : i*ldc+cols]
 		for j := range cr {

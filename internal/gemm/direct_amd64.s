@@ -55,26 +55,45 @@
 	VMOVUPS z3, K4, 192(DI); \
 	ADDQ    DX, DI
 
-// func direct4x64(cin, taps int, a *[4]*float32, src *float32, sc int, bases *int, masks *uint64, colMask uint64, c *float32, ldc, rows int, beta float32)
+// func direct4x64(m, cin, taps int, a *float32, lda int, src *float32, sc int, bases *int, masks *uint64, colMask uint64, c *float32, ldc int, beta float32)
 //
-// Registers: R8…R11 the rows of A, R12 the offset in them of the current
-// element (bytes), R13 that of the current tap's element of channel 0, DI
-// the step of R12 from one channel to the next, SI the current row of B in
-// src, AX its step from one channel to the next, BX and DX the bases and
-// masks of the taps, CX the channels left.
-TEXT ·direct4x64(SB), NOSPLIT, $0-92
-	MOVQ a+16(FP), AX
-	MOVQ 0(AX), R8
-	MOVQ 8(AX), R9
-	MOVQ 16(AX), R10
-	MOVQ 24(AX), R11
-	MOVQ sc+32(FP), AX
-	SHLQ $2, AX
-	MOVQ taps+8(FP), DI
-	SHLQ $2, DI
-	MOVQ bases+40(FP), BX
-	MOVQ masks+48(FP), DX
-	XORQ R13, R13
+// Registers: R8…R11 the rows of A of the current block, R12 the offset in
+// them of the current element (bytes), R13 that of the current tap's
+// element of channel 0, DI the step of R12 from one channel to the next,
+// SI the current row of B in src, AX its step from one channel to the
+// next, BX and DX the bases and masks of the taps, CX the channels left.
+// The first row of A of the block, its first row of C and the rows of A
+// left, from this block on, live in the frame across the blocks.
+TEXT ·direct4x64(SB), NOSPLIT, $24-100
+	MOVQ a+24(FP), AX
+	MOVQ AX, arow-8(SP)
+	MOVQ c+80(FP), AX
+	MOVQ AX, crow-16(SP)
+	MOVQ m+0(FP), AX
+	MOVQ AX, left-24(SP)
+
+block:
+	// The rows of a block past the last row of A point at the last row.
+	MOVQ    lda+32(FP), AX
+	SHLQ    $2, AX
+	MOVQ    left-24(SP), CX
+	MOVQ    arow-8(SP), R8
+	LEAQ    (R8)(AX*1), R9
+	CMPQ    CX, $2
+	CMOVQLT R8, R9
+	LEAQ    (R9)(AX*1), R10
+	CMPQ    CX, $3
+	CMOVQLT R9, R10
+	LEAQ    (R10)(AX*1), R11
+	CMPQ    CX, $4
+	CMOVQLT R10, R11
+	MOVQ    sc+48(FP), AX
+	SHLQ    $2, AX
+	MOVQ    taps+16(FP), DI
+	SHLQ    $2, DI
+	MOVQ    bases+56(FP), BX
+	MOVQ    masks+64(FP), DX
+	XORQ    R13, R13
 
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
@@ -95,7 +114,7 @@ TEXT ·direct4x64(SB), NOSPLIT, $0-92
 
 	// Only the first two or three vectors of each row when no wanted
 	// column lies in the others.
-	MOVQ colMask+56(FP), CX
+	MOVQ colMask+72(FP), CX
 	SHRQ $32, CX
 	JEQ  narrowTap
 	SHRQ $16, CX
@@ -106,9 +125,9 @@ wideTap:
 	DMASKS(CX)
 	MOVQ (BX)(R13*2), SI
 	SHLQ $2, SI
-	ADDQ src+24(FP), SI
+	ADDQ src+40(FP), SI
 	MOVQ R13, R12
-	MOVQ cin+0(FP), CX
+	MOVQ cin+8(FP), CX
 
 wideChan:
 	VMOVUPS.Z    (SI), K1, Z16
@@ -150,9 +169,9 @@ threeTap:
 	KMOVW CX, K3
 	MOVQ  (BX)(R13*2), SI
 	SHLQ  $2, SI
-	ADDQ  src+24(FP), SI
+	ADDQ  src+40(FP), SI
 	MOVQ  R13, R12
-	MOVQ  cin+0(FP), CX
+	MOVQ  cin+8(FP), CX
 
 threeChan:
 	VMOVUPS.Z    (SI), K1, Z16
@@ -186,9 +205,9 @@ narrowTap:
 	KMOVW CX, K2
 	MOVQ  (BX)(R13*2), SI
 	SHLQ  $2, SI
-	ADDQ  src+24(FP), SI
+	ADDQ  src+40(FP), SI
 	MOVQ  R13, R12
-	MOVQ  cin+0(FP), CX
+	MOVQ  cin+8(FP), CX
 
 narrowChan:
 	VMOVUPS.Z    (SI), K1, Z16
@@ -211,16 +230,16 @@ narrowChan:
 	JNE  narrowTap
 
 store:
-	MOVQ colMask+56(FP), CX
+	MOVQ colMask+72(FP), CX
 	DMASKS(CX)
-	MOVQ c+64(FP), DI
-	MOVQ ldc+72(FP), DX
+	MOVQ crow-16(SP), DI
+	MOVQ ldc+88(FP), DX
 	SHLQ $2, DX
-	MOVQ rows+80(FP), R8
-	MOVL beta+88(FP), R11
+	MOVQ left-24(SP), R8
+	MOVL beta+96(FP), R11
 	TESTL $0x7fffffff, R11
 	JEQ  storezero
-	VBROADCASTSS beta+88(FP), Z31
+	VBROADCASTSS beta+96(FP), Z31
 	DSTORE(Z0, Z1, Z2, Z3)
 	DECQ R8
 	JEQ  done
@@ -231,10 +250,7 @@ store:
 	DECQ R8
 	JEQ  done
 	DSTORE(Z12, Z13, Z14, Z15)
-
-done:
-	VZEROUPPER
-	RET
+	JMP  next
 
 storezero:
 	DSTOREZERO(Z0, Z1, Z2, Z3)
@@ -247,5 +263,16 @@ storezero:
 	DECQ R8
 	JEQ  done
 	DSTOREZERO(Z12, Z13, Z14, Z15)
+
+next:
+	// DI has passed the four rows of C of the block.
+	MOVQ DI, crow-16(SP)
+	MOVQ lda+32(FP), AX
+	SHLQ $4, AX
+	ADDQ AX, arow-8(SP)
+	SUBQ $4, left-24(SP)
+	JNE  block
+
+done:
 	VZEROUPPER
 	RET
