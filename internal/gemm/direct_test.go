@@ -243,6 +243,20 @@ func TestDirectSlice(t *testing.T) {
 			t.Errorf("directSlice(%d, %d, %d) = %d, want %d", c.cin, c.taps, c.sc, got, c.want)
 		}
 	}
+	// The sets the channels fall into, by Euclid's gcd.
+	for sc := 0; sc < 8192; sc++ {
+		step := sc * 4 / 64 % directSets
+		g := directSets
+		for x := step; x != 0; {
+			g, x = x, g%x
+		}
+		for _, taps := range []int{1, 9} {
+			want := min(max(1, directDepth/taps), max(1, directWays*directSets/g))
+			if got := directSlice(32, taps, sc); got != want {
+				t.Fatalf("directSlice(32, %d, %d) = %d, want %d", taps, sc, got, want)
+			}
+		}
+	}
 }
 
 // directModel returns C as Direct computes it in its documented order:
