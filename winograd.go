@@ -337,7 +337,7 @@ func (e *engine) winoOutputs(plane []float32, y view, m []float32, ld, ty, tx0, 
 	r0, c0 := 2*ty, 2*tx0
 	rows, cols := min(2, oh-r0), min(2*(tx1-tx0), ow-c0)
 	if cs == 1 {
-		wino.OutputEdge(plane[r0*rs+c0:], rs, rows, cols, m, ld, tx1-tx0, b)
+		wino.OutputEdge(plane[r0*rs+c0:], rs, rows, cols, m, ld, tx1-tx0, b, y.sc)
 		return
 	}
 	width := 2 * (tx1 - tx0)
@@ -418,7 +418,7 @@ func (e *engine) winoGrads(z []float32, zs int, gy view, n, g, t0, t1 int, pad [
 			r0, c0 := 2*ty, 2*tx0
 			rows, cols := min(2, oh-r0), min(2*nt, ow-c0)
 			if cs == 1 {
-				wino.GradEdge(zo[at:], zs, plane[r0*rs+c0:], rs, rows, cols, nt)
+				wino.GradEdge(zo[at:], zs, plane[r0*rs+c0:], rs, rows, cols, nt, gy.sc)
 				continue
 			}
 			width := 2 * nt

@@ -2,7 +2,11 @@
 
 package wino
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 // levels lists the versions this machine runs, the Go ones first. cpu
 // reports AVX512F only when the operating system saves the ZMM and opmask
@@ -50,16 +54,20 @@ func inputArch(dst []float32, ld int, plane []float32, lds, h, w, r0, c0, n, nex
 
 // outputArch runs OutputEdge's transform for rows of 1 or 2 and n tiles
 // of which every one has a column below w, reporting whether it did.
-func outputArch(dst []float32, ldd, rows, w int, src []float32, ld, n int, bias float32) bool {
+// OutputEdge has checked dst and src, so their first elements are taken
+// without a check: that keeps the function within the compiler's budget
+// for inlining, so that OutputEdge calls the kernel with no frame and no
+// copy of its arguments between them.
+func outputArch(dst []float32, ldd, rows, w int, src []float32, ld, n int, bias float32, next int) bool {
 	if use != avx512 {
 		return false
 	}
-	outputAVX512(&dst[0], ldd, &src[0], ld, rows, w, n, bias)
+	outputAVX512(unsafe.SliceData(dst), ldd, unsafe.SliceData(src), ld, rows, w, n, bias, next)
 	return true
 }
 
 // gradArch runs GradEdge's transform, reporting whether it did.
-func gradArch(dst []float32, ld int, src []float32, lds, rows, w, n int) bool {
+func gradArch(dst []float32, ld int, src []float32, lds, rows, w, n, next int) bool {
 	if use != avx512 {
 		return false
 	}
@@ -69,7 +77,7 @@ func gradArch(dst []float32, ld int, src []float32, lds, rows, w, n int) bool {
 	} else {
 		p = &src[0]
 	}
-	gradAVX512(&dst[0], ld, p, lds, rows, w, n)
+	gradAVX512(&dst[0], ld, p, lds, rows, w, n, next)
 	return true
 }
 
@@ -82,13 +90,29 @@ func gradArch(dst []float32, ld int, src []float32, lds, rows, w, n int) bool {
 func inputAVX512(dst *float32, ld int, src *float32, off, lds, w, c0, rows, n, next int)
 
 // outputAVX512 is OutputEdge for n ≥ 0 tiles and rows of 1 or 2 with
-// AVX-512F.
+// AVX-512F; it fetches the lines of its hint next with PREFETCHW when
+// fetchWrite is set and with PREFETCHT0 otherwise.
 //
 //go:noescape
-func outputAVX512(dst *float32, ldd int, src *float32, ld, rows, w, n int, bias float32)
+func outputAVX512(dst *float32, ldd int, src *float32, ld, rows, w, n int, bias float32, next int)
 
 // gradAVX512 is GradEdge for n ≥ 0 tiles and rows of 0, 1 or 2 with
 // AVX-512F.
 //
 //go:noescape
-func gradAVX512(dst *float32, ld int, src *float32, lds, rows, w, n int)
+func gradAVX512(dst *float32, ld int, src *float32, lds, rows, w, n, next int)
+
+// fetchWrite reports whether the processor runs PREFETCHW (CPUID
+// 0x80000001, bit 8 of ECX), which fetches a line for writing: a store to
+// a line fetched for reading must still wait to own it. x/sys/cpu does not
+// report the feature.
+var fetchWrite = func() bool {
+	if max, _, _, _ := cpuid(0x80000000, 0); max < 0x80000001 {
+		return false
+	}
+	_, _, ecx, _ := cpuid(0x80000001, 0)
+	return ecx&(1<<8) != 0
+}()
+
+// cpuid returns the registers CPUID sets for leaf eax and subleaf ecx.
+func cpuid(eax, ecx uint32) (a, b, c, d uint32)

@@ -215,23 +215,26 @@ func TestInputEdgeLevels(t *testing.T) {
 
 func TestOutputEdgeLevels(t *testing.T) {
 	withLevel(t, func(t *testing.T) {
-		rng := rand.New(rand.NewPCG(13, 14))
-		for _, n := range sizes()[1:] {
-			for range 4 {
-				e := randomEdge(rng)
-				cols := min(e.w, 2*n)
-				for _, ld := range strides(n) {
-					for _, ldd := range strides(cols) {
-						wild := rng.IntN(2) == 0
-						bias := value(rng, wild)
-						name := fmt.Sprintf("n=%d rows=%d w=%d ld=%d ldd=%d wild=%t bias=%v", n, e.rows, e.w, ld, ldd, wild, bias)
-						compare(t, name, rng, wild, layout{16, ld, n}, layout{e.rows, ldd, cols},
-							func(dst, src []float32) { OutputEdge(dst, ldd, e.rows, e.w, src, ld, n, bias) },
-							func(dst, src []float32) { outputEdgeGo(dst, ldd, e.rows, e.w, src, ld, 0, n, bias) })
+		withFetch(t, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(13, 14))
+			for _, n := range sizes()[1:] {
+				for range 4 {
+					e := randomEdge(rng)
+					cols := min(e.w, 2*n)
+					for _, ld := range strides(n) {
+						for _, ldd := range strides(cols) {
+							wild := rng.IntN(2) == 0
+							bias := value(rng, wild)
+							next := []int{0, 2 * ldd, -2 * ldd, 1 << 40}[rng.IntN(4)]
+							name := fmt.Sprintf("n=%d rows=%d w=%d ld=%d ldd=%d next=%d wild=%t bias=%v", n, e.rows, e.w, ld, ldd, next, wild, bias)
+							compare(t, name, rng, wild, layout{16, ld, n}, layout{e.rows, ldd, cols},
+								func(dst, src []float32) { OutputEdge(dst, ldd, e.rows, e.w, src, ld, n, bias, next) },
+								func(dst, src []float32) { outputEdgeGo(dst, ldd, e.rows, e.w, src, ld, 0, n, bias) })
+						}
 					}
 				}
 			}
-		}
+		})
 	})
 }
 
@@ -245,9 +248,10 @@ func TestGradEdgeLevels(t *testing.T) {
 				for _, ld := range strides(n) {
 					for _, lds := range strides(cols) {
 						wild := rng.IntN(2) == 0
-						name := fmt.Sprintf("n=%d rows=%d w=%d ld=%d lds=%d wild=%t", n, e.rows, e.w, ld, lds, wild)
+						next := []int{0, 2 * lds, -2 * lds, 1 << 40}[rng.IntN(4)]
+						name := fmt.Sprintf("n=%d rows=%d w=%d ld=%d lds=%d next=%d wild=%t", n, e.rows, e.w, ld, lds, next, wild)
 						compare(t, name, rng, wild, layout{e.rows, lds, cols}, layout{16, ld, n},
-							func(dst, src []float32) { GradEdge(dst, ld, src, lds, e.rows, e.w, n) },
+							func(dst, src []float32) { GradEdge(dst, ld, src, lds, e.rows, e.w, n, next) },
 							func(dst, src []float32) { gradEdgeGo(dst, ld, src, lds, e.rows, e.w, 0, n) })
 					}
 				}

@@ -89,7 +89,7 @@ func BenchmarkOutputEdge(b *testing.B) {
 	benchTransform(b, 4*(16+4), func(n int) func(c int) {
 		w := 2*n - 1
 		src, dst := benchData(16*n), benchData(2*w)
-		return func(c int) { OutputEdge(dst[c], w, 2, w, src[c], n, n, 0.5) }
+		return func(c int) { OutputEdge(dst[c], w, 2, w, src[c], n, n, 0.5, 0) }
 	})
 }
 
@@ -99,7 +99,7 @@ func BenchmarkGradEdge(b *testing.B) {
 	benchTransform(b, 4*(4+16), func(n int) func(c int) {
 		w := 2*n - 1
 		src, dst := benchData(2*w), benchData(16*n)
-		return func(c int) { GradEdge(dst[c], n, src[c], w, 2, w, n) }
+		return func(c int) { GradEdge(dst[c], n, src[c], w, 2, w, n, 0) }
 	})
 }
 

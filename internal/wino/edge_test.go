@@ -64,7 +64,7 @@ func TestEdges(t *testing.T) {
 			out[i] = -7
 		}
 		full := make([]float32, 2*2*n)
-		OutputEdge(out, ldd, rows, w, m, ld, n, 0.5)
+		OutputEdge(out, ldd, rows, w, m, ld, n, 0.5, 0)
 		Output(full, 2*n, m, ld, n, 0.5)
 		for a := 0; a < 2; a++ {
 			for j := 0; j < ldd; j++ {
@@ -87,7 +87,7 @@ func TestEdges(t *testing.T) {
 				gpad[a*2*n+j] = gy[a*ldd+j]
 			}
 		}
-		GradEdge(got, ld, gy, ldd, rows, w, n)
+		GradEdge(got, ld, gy, ldd, rows, w, n, 0)
 		Grad(want, ld, gpad, 2*n, n)
 		for xi := 0; xi < 16; xi++ {
 			for tt := 0; tt < n; tt++ {

@@ -91,8 +91,9 @@ func TestGuardPages(t *testing.T) {
 
 				// A plane of 4 rows whose windows cross all four edges:
 				// the first tile reads column −1 and the last ones the
-				// columns past w, the windows row −1 or row 4; the hint
-				// points far off, where a load would fault.
+				// columns past w, the windows row −1 or row 4. Here and
+				// below, the hints point far off, where a load or a store
+				// would fault.
 				w := 2*n - 1
 				for _, lds := range []int{w, w + 3} {
 					for _, r0 := range []int{-1, 1} {
@@ -107,21 +108,23 @@ func TestGuardPages(t *testing.T) {
 				}
 				for rows := 1; rows <= 2; rows++ {
 					l := layout{rows, lds, w}
-					src = edge(srcMem, 16*n, first)
-					dst = edge(dstMem, l.span(), first)
-					want = make([]float32, len(dst))
-					fill(src)
-					OutputEdge(dst, lds, rows, w, src, n, n, 0.5)
-					outputEdgeGo(want, lds, rows, w, src, n, 0, n, 0.5)
-					for a := range rows {
-						check(fmt.Sprintf("OutputEdge %s rows=%d", name, rows), dst[a*lds:a*lds+w], want[a*lds:a*lds+w])
-					}
+					withFetch(t, func(t *testing.T) {
+						src := edge(srcMem, 16*n, first)
+						dst := edge(dstMem, l.span(), first)
+						want := make([]float32, len(dst))
+						fill(src)
+						OutputEdge(dst, lds, rows, w, src, n, n, 0.5, 1<<40)
+						outputEdgeGo(want, lds, rows, w, src, n, 0, n, 0.5)
+						for a := range rows {
+							check(fmt.Sprintf("OutputEdge %s rows=%d", name, rows), dst[a*lds:a*lds+w], want[a*lds:a*lds+w])
+						}
+					})
 
 					src = edge(srcMem, l.span(), first)
 					dst = edge(dstMem, 16*n, first)
 					want = make([]float32, 16*n)
 					fill(src)
-					GradEdge(dst, n, src, lds, rows, w, n)
+					GradEdge(dst, n, src, lds, rows, w, n, 1<<40)
 					gradEdgeGo(want, n, src, lds, rows, w, 0, n)
 					check(fmt.Sprintf("GradEdge %s rows=%d", name, rows), dst, want)
 				}

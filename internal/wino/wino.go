@@ -78,7 +78,7 @@ func Output(dst []float32, ldd int, src []float32, ld, n int, bias float32) {
 	}
 	_ = src[15*ld+n-1]
 	_ = dst[ldd+2*n-1]
-	if !outputArch(dst, ldd, 2, 2*n, src, ld, n, bias) {
+	if !outputArch(dst, ldd, 2, 2*n, src, ld, n, bias, 0) {
 		outputGo(dst, ldd, src, ld, n, bias)
 	}
 }
@@ -111,7 +111,7 @@ func Grad(dst []float32, ld int, src []float32, lds, n int) {
 	}
 	_ = src[lds+2*n-1]
 	_ = dst[15*ld+n-1]
-	if !gradArch(dst, ld, src, lds, 2, 2*n, n) {
+	if !gradArch(dst, ld, src, lds, 2, 2*n, n, 0) {
 		gradGo(dst, ld, src, lds, n)
 	}
 }
@@ -226,13 +226,20 @@ func inputEdgeGo(dst []float32, ld int, plane []float32, lds, h, w, r0, c0, t0, 
 
 // OutputEdge is Output for a row of tiles that may cross the edges of the
 // output: it writes only the rows a < rows and the columns 2t+b < w.
-func OutputEdge(dst []float32, ldd, rows, w int, src []float32, ld, n int, bias float32) {
+//
+// next is a hint, in elements, from each output the call writes to the
+// one the next call will write in its place, as InputEdge's is for the
+// samples it reads; 0 gives none. Where the transform runs in assembly it
+// fetches those lines into the cache ahead of time, for writing where the
+// processor can, so that the stores to an output not yet in the cache do
+// not wait for its lines; that never faults and changes no result.
+func OutputEdge(dst []float32, ldd, rows, w int, src []float32, ld, n int, bias float32, next int) {
 	if n <= 0 || rows <= 0 || w <= 0 {
 		return
 	}
 	_ = src[15*ld+n-1]
 	_ = dst[(min(rows, 2)-1)*ldd+min(w, 2*n)-1]
-	if outputArch(dst, ldd, min(rows, 2), w, src, ld, min(n, (w+1)/2), bias) {
+	if outputArch(dst, ldd, min(rows, 2), w, src, ld, min(n, (w+1)/2), bias, next) {
 		return
 	}
 	full := 0
@@ -261,7 +268,10 @@ func outputEdgeGo(dst []float32, ldd, rows, w int, src []float32, ld, t0, t1 int
 // GradEdge is Grad for a row of tiles that may cross the edges of the
 // output gradient: it reads only the rows a < rows and the columns
 // 2t+b < w, the others reading as zero.
-func GradEdge(dst []float32, ld int, src []float32, lds, rows, w, n int) {
+//
+// next is a hint, in elements, from each sample the call reads to the one
+// the next call will read in its place, as InputEdge's is; 0 gives none.
+func GradEdge(dst []float32, ld int, src []float32, lds, rows, w, n, next int) {
 	if n <= 0 {
 		return
 	}
@@ -269,7 +279,7 @@ func GradEdge(dst []float32, ld int, src []float32, lds, rows, w, n int) {
 	if rows > 0 && w > 0 {
 		_ = src[(min(rows, 2)-1)*lds+min(w, 2*n)-1]
 	}
-	if gradArch(dst, ld, src, lds, rows, w, n) {
+	if gradArch(dst, ld, src, lds, rows, w, n, next) {
 		return
 	}
 	full := 0

@@ -266,6 +266,11 @@ inputdone:
 	VZEROUPPER
 	RET
 
+// PREFETCHW_DX and PREFETCHW_64DX are PREFETCHW (DX) and PREFETCHW 64(DX)
+// (0F 0D /1), which the assembler does not know.
+#define PREFETCHW_DX BYTE $0x0f; BYTE $0x0d; BYTE $0x0a
+#define PREFETCHW_64DX BYTE $0x0f; BYTE $0x0d; BYTE $0x4a; BYTE $0x40
+
 // OUTROW stores at AX, under the masks K2 and K3, the row of the 2×2
 // tiles Aᵀ·m·A + bias whose row of Aᵀ·m is s0…s3: the two columns are
 // made apart and woven into 32 consecutive elements.
@@ -287,17 +292,21 @@ inputdone:
 // It writes the rows a < rows (1 or 2) and the columns below w. Point ξ
 // of the block is loaded in Zξ; row a of Aᵀ·m is held in
 // Z(16+4a)…Z(19+4a), the bias in Z29; R14 is the column of the block's
-// first output.
-TEXT ·outputAVX512(SB), NOSPLIT, $0-60
+// first output. When R9, the hint next in bytes, is not 0, the lines at
+// DI+R9 and 64 bytes on, for each row written, are fetched ahead, as
+// INROW does, and for writing if ·fetchWrite is set.
+TEXT ·outputAVX512(SB), NOSPLIT, $0-72
 	MOVQ         dst+0(FP), DI
 	MOVQ         ldd+8(FP), R8
 	MOVQ         src+16(FP), SI
 	MOVQ         ld+24(FP), R10
 	MOVQ         n+48(FP), BX
 	VBROADCASTSS bias+56(FP), Z29
+	MOVQ         next+64(FP), R9
 	XORL         R14, R14
 	SHLQ         $2, R8
 	SHLQ         $2, R10
+	SHLQ         $2, R9
 	LEAQ         (R10)(R10*2), R11
 	VMOVUPS      weave<>+0(SB), Z30
 	VMOVUPS      weave<>+64(SB), Z31
@@ -331,6 +340,29 @@ outputloop:
 	SHRQ    $16, AX
 	KMOVW   AX, K3
 
+	TESTQ R9, R9
+	JZ    outputfetched
+	LEAQ  (DI)(R9*1), DX
+	CMPB  ·fetchWrite(SB), $0
+	JEQ   outputread
+	PREFETCHW_DX
+	PREFETCHW_64DX
+	CMPQ  rows+32(FP), $2
+	JLT   outputfetched
+	ADDQ  R8, DX
+	PREFETCHW_DX
+	PREFETCHW_64DX
+	JMP   outputfetched
+
+outputread:
+	PREFETCHT0 (DX)
+	PREFETCHT0 64(DX)
+	CMPQ       rows+32(FP), $2
+	JLT        outputfetched
+	PREFETCHT0 (DX)(R8*1)
+	PREFETCHT0 64(DX)(R8*1)
+
+outputfetched:
 	LEAQ      (SI)(R10*4), DX
 	LEAQ      (DX)(R10*4), R12
 	LEAQ      (R12)(R10*4), R13
@@ -392,16 +424,20 @@ outputdone:
 // others read as zero, a row not read at all. The rows of gy·Aᵀ are held
 // in Z0, Z6, Z7, Z8 and Z3, Z9, Z10, Z11; the negations flip the sign
 // bit, as Go's unary minus does, so that zeros and NaNs keep the same
-// bits. R14 is the column of the block's first sample.
-TEXT ·gradAVX512(SB), NOSPLIT, $0-56
+// bits. R14 is the column of the block's first sample. When R9, the hint
+// next in bytes, is not 0, the lines at SI+R9 and 64 bytes on, for each
+// row read, are fetched ahead, as INROW does.
+TEXT ·gradAVX512(SB), NOSPLIT, $0-64
 	MOVQ         dst+0(FP), DI
 	MOVQ         ld+8(FP), R10
 	MOVQ         src+16(FP), SI
 	MOVQ         lds+24(FP), R8
 	MOVQ         n+48(FP), BX
+	MOVQ         next+56(FP), R9
 	XORL         R14, R14
 	SHLQ         $2, R10
 	SHLQ         $2, R8
+	SHLQ         $2, R9
 	LEAQ         (R10)(R10*2), R11
 	VMOVUPS      halves<>+0(SB), Z30
 	VMOVUPS      halves<>+64(SB), Z31
@@ -450,6 +486,12 @@ gradloop:
 	VMOVAPS   Z0, Z2
 	VPERMT2PS Z1, Z30, Z0
 	VPERMT2PS Z1, Z31, Z2
+	TESTQ     R9, R9
+	JZ        gradrow1
+	PREFETCHT0 (SI)(R9*1)
+	PREFETCHT0 64(SI)(R9*1)
+
+gradrow1:
 	CMPQ      AX, $2
 	JLT       gradrows
 	VMOVUPS.Z (SI)(R8*1), K2, Z3
@@ -457,6 +499,11 @@ gradloop:
 	VMOVAPS   Z3, Z5
 	VPERMT2PS Z4, Z30, Z3
 	VPERMT2PS Z4, Z31, Z5
+	TESTQ     R9, R9
+	JZ        gradrows
+	LEAQ      (SI)(R8*1), DX
+	PREFETCHT0 (DX)(R9*1)
+	PREFETCHT0 64(DX)(R9*1)
 
 gradrows:
 
@@ -508,4 +555,15 @@ gradrows:
 
 graddone:
 	VZEROUPPER
+	RET
+
+// func cpuid(eax, ecx uint32) (a, b, c, d uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eax+0(FP), AX
+	MOVL ecx+4(FP), CX
+	CPUID
+	MOVL AX, a+8(FP)
+	MOVL BX, b+12(FP)
+	MOVL CX, c+16(FP)
+	MOVL DX, d+20(FP)
 	RET
