@@ -4,5 +4,10 @@ package wino
 
 import "testing"
 
-// withFetch runs f once: the Go versions fetch nothing ahead.
+// fetchWrites returns the one way the Go versions fetch ahead: none.
+func fetchWrites() []bool { return []bool{false} }
+
+func setFetchWrite(bool) func() { return func() {} }
+
+// withFetch runs f once.
 func withFetch(t *testing.T, f func(t *testing.T)) { f(t) }
