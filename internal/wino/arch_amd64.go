@@ -90,29 +90,13 @@ func gradArch(dst []float32, ld int, src []float32, lds, rows, w, n, next int) b
 func inputAVX512(dst *float32, ld int, src *float32, off, lds, w, c0, rows, n, next int)
 
 // outputAVX512 is OutputEdge for n ≥ 0 tiles and rows of 1 or 2 with
-// AVX-512F; it fetches the lines of its hint next with PREFETCHW when
-// fetchWrite is set and with PREFETCHT0 otherwise.
+// AVX-512F. next is OutputEdge's hint.
 //
 //go:noescape
 func outputAVX512(dst *float32, ldd int, src *float32, ld, rows, w, n int, bias float32, next int)
 
 // gradAVX512 is GradEdge for n ≥ 0 tiles and rows of 0, 1 or 2 with
-// AVX-512F.
+// AVX-512F. next is GradEdge's hint.
 //
 //go:noescape
 func gradAVX512(dst *float32, ld int, src *float32, lds, rows, w, n, next int)
-
-// fetchWrite reports whether the processor runs PREFETCHW (CPUID
-// 0x80000001, bit 8 of ECX), which fetches a line for writing: a store to
-// a line fetched for reading must still wait to own it. x/sys/cpu does not
-// report the feature.
-var fetchWrite = func() bool {
-	if max, _, _, _ := cpuid(0x80000000, 0); max < 0x80000001 {
-		return false
-	}
-	_, _, ecx, _ := cpuid(0x80000001, 0)
-	return ecx&(1<<8) != 0
-}()
-
-// cpuid returns the registers CPUID sets for leaf eax and subleaf ecx.
-func cpuid(eax, ecx uint32) (a, b, c, d uint32)

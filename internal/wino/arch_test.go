@@ -215,26 +215,24 @@ func TestInputEdgeLevels(t *testing.T) {
 
 func TestOutputEdgeLevels(t *testing.T) {
 	withLevel(t, func(t *testing.T) {
-		withFetch(t, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(13, 14))
-			for _, n := range sizes()[1:] {
-				for range 4 {
-					e := randomEdge(rng)
-					cols := min(e.w, 2*n)
-					for _, ld := range strides(n) {
-						for _, ldd := range strides(cols) {
-							wild := rng.IntN(2) == 0
-							bias := value(rng, wild)
-							next := []int{0, 2 * ldd, -2 * ldd, 1 << 40}[rng.IntN(4)]
-							name := fmt.Sprintf("n=%d rows=%d w=%d ld=%d ldd=%d next=%d wild=%t bias=%v", n, e.rows, e.w, ld, ldd, next, wild, bias)
-							compare(t, name, rng, wild, layout{16, ld, n}, layout{e.rows, ldd, cols},
-								func(dst, src []float32) { OutputEdge(dst, ldd, e.rows, e.w, src, ld, n, bias, next) },
-								func(dst, src []float32) { outputEdgeGo(dst, ldd, e.rows, e.w, src, ld, 0, n, bias) })
-						}
+		rng := rand.New(rand.NewPCG(13, 14))
+		for _, n := range sizes()[1:] {
+			for range 4 {
+				e := randomEdge(rng)
+				cols := min(e.w, 2*n)
+				for _, ld := range strides(n) {
+					for _, ldd := range strides(cols) {
+						wild := rng.IntN(2) == 0
+						bias := value(rng, wild)
+						next := []int{0, 2 * ldd, -2 * ldd, 1 << 40}[rng.IntN(4)]
+						name := fmt.Sprintf("n=%d rows=%d w=%d ld=%d ldd=%d next=%d wild=%t bias=%v", n, e.rows, e.w, ld, ldd, next, wild, bias)
+						compare(t, name, rng, wild, layout{16, ld, n}, layout{e.rows, ldd, cols},
+							func(dst, src []float32) { OutputEdge(dst, ldd, e.rows, e.w, src, ld, n, bias, next) },
+							func(dst, src []float32) { outputEdgeGo(dst, ldd, e.rows, e.w, src, ld, 0, n, bias) })
 					}
 				}
 			}
-		})
+		}
 	})
 }
 

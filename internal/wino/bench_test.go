@@ -150,15 +150,15 @@ func BenchmarkInputEdgeAhead(b *testing.B) {
 // outputs, as the Winograd path of a 3×3 convolution padded by 1 takes
 // them: units of 5 rows of 50 tiles, and in each, for each channel, its
 // rows in turn (order "chan") or, for each row, each channel's in turn
-// (order "row"). Eight images, 10 MB, are taken in turn, so that the
-// planes come from beyond the L2 cache. edge transforms the row of tiles ty
+// (order "row"). 32 images, 40 MB, are taken in turn, so that the planes
+// come from beyond the caches, as those of an output just allocated do. edge transforms the row of tiles ty
 // of the unit at tile row ty0, of channel c at element off of its image,
 // with the hint next; the variants pass 0, the distance to the next row of
 // tiles of the channel, or that to the next channel's plane. It reports the
 // time per block of 16 tiles.
 func benchAhead(b *testing.B, edge func(im []float32, off, c, ty, next int)) {
 	const (
-		images, side, tiles, unit = 8, 100, 50, 5
+		images, side, tiles, unit = 32, 100, 50, 5
 		plane                     = side * side
 		image                     = benchChannels * plane
 	)
@@ -166,6 +166,10 @@ func benchAhead(b *testing.B, edge func(im []float32, off, c, ty, next int)) {
 		name string
 		next int
 	}{{"none", 0}, {"row", 2 * side}, {"chan", plane}, {"chan2", 2 * plane}}
+	img := make([]float32, images*image)
+	for i := range img {
+		img[i] = float32(i%17) - 8
+	}
 	saved := use
 	defer func() { use = saved }()
 	for _, l := range levels {
@@ -176,10 +180,6 @@ func benchAhead(b *testing.B, edge func(im []float32, off, c, ty, next int)) {
 				}
 				b.Run(fmt.Sprintf("level=%v/order=%s/next=%s", l, order, h.name), func(b *testing.B) {
 					use = l
-					img := make([]float32, images*image)
-					for i := range img {
-						img[i] = float32(i%17) - 8
-					}
 					k := 0
 					for b.Loop() {
 						im := img[k*image : (k+1)*image]
@@ -212,14 +212,9 @@ func benchAhead(b *testing.B, edge func(im []float32, off, c, ty, next int)) {
 func BenchmarkOutputEdgeAhead(b *testing.B) {
 	const ld = benchChannels*250 + 16
 	m := benchData(16 * ld)[0]
-	for _, fw := range fetchWrites() {
-		b.Run(fmt.Sprintf("fetchWrite=%t", fw), func(b *testing.B) {
-			defer setFetchWrite(fw)()
-			benchAhead(b, func(y []float32, off, c, ty, next int) {
-				OutputEdge(y[off:], 100, 2, 100, m[c*250+50*ty:], ld, 50, 0.5, next)
-			})
-		})
-	}
+	benchAhead(b, func(y []float32, off, c, ty, next int) {
+		OutputEdge(y[off:], 100, 2, 100, m[c*250+50*ty:], ld, 50, 0.5, next)
+	})
 }
 
 // BenchmarkGradEdgeAhead transforms the tiles of the output gradient of a

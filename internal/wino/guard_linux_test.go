@@ -108,17 +108,15 @@ func TestGuardPages(t *testing.T) {
 				}
 				for rows := 1; rows <= 2; rows++ {
 					l := layout{rows, lds, w}
-					withFetch(t, func(t *testing.T) {
-						src := edge(srcMem, 16*n, first)
-						dst := edge(dstMem, l.span(), first)
-						want := make([]float32, len(dst))
-						fill(src)
-						OutputEdge(dst, lds, rows, w, src, n, n, 0.5, 1<<40)
-						outputEdgeGo(want, lds, rows, w, src, n, 0, n, 0.5)
-						for a := range rows {
-							check(fmt.Sprintf("OutputEdge %s rows=%d", name, rows), dst[a*lds:a*lds+w], want[a*lds:a*lds+w])
-						}
-					})
+					src = edge(srcMem, 16*n, first)
+					dst = edge(dstMem, l.span(), first)
+					want = make([]float32, len(dst))
+					fill(src)
+					OutputEdge(dst, lds, rows, w, src, n, n, 0.5, 1<<40)
+					outputEdgeGo(want, lds, rows, w, src, n, 0, n, 0.5)
+					for a := range rows {
+						check(fmt.Sprintf("OutputEdge %s rows=%d", name, rows), dst[a*lds:a*lds+w], want[a*lds:a*lds+w])
+					}
 
 					src = edge(srcMem, l.span(), first)
 					dst = edge(dstMem, 16*n, first)

@@ -230,9 +230,9 @@ func inputEdgeGo(dst []float32, ld int, plane []float32, lds, h, w, r0, c0, t0, 
 // next is a hint, in elements, from each output the call writes to the
 // one the next call will write in its place, as InputEdge's is for the
 // samples it reads; 0 gives none. Where the transform runs in assembly it
-// fetches those lines into the cache ahead of time, for writing where the
-// processor can, so that the stores to an output not yet in the cache do
-// not wait for its lines; that never faults and changes no result.
+// fetches those lines into the cache ahead of time, so that its stores to
+// an output not yet in the cache do not wait for their lines; that never
+// faults and changes no result.
 func OutputEdge(dst []float32, ldd, rows, w int, src []float32, ld, n int, bias float32, next int) {
 	if n <= 0 || rows <= 0 || w <= 0 {
 		return
