@@ -271,3 +271,109 @@ stored:
 
 	VZEROUPPER
 	RET
+
+// func transposeAVX2(dst *float32, ldd int, src *float32, lds, rows, cols int)
+//
+// The source is cut into blocks of 8×8 elements, in the order of the
+// AVX-512 version; rows and cols are multiples of 8, the caller moves the
+// rest. Within each 128-bit lane VUNPCKLPS, VUNPCKHPS and VSHUFPS
+// transpose 4×4 blocks, and VPERM2F128 puts the lanes in their places,
+// after which Y(8+j) holds column j of the block.
+//
+// Registers: DI dst at the row block's first column, DX ldd in bytes, R15
+// 8 rows of dst in bytes, SI src at the row block's first row, R8 lds in
+// bytes, AX rows left, BX cols, R9 and R10 the block in src and dst, R11
+// the row of a load or a store, R14 columns left.
+TEXT ·transposeAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ ldd+8(FP), DX
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R8
+	MOVQ rows+32(FP), AX
+	MOVQ cols+40(FP), BX
+	SHLQ $2, DX
+	SHLQ $2, R8
+	MOVQ DX, R15
+	SHLQ $3, R15
+
+rowblock8:
+	MOVQ SI, R9
+	MOVQ DI, R10
+	MOVQ BX, R14
+
+colblock8:
+	MOVQ    R9, R11
+	VMOVUPS (R11), Y0
+	ADDQ    R8, R11
+	VMOVUPS (R11), Y1
+	ADDQ    R8, R11
+	VMOVUPS (R11), Y2
+	ADDQ    R8, R11
+	VMOVUPS (R11), Y3
+	ADDQ    R8, R11
+	VMOVUPS (R11), Y4
+	ADDQ    R8, R11
+	VMOVUPS (R11), Y5
+	ADDQ    R8, R11
+	VMOVUPS (R11), Y6
+	ADDQ    R8, R11
+	VMOVUPS (R11), Y7
+
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xEE, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xEE, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xEE, Y15, Y13, Y7
+
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+
+	MOVQ    R10, R11
+	VMOVUPS Y8, (R11)
+	ADDQ    DX, R11
+	VMOVUPS Y9, (R11)
+	ADDQ    DX, R11
+	VMOVUPS Y10, (R11)
+	ADDQ    DX, R11
+	VMOVUPS Y11, (R11)
+	ADDQ    DX, R11
+	VMOVUPS Y12, (R11)
+	ADDQ    DX, R11
+	VMOVUPS Y13, (R11)
+	ADDQ    DX, R11
+	VMOVUPS Y14, (R11)
+	ADDQ    DX, R11
+	VMOVUPS Y15, (R11)
+
+	ADDQ $32, R9
+	ADDQ R15, R10
+	SUBQ $8, R14
+	JGT  colblock8
+
+	MOVQ R8, R11
+	SHLQ $3, R11
+	ADDQ R11, SI
+	ADDQ $32, DI
+	SUBQ $8, AX
+	JGT  rowblock8
+
+	VZEROUPPER
+	RET
