@@ -1,11 +1,12 @@
 // Package vec moves and adds float32 data along strided runs: the line
 // copies, scatters and additions of im2col and col2im, the axpy loops of
-// the direct products, the pair repetitions and sums of UnpoolND's
-// direct paths and the float64 sums of the bias gradient. Each operation
-// has a generic Go version, which every build has and which defines its
-// results, and on amd64 AVX-512 and AVX2 versions chosen at run time by the
-// processor's features (the purego build tag leaves only the generic ones).
-// The operations are elementwise, or for Partials add in one fixed order,
+// the direct products, the pair repetitions and sums of UnpoolND's direct
+// paths, the float64 sums of the bias gradient and the transposes of the
+// Winograd weight gradient. Each operation has a generic Go version, which
+// every build has and which defines its results, and on amd64 AVX-512 and
+// AVX2 versions chosen at run time by the processor's features (the purego
+// build tag leaves only the generic ones). The operations are elementwise,
+// or for Partials add in one fixed order, or for Transpose only move bits,
 // so every version gives the same bits.
 //
 // The functions read and write only the elements their formulas name; the
