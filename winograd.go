@@ -5,6 +5,7 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/anisoconv/aniso/internal/gemm"
+	"github.com/anisoconv/aniso/internal/vec"
 	"github.com/anisoconv/aniso/internal/wino"
 )
 
@@ -85,7 +86,7 @@ type winoPlan struct {
 	per    int    // units per (batch, group)
 	u      []float32
 	// gw holds the weight gradient's sums per chunk of units, point-major
-	// ([chunk][group][ξ][cout][cin]), made on first use.
+	// ([chunk][group][ξ][cin][cout]), made on first use.
 	gw     []float32
 	chunks int
 }
@@ -144,7 +145,7 @@ func (e *engine) winoPays(op int) bool {
 	if op == opBackwardWeight && e.cin+e.cout > maxWinoWeight {
 		return false
 	}
-	if !wino.Fast() || !gemm.DirectPays() || op == opBackwardWeight && !gemm.RunsPay() {
+	if !wino.Fast() || !gemm.DirectPays() {
 		return false
 	}
 	_, ok := blas32.Implementation().(gonum.Implementation)
@@ -152,11 +153,16 @@ func (e *engine) winoPays(op int) bool {
 }
 
 // winoScratch returns the floats of a worker's Winograd scratch: V, M (or
-// Z), and rows of padded input or output for the tiles at the edges.
+// Z), rows of padded input or output for the tiles at the edges, and one
+// point's block of Z transposed.
 func (e *engine) winoScratch() int {
 	wp := e.wino
-	return 16*((e.cin+e.cout)*wp.ldv+2*winoSkew) + 4*(2*min(wp.ldv, wp.tw)+2)
+	return 16*((e.cin+e.cout)*wp.ldv+2*winoSkew) + 4*(2*min(wp.ldv, wp.tw)+2) + wp.ldv*e.winoLdz()
 }
+
+// winoLdz is the row stride of a block of Z transposed, tiles by output
+// channels: whole vectors.
+func (e *engine) winoLdz() int { return ceilDiv(e.cout, 16) * 16 }
 
 // winoSkew is the floats by which the blocks of a transform point in V, M
 // and Z run past the unit's tiles: with blocks of a power-of-two size the
@@ -173,7 +179,7 @@ func (e *engine) winoBufs(wk *worker) (v, m, pad []float32, vs, ms int) {
 	ld := e.wino.ldv
 	vs, ms = e.cin*ld+winoSkew, e.cout*ld+winoSkew
 	v, m = wk.wino[:16*vs], wk.wino[16*vs:16*(vs+ms)]
-	return v, m, wk.wino[16*(vs+ms):], vs, ms
+	return v, m, wk.wino[16*(vs+ms) : 16*(vs+ms)+4*(2*min(ld, e.wino.tw)+2)], vs, ms
 }
 
 // winoPrepare makes the scratch of the Winograd path and transforms the
@@ -384,18 +390,30 @@ func (e *engine) winoWeightUnit(wk *worker, u int) {
 	sums := wp.gw[(ch*e.groups+g)*per : (ch*e.groups+g+1)*per]
 	clear(sums)
 	items := e.batch * wp.per
-	ld := wp.ldv
+	ld, ldz := wp.ldv, e.winoLdz()
 	v, z, pad, vs, zs := e.winoBufs(wk)
+	zt := wk.wino[len(wk.wino)-ld*ldz:]
+	direct := e.winoDirect()
 	for q := ch * items / wp.chunks; q < (ch+1)*items/wp.chunks; q++ {
 		n, _, t0, t1 := e.winoUnit(q)
+		tiles := t1 - t0
 		e.winoInputs(v, vs, e.in, n, g, t0, t1, pad)
 		e.winoGrads(z, zs, e.out, n, g, t0, t1, pad)
-		wk.wseg[0] = gemm.Segment{N: t1 - t0}
-		runs := gemm.RunsPay()
 		for xi := 0; xi < 16; xi++ {
-			c := sums[xi*e.cout*e.cin:]
-			if !runs || !gemm.SgemmRuns(e.cout, e.cin, ld, z[xi*zs:], ld, v[xi*vs:], ld, wk.wseg[:], wk.wlist[:], c, e.cin, 1, 0) {
-				gemm.Sgemm(false, true, e.cout, e.cin, t1-t0, 1, z[xi*zs:], ld, v[xi*vs:], ld, 1, c, e.cin)
+			c := sums[xi*e.cin*e.cout:]
+			if !direct {
+				gemm.Sgemm(false, true, e.cin, e.cout, tiles, 1, v[xi*vs:], ld, z[xi*zs:], ld, 1, c, e.cout)
+				continue
+			}
+			// Z_ξ transposed, tiles by channels, is the B of a product
+			// whose depth runs along the tiles, as Direct's runs along
+			// the rows of B: V_ξ·Z_ξᵀ sums in vectors of output
+			// channels, with no reduction across a vector's lanes.
+			vec.Transpose(zt, ldz, z[xi*zs:], ld, e.cout, tiles)
+			for o0 := 0; o0 < e.cout; o0 += gemm.MaxPanel {
+				oc := min(gemm.MaxPanel, e.cout-o0)
+				wk.base1[0], wk.mask1[0] = o0, 1<<oc-1
+				gemm.Direct(e.cin, tiles, 1, v[xi*vs:], ld, zt, ldz, wk.base1[:], wk.mask1[:], oc, 1, c[o0:], e.cout)
 			}
 		}
 	}
@@ -446,9 +464,9 @@ func (e *engine) winoKernelGradUnit(u int) {
 	var x [16]float32
 	for c := 0; c < e.cin; c++ {
 		for xi := range x {
-			s := wp.gw[g*16*per+xi*per+o*e.cin+c]
+			s := wp.gw[g*16*per+xi*per+c*e.cout+o]
 			for ch := 1; ch < wp.chunks; ch++ {
-				s += wp.gw[(ch*e.groups+g)*16*per+xi*per+o*e.cin+c]
+				s += wp.gw[(ch*e.groups+g)*16*per+xi*per+c*e.cout+o]
 			}
 			x[xi] = s
 		}
