@@ -1,0 +1,5 @@
+//go:build !race
+
+package aniso
+
+const raceEnabled = false
