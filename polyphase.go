@@ -171,7 +171,7 @@ func (e *engine) polyTile(n, g, c0, c1, p0, p1 int, wk *worker) view {
 // polyChannel copies the rows [r0, r1) of the first axis of one channel
 // src of e.polySrc into dst, a window from sub-sample org on, in
 // polyphase layout. The elements of each line of the last axis go to
-// their phases, split in one pass at step 2; the padding of the
+// their phases, split in one pass at step 2 or 3; the padding of the
 // phases that have fewer sub-samples than the longest is never written,
 // and never read as data.
 func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
@@ -204,6 +204,11 @@ func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
 		}
 		if f == 2 && x.sp[last] == 1 {
 			vec.Split2(dst[do:][:(w+1)/2], dst[do+p.pst[last]:][:w/2], src[so:so+w])
+			continue
+		}
+		if f == 3 && x.sp[last] == 1 {
+			ps := p.pst[last]
+			vec.Split3(dst[do:][:(w+2)/3], dst[do+ps:][:(w+1)/3], dst[do+2*ps:][:w/3], src[so:so+w])
 			continue
 		}
 		// Other steps, or gaps between the elements: element by

@@ -22,3 +22,84 @@ func split2Generic(even, odd, src []float32) {
 		even[len(odd)] = src[len(src)-1]
 	}
 }
+
+// Split3 sets d0[i] = src[3i], d1[i] = src[3i+1] and d2[i] = src[3i+2]:
+// it splits a contiguous run into its three phases, len(d0) = ⌈len(src)/3⌉,
+// len(d1) = ⌈(len(src)−1)/3⌉ and len(d2) = ⌊len(src)/3⌋. Unlike three
+// calls of Gather with step 3, it reads every element of src once, with
+// whole-vector loads.
+func Split3(d0, d1, d2, src []float32) {
+	n := len(src)
+	if len(d0) != (n+2)/3 || len(d1) != (n+1)/3 || len(d2) != n/3 {
+		panic("vec: bad lengths for Split3")
+	}
+	if n == 0 {
+		return
+	}
+	split3(d0, d1, d2, src)
+}
+
+func split3Generic(d0, d1, d2, src []float32) {
+	for i := range d2 {
+		d0[i], d1[i], d2[i] = src[3*i], src[3*i+1], src[3*i+2]
+	}
+	if len(d0) > len(d2) {
+		d0[len(d2)] = src[3*len(d2)]
+	}
+	if len(d1) > len(d2) {
+		d1[len(d2)] = src[3*len(d2)+1]
+	}
+}
+
+// Interleave2 sets dst[2i] = a[i] + b and dst[2i+1] = c[i] + b: the
+// inverse of Split2, with a bias added to every element, len(a) =
+// ⌈len(dst)/2⌉ and len(c) = ⌊len(dst)/2⌋. Unlike two calls of ScatterBias
+// with step 2, it writes every element of dst once, with whole-vector
+// stores.
+func Interleave2(dst, a, c []float32, b float32) {
+	n := len(dst)
+	if len(a) != (n+1)/2 || len(c) != n/2 {
+		panic("vec: bad lengths for Interleave2")
+	}
+	if n == 0 {
+		return
+	}
+	interleave2(dst, a, c, b)
+}
+
+func interleave2Generic(dst, a, c []float32, b float32) {
+	for i := range c {
+		dst[2*i], dst[2*i+1] = a[i]+b, c[i]+b
+	}
+	if len(a) > len(c) {
+		dst[len(dst)-1] = a[len(c)] + b
+	}
+}
+
+// Interleave3 sets dst[3i] = s0[i] + b, dst[3i+1] = s1[i] + b and
+// dst[3i+2] = s2[i] + b: the inverse of Split3, with a bias added to every
+// element, len(s0) = ⌈len(dst)/3⌉, len(s1) = ⌈(len(dst)−1)/3⌉ and
+// len(s2) = ⌊len(dst)/3⌋. It writes every element of dst once, with
+// whole-vector stores.
+func Interleave3(dst, s0, s1, s2 []float32, b float32) {
+	n := len(dst)
+	if len(s0) != (n+2)/3 || len(s1) != (n+1)/3 || len(s2) != n/3 {
+		panic("vec: bad lengths for Interleave3")
+	}
+	if n == 0 {
+		return
+	}
+	interleave3(dst, s0, s1, s2, b)
+}
+
+func interleave3Generic(dst, s0, s1, s2 []float32, b float32) {
+	for i := range s2 {
+		dst[3*i], dst[3*i+1], dst[3*i+2] = s0[i]+b, s1[i]+b, s2[i]+b
+	}
+	if len(s0) > len(s2) {
+		dst[3*len(s2)] = s0[len(s2)] + b
+	}
+	if len(s1) > len(s2) {
+		dst[3*len(s2)+1] = s1[len(s2)] + b
+	}
+}
