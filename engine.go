@@ -98,6 +98,7 @@ type engine struct {
 	colSize       int  // scratch floats for one im2col tile
 	tapsMax       int  // most taps of any phase, Π over axes
 	tmpTile       int  // most output positions of any tile
+	merge         int  // phases of the last axis whose outputs interleave (see mergePhases), 0 for none
 	linesMax      int  // most lines of any tile's walk
 	foldMax       int  // most kernel taps folded into one tap combination
 	macs          int  // multiply-adds of one pass (saturating), also the parallel threshold
@@ -119,6 +120,7 @@ type engine struct {
 	wc, bias  []float32
 	gw        []float32
 	direct    bool // output-side rows go to the GEMM without a copy
+	merged    bool // the forward units compute the e.merge phases of the last axis together
 	small     bool // products run as direct loops (see smallProducts)
 	chunks    int
 	cblock    int  // input channels per unit of backwardData
@@ -189,6 +191,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 		e.kernel[a] = sp.k
 		e.axes[a] = axisPhases(dst[a], sp.k, sp.s, sp.d, sp.lo, sp.u, mode)
 	}
+	e.merge = mergePhases(e.axes[len(e.axes)-1])
 	e.nphase = 1
 	for a, ps := range e.axes {
 		e.kvol *= e.kernel[a]
@@ -215,7 +218,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 		e.selectPhase(r, sel)
 		taps, pos := e.phaseSize(sel)
 		k := cin * taps
-		tile := e.tileFor(k, pos)
+		tile := e.phaseTile(sel)
 		col, ok := mul(k, tile)
 		if !ok || col > MaxElements {
 			return nil, errorf(op, ErrTooLarge, "im2col tile of %d×%d exceeds %d elements", k, tile, MaxElements)
@@ -273,7 +276,7 @@ func newEngine(op string, batch, groups, cin, cout int, src, dst []int, specs []
 // workerScratch returns the floats of scratch one worker holds, counting
 // an int or a run as the floats it occupies (three runs per line).
 func (e *engine) workerScratch() int {
-	n := e.colSize + e.cout*e.tmpTile + 24*e.linesMax + 2*e.foldMax + e.packedSize()
+	n := e.colSize + max(1, e.merge)*e.cout*e.tmpTile + 24*e.linesMax + 2*e.foldMax + e.packedSize()
 	if !e.unfolded {
 		n += e.cout*e.cin*e.tapsMax + 4*e.kvol
 	}
@@ -337,6 +340,54 @@ func (e *engine) phaseSize(sel []int) (taps, pos int) {
 		pos *= p.count
 	}
 	return taps, pos
+}
+
+// mergePhases returns the number of phases of an axis, ps, when their
+// outputs interleave: phase j has the outputs j + i·len(ps), 0 ≤ i < count,
+// with the same count for every phase, so that every line of outputs along
+// the axis holds the same positions of each phase, side by side. The
+// forward pass then computes the phases of a tile together and writes each
+// line of outputs once, interleaving them (see forwardMerged), rather than
+// each phase storing every len(ps)-th element of every line in a pass of
+// its own. It returns 0 for one phase, more than 3, or phases that do not
+// interleave so.
+func mergePhases(ps []axisPhase) int {
+	if len(ps) < 2 || len(ps) > 3 {
+		return 0
+	}
+	for j, p := range ps {
+		if p.oStart != j || p.oStep != len(ps) || p.count != ps[0].count {
+			return 0
+		}
+	}
+	return len(ps)
+}
+
+// phaseTile returns the output positions per tile of phase sel. Phases
+// that forwardMerged computes together have the same tiles, those of the
+// one among them with the most taps, so that their tiles cover the same
+// lines of outputs; its tile fits the scratch of every other.
+func (e *engine) phaseTile(sel []int) int {
+	taps, pos := e.phaseSize(sel)
+	if e.merge > 1 {
+		last := len(sel) - 1
+		own := len(e.axes[last][sel[last]].taps)
+		most := 0
+		for _, p := range e.axes[last] {
+			most = max(most, len(p.taps))
+		}
+		if own > 0 {
+			taps = taps / own * most
+		} else {
+			// The phase has no taps, so taps is 0: count those of the
+			// other axes afresh.
+			taps = most
+			for a, s := range sel[:last] {
+				taps *= len(e.axes[a][s].taps)
+			}
+		}
+	}
+	return e.tileFor(e.cin*taps, pos)
 }
 
 // tileFor returns the output positions per tile for a phase with GEMM depth
@@ -446,7 +497,7 @@ type worker struct {
 	segs         []gemm.Segment // the segments of every tap for dotWeight
 	lists        []int          // where each tap's segments start in segs
 	vruns        []vec.Run      // the copy runs of one tap for col2im
-	wfKey        int            // 1 + phase·groups + group held in wf, 0 for none
+	wfKeys       [3]int         // per slot of wf (see channelWeights), 1 + phase·groups + group held there, 0 for none
 	packed       gemm.PackedA
 	pa           []float32       // the buffer of packed
 	wt           []float32       // a block of the transposed weights, made on first use by backwardData
@@ -463,7 +514,7 @@ func (e *engine) newWorker() *worker {
 	nax := len(e.axes)
 	w := &worker{
 		col:    make([]float32, e.colSize),
-		tmp:    make([]float32, e.cout*e.tmpTile),
+		tmp:    make([]float32, max(1, e.merge)*e.cout*e.tmpTile),
 		jlist:  make([]int, 0, e.foldMax),
 		copies: make([]run, 0, e.linesMax),
 		zeros:  make([]run, 0, 2*e.linesMax),
@@ -508,8 +559,15 @@ func (e *engine) channelWeights(wc []float32, g, r, c0, c1 int, wk *worker) []fl
 	}
 	taps, _ := e.phaseSize(wk.sel)
 	n := e.cout * e.cin * taps
-	if key := 1 + (r*e.groups+g)*e.cin + c0; wk.wfKey != key {
-		wf := wk.wf[:n]
+	// The forward units that compute the merged phases together keep the
+	// folded weights of each in a slot of its own, so that they fold them
+	// once per call rather than once per unit.
+	slot := 0
+	if e.merged {
+		slot = r % e.merge
+	}
+	wf := wk.wf[slot*e.cout*e.cin*e.tapsMax:][:n]
+	if key := 1 + (r*e.groups+g)*e.cin + c0; wk.wfKeys[slot] != key {
 		for t := 0; t < taps; t++ {
 			js := e.foldList(t, wk)
 			for o := 0; o < e.cout; o++ {
@@ -524,13 +582,14 @@ func (e *engine) channelWeights(wc []float32, g, r, c0, c1 int, wk *worker) []fl
 				}
 			}
 		}
-		wk.wfKey = key
+		wk.wfKeys[slot] = key
 	}
-	return wk.wf[:n]
+	return wf
 }
 
 // makeFolded gives every worker its buffer for the folded weights of one
-// phase and group, and for the pairs of unfold, if the engine folds and
+// phase and group (of each of the merged phases, see channelWeights), and
+// for the pairs of unfold, if the engine folds and
 // they have none yet. The weight buffers
 // are as large as a group's weights, so they are made when weights of that
 // size are first passed rather than with the engine; all at once, before
@@ -541,7 +600,7 @@ func (e *engine) makeFolded() {
 		return
 	}
 	for _, wk := range e.workers {
-		wk.wf = make([]float32, e.cout*e.cin*e.tapsMax)
+		wk.wf = make([]float32, max(1, e.merge)*e.cout*e.cin*e.tapsMax)
 		// A kernel tap folds into one tap combination of a phase.
 		wk.ufrom = make([]int, e.kvol)
 		wk.uto = make([]int, 0, e.kvol)

@@ -57,8 +57,8 @@ func (e *engine) planPolyphase() {
 	sel := make([]int, nax)
 	for r := 0; r < e.nphase; r++ {
 		e.selectPhase(r, sel)
-		taps, pos := e.phaseSize(sel)
-		ts := e.tileFor(e.cin*taps, pos)
+		_, pos := e.phaseSize(sel)
+		ts := e.phaseTile(sel)
 		for p0 := 0; p0 < pos; p0 += ts {
 			_, _, s0, s1 := e.polyWindow(sel, p0, min(pos, p0+ts))
 			h = max(h, s1-s0)

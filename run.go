@@ -131,7 +131,7 @@ func (e *engine) run(op, units int) {
 	e.next.Store(0)
 	e.fault = nil
 	for _, wk := range e.workers {
-		wk.wfKey, wk.packKey = 0, 0
+		wk.wfKeys, wk.packKey = [3]int{}, 0
 	}
 	n := min(e.threadLimit(), units, len(e.workers))
 	small := e.callMACs() < parallelMACs
@@ -159,6 +159,7 @@ func (e *engine) run(op, units int) {
 	// A plan may wait in the one-shot cache: it must not keep the caller's
 	// tensors alive.
 	e.out, e.in, e.wc, e.bias, e.gw, e.sumTo, e.sums = view{}, view{}, nil, nil, nil, view{}, channelSums{}
+	e.merged = false
 	for _, wk := range e.workers {
 		wk.panels.data, wk.fixed.data, wk.rowPanels.data = nil, nil, nil
 	}
@@ -226,7 +227,7 @@ func guard(op string, err *error) {
 func (e *engine) tile(i int, wk *worker) (k, p0, p1 int) {
 	taps, pos := e.phaseSize(wk.sel)
 	k = e.cin * taps
-	ts := e.tileFor(k, pos)
+	ts := e.phaseTile(wk.sel)
 	p0 = i * ts
 	wk.tileIdx = i
 	return k, p0, min(pos, p0+ts)
@@ -246,10 +247,22 @@ func (e *engine) forward(y, x view, wc, bias []float32) {
 	}
 	e.out, e.in, e.wc, e.bias = y, x, wc, bias
 	e.direct = e.dense && y.rowsContiguous(e.dst)
-	e.run(opForward, e.nphase*e.groups*e.batch*e.tiles)
+	// Phases whose outputs interleave along the last axis run together
+	// where that axis of y is contiguous, so that each line is written
+	// once, with whole vectors.
+	e.merged = e.merge > 1 && y.sp[len(y.sp)-1] == 1
+	units := e.nphase * e.groups * e.batch * e.tiles
+	if e.merged {
+		units /= e.merge
+	}
+	e.run(opForward, units)
 }
 
 func (e *engine) forwardUnit(wk *worker, u int) {
+	if e.merged {
+		e.forwardMerged(wk, u)
+		return
+	}
 	y, x, bias := e.out, e.in, e.bias
 	i := u % e.tiles
 	u /= e.tiles
@@ -285,6 +298,70 @@ func (e *engine) forwardUnit(wk *worker, u int) {
 	tmp := wk.tmp[:e.cout*cols]
 	e.forwardProduct(w, k, x, n, g, p0, p1, wk, 0, tmp, cols)
 	e.moveRows(tmp, cols, y, n, g, p0, p1, wk, scatterRows, bias)
+}
+
+// forwardMerged is forwardUnit for the e.merge phases of the last axis
+// whose outputs interleave (see mergePhases), which share their tiles
+// (see phaseTile): a unit computes tile i of each of them into its own
+// part of wk.tmp, then writes the tile's lines of y once, each an
+// interleave of the phases' rows plus the bias. The products are those
+// of forwardUnit, so the bits are too.
+func (e *engine) forwardMerged(wk *worker, u int) {
+	y, x, bias, m := e.out, e.in, e.bias, e.merge
+	i := u % e.tiles
+	u /= e.tiles
+	n := u % e.batch
+	u /= e.batch
+	g := u % e.groups
+	r0 := u / e.groups * m
+	var cols int
+	xv := x
+	for j := 0; j < m; j++ {
+		e.enterPhase(r0+j, wk)
+		k, p0, p1 := e.tile(i, wk)
+		if p0 >= p1 {
+			return
+		}
+		cols = p1 - p0
+		w := e.weights(e.wc, g, r0+j, wk)
+		if x.fac != nil && j == 0 {
+			// The phases differ along the last axis alone, so they read
+			// the same window of rows.
+			xv = e.polyTile(n, g, 0, e.cin, p0, p1, wk)
+		}
+		e.forwardProduct(w, k, xv, n, g, p0, p1, wk, 0, wk.tmp[j*e.cout*cols:(j+1)*e.cout*cols], cols)
+	}
+	// The lines of the tile in y, from those of the first phase: a run of
+	// c of its positions from y's offset off covers the m·c elements
+	// from off on.
+	e.enterPhase(r0, wk)
+	_, p0, p1 := e.tile(i, wk)
+	l := &wk.lines
+	for a := range e.axes {
+		p := &e.axes[a][wk.sel[a]]
+		l.count[a], l.start[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.oStart, p.oStep, e.dst[a], y.sp[a]
+		l.fac[a] = 1
+	}
+	l.org = 0
+	copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
+	t := wk.tmp[:m*e.cout*cols]
+	for o := 0; o < e.cout; o++ {
+		d := y.data[n*y.sn+(g*e.cout+o)*y.sc:]
+		var bo float32
+		if bias != nil {
+			bo = bias[g*e.cout+o]
+		}
+		for _, r := range copies {
+			a := t[o*cols+r.pos:][:r.n]
+			b := t[(e.cout+o)*cols+r.pos:][:r.n]
+			if m == 2 {
+				vec.Interleave2(d[r.off:r.off+2*r.n], a, b, bo)
+				continue
+			}
+			c := t[(2*e.cout+o)*cols+r.pos:][:r.n]
+			vec.Interleave3(d[r.off:r.off+3*r.n], a, b, c, bo)
+		}
+	}
 }
 
 // outputTile returns the tile of output-side rows for positions [p0, p1):
@@ -650,7 +727,7 @@ func (e *engine) backwardWeightUnit(wk *worker, u int) {
 		}
 		gwf := target[g*per : (g+1)*per]
 		if !e.unfolded {
-			wk.wfKey = 0
+			wk.wfKeys[0] = 0
 			gwf = wk.wf[:e.cout*k]
 			clear(gwf)
 		}
