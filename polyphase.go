@@ -177,19 +177,30 @@ func (e *engine) polyTile(n, g, c0, c1, p0, p1 int, wk *worker) view {
 func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
 	x, p := e.polySrc, &e.poly
 	last := len(e.src) - 1
-	w, f := e.src[last], p.fac[last]
+	if last == 0 {
+		e.polyLine(dst, src)
+		return
+	}
 	// A line is a position along the axes before the last; the first
-	// axis, outermost, runs over [r0, r1).
-	lines := 1
-	if last > 0 {
+	// axis, outermost, runs over [r0, r1). The lines along axis in, the
+	// innermost of them, follow each other: their offsets advance
+	// without the divisions that place the lines of the axes before it.
+	in := last - 1
+	s0, n := 0, e.src[in]
+	if in == 0 {
+		s0, n = r0, r1-r0
+	}
+	lines := 1 // positions along the axes before in
+	if in > 0 {
 		lines = r1 - r0
-		for _, s := range e.src[1:last] {
+		for _, s := range e.src[1:in] {
 			lines *= s
 		}
 	}
+	fi := p.fac[in]
 	for li := 0; li < lines; li++ {
 		so, do := 0, 0
-		for a, r := last-1, li; a >= 0; a-- {
+		for a, r := in-1, li; a >= 0; a-- {
 			s := r0 + r
 			if a > 0 {
 				s = r % e.src[a]
@@ -202,26 +213,43 @@ func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
 			so += s * x.sp[a]
 			do += s%p.fac[a]*p.pst[a] + sub*p.sp[a]
 		}
-		if f == 2 && x.sp[last] == 1 {
-			vec.Split2(dst[do:][:(w+1)/2], dst[do+p.pst[last]:][:w/2], src[so:so+w])
-			continue
+		ph, sub := s0%fi, s0/fi
+		if in == 0 {
+			sub -= org
 		}
-		if f == 3 && x.sp[last] == 1 {
-			ps := p.pst[last]
-			vec.Split3(dst[do:][:(w+2)/3], dst[do+ps:][:(w+1)/3], dst[do+2*ps:][:w/3], src[so:so+w])
-			continue
-		}
-		// Other steps, or gaps between the elements: element by
-		// element, as plain loads keep up with an input that is not in
-		// the caches better than the masked ones of vec.Gather.
-		for ph := 0; ph < f && ph < w; ph++ {
-			cnt := ceilDiv(w-ph, f)
-			d := dst[do+ph*p.pst[last]:][:cnt]
-			inc := f * x.sp[last]
-			sr := src[so+ph*x.sp[last]:][:(cnt-1)*inc+1]
-			for i := range d {
-				d[i] = sr[i*inc]
+		for s := s0; s < s0+n; s++ {
+			e.polyLine(dst[do+ph*p.pst[in]+sub*p.sp[in]:], src[so+s*x.sp[in]:])
+			if ph++; ph == fi {
+				ph, sub = 0, sub+1
 			}
+		}
+	}
+}
+
+// polyLine splits one line of the last axis, from src, into its phases,
+// the first at dst.
+func (e *engine) polyLine(dst, src []float32) {
+	x, p := e.polySrc, &e.poly
+	last := len(e.src) - 1
+	w, f, ps := e.src[last], p.fac[last], p.pst[last]
+	if f == 2 && x.sp[last] == 1 {
+		vec.Split2(dst[:(w+1)/2], dst[ps:][:w/2], src[:w])
+		return
+	}
+	if f == 3 && x.sp[last] == 1 {
+		vec.Split3(dst[:(w+2)/3], dst[ps:][:(w+1)/3], dst[2*ps:][:w/3], src[:w])
+		return
+	}
+	// Other steps, or gaps between the elements: element by element, as
+	// plain loads keep up with an input that is not in the caches better
+	// than the masked ones of vec.Gather.
+	for ph := 0; ph < f && ph < w; ph++ {
+		cnt := ceilDiv(w-ph, f)
+		d := dst[ph*ps:][:cnt]
+		inc := f * x.sp[last]
+		sr := src[ph*x.sp[last]:][:(cnt-1)*inc+1]
+		for i := range d {
+			d[i] = sr[i*inc]
 		}
 	}
 }
