@@ -86,7 +86,8 @@ func drawMerged(rng *rand.Rand) (x, w []int, o StretchOptions) {
 // forward pass or the data adjoint, with the float64 reference: inputs
 // contiguous and with NaN in gaps, results contiguous and with NaN gaps
 // after each row, which must stay as they are. The bits must not depend
-// on GOMAXPROCS, and most geometries must take the merged path.
+// on GOMAXPROCS, the plans allocate nothing once they have run, and most
+// geometries must take the merged path.
 func TestMergedPhases(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	rng := rand.New(rand.NewPCG(23, 9))
@@ -139,6 +140,13 @@ func TestMergedPhases(t *testing.T) {
 		}
 		// The adjoint engine is built by the first backward pass.
 		merged += min(1, mergedEngines(p))
+		xt, wt, gyt := tensorFromRef(x), tensorFromRef(w), tensorFromRef(gy)
+		y, gx, gw := New(want.Shape...), New(xs...), New(ws...)
+		allocs := testing.AllocsPerRun(2, func() {
+			require.NoError(t, p.Forward(y, xt, wt, nil))
+			require.NoError(t, p.Backward(gx, gw, nil, xt, wt, gyt))
+		})
+		require.Zero(t, allocs, "case %d: the plan allocates", i)
 	}
 	require.Greater(t, merged, cases/2, "too few geometries took the merged path")
 }
