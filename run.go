@@ -304,8 +304,8 @@ func (e *engine) forwardUnit(wk *worker, u int) {
 // whose outputs interleave (see mergePhases), which share their tiles
 // (see phaseTile): a unit computes tile i of each of them into its own
 // part of wk.tmp, then writes the tile's lines of y once, each an
-// interleave of the phases' rows plus the bias. The products are those
-// of forwardUnit, so the bits are too.
+// interleave of the phases' rows plus the bias. Each phase's product is
+// the one forwardUnit computes for the same tile.
 func (e *engine) forwardMerged(wk *worker, u int) {
 	y, x, bias, m := e.out, e.in, e.bias, e.merge
 	i := u % e.tiles
