@@ -183,8 +183,8 @@ func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
 	}
 	// A line is a position along the axes before the last; the first
 	// axis, outermost, runs over [r0, r1). The lines along axis in, the
-	// innermost of them, follow each other: their offsets advance
-	// without the divisions that place the lines of the axes before it.
+	// innermost of them, are placed without the divisions that place the
+	// lines of the axes before it.
 	in := last - 1
 	s0, n := 0, e.src[in]
 	if in == 0 {
@@ -212,6 +212,19 @@ func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
 			}
 			so += s * x.sp[a]
 			do += s%p.fac[a]*p.pst[a] + sub*p.sp[a]
+		}
+		if x.sp[last] == 1 && x.sp[in] >= 0 {
+			// The lines of one phase of axis in lie at fixed steps in
+			// both layouts: one call splits them all.
+			for s := s0; s < s0+min(n, fi); s++ {
+				sub := s / fi
+				if in == 0 {
+					sub -= org
+				}
+				rows := (s0 + n - s + fi - 1) / fi
+				vec.SplitRows(p.fac[last], dst[do+s%fi*p.pst[in]+sub*p.sp[in]:], p.pst[last], p.sp[in], src[so+s*x.sp[in]:], fi*x.sp[in], rows, e.src[last])
+			}
+			continue
 		}
 		ph, sub := s0%fi, s0/fi
 		if in == 0 {

@@ -103,3 +103,39 @@ func interleave3Generic(dst, s0, s1, s2 []float32, b float32) {
 		dst[3*len(s2)+1] = s1[len(s2)] + b
 	}
 }
+
+// SplitRows splits rows rows of w elements into their f phases, as Split2
+// (f = 2) and Split3 (f = 3) split one: for r < rows, p < f and f·i + p < w,
+// it sets dst[p·ps + r·ldd + i] = src[r·lds + f·i + p], with ps, ldd and
+// lds ≥ 0. One call serves a block of rows, so that short rows cost no
+// call each.
+func SplitRows(f int, dst []float32, ps, ldd int, src []float32, lds, rows, w int) {
+	if rows <= 0 || w <= 0 {
+		return
+	}
+	if f < 1 || ps < 0 || ldd < 0 || lds < 0 {
+		panic("vec: bad phase count or strides for SplitRows")
+	}
+	src = src[:(rows-1)*lds+w]
+	dst = dst[:(min(f, w)-1)*ps+(rows-1)*ldd+(w+f-1)/f]
+	switch f {
+	case 2:
+		splitRows2(dst, ps, ldd, src, lds, rows, w)
+	case 3:
+		splitRows3(dst, ps, ldd, src, lds, rows, w)
+	default:
+		splitRowsGeneric(f, dst, ps, ldd, src, lds, rows, w)
+	}
+}
+
+func splitRowsGeneric(f int, dst []float32, ps, ldd int, src []float32, lds, rows, w int) {
+	for r := 0; r < rows; r++ {
+		s := src[r*lds:][:w]
+		for p := 0; p < f && p < w; p++ {
+			d := dst[p*ps+r*ldd:][:(w-p+f-1)/f]
+			for i := range d {
+				d[i] = s[f*i+p]
+			}
+		}
+	}
+}

@@ -82,3 +82,41 @@ func interleave2AVX512(dst, a, c *float32, n int, lm, sm uint64, b float32)
 
 //go:noescape
 func interleave3AVX512(dst, s0, s1, s2 *float32, n int, lm, sm uint64, b float32)
+
+// splitRows2 splits each row with split2AVX512, its bounds checked once
+// by SplitRows; the other levels split element by element.
+func splitRows2(dst []float32, ps, ldd int, src []float32, lds, rows, w int) {
+	if use != avx512 {
+		splitRowsGeneric(2, dst, ps, ldd, src, lds, rows, w)
+		return
+	}
+	for r := 0; r < rows; r++ {
+		var odd *float32
+		if w > 1 {
+			odd = &dst[ps+r*ldd]
+		}
+		split2AVX512(&dst[r*ldd], odd, &src[r*lds], w)
+	}
+}
+
+// splitRows3 splits each row with split3AVX512, its bounds checked once
+// by SplitRows and its masks computed once for all rows; the other levels
+// split element by element.
+func splitRows3(dst []float32, ps, ldd int, src []float32, lds, rows, w int) {
+	if use != avx512 {
+		splitRowsGeneric(3, dst, ps, ldd, src, lds, rows, w)
+		return
+	}
+	t := w % 48
+	sm := lanes((t+2)/3) | lanes((t+1)/3)<<16 | lanes(t/3)<<32
+	for r := 0; r < rows; r++ {
+		var d1, d2 *float32
+		if w > 1 {
+			d1 = &dst[ps+r*ldd]
+		}
+		if w > 2 {
+			d2 = &dst[2*ps+r*ldd]
+		}
+		split3AVX512(&dst[r*ldd], d1, d2, &src[r*lds], w, lanes(t), sm)
+	}
+}
