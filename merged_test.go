@@ -92,6 +92,10 @@ func TestMergedPhases(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	rng := rand.New(rand.NewPCG(23, 9))
 	merged, cases := 0, 40
+	if raceEnabled {
+		// The race detector makes each case some ten times slower.
+		cases = 8
+	}
 	for i := 0; i < cases; i++ {
 		xs, ws, o := drawMerged(rng)
 		g, u := stretchRefGeom(o, len(xs)-2)
