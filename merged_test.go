@@ -94,7 +94,7 @@ func TestMergedPhases(t *testing.T) {
 	merged, cases := 0, 40
 	if raceEnabled {
 		// The race detector makes each case some ten times slower.
-		cases = 8
+		cases = 4
 	}
 	for i := 0; i < cases; i++ {
 		xs, ws, o := drawMerged(rng)
