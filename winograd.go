@@ -49,22 +49,25 @@ var winoMode = winoAuto
 
 // The Winograd path runs by default on geometries where it measured
 // faster than the direct path:
-//   - at least minWinoChannels input and output channels per group: the
-//     products over the channels are its only multiplications, and with
-//     fewer the transforms, which cost the same per channel whatever the
-//     other side's count, outweigh what the products save;
+//   - input and output channels per group whose harmonic mean is at least
+//     minWinoChannels: the products over the channels, cin·cout per tile
+//     and point, are its only multiplications, and the transforms cost
+//     cin + cout per tile and point, so with fewer channels they outweigh
+//     what the products save (with 16 and 16 channels the path took 1.05
+//     times as long as the direct one, with 24 and 24 0.86);
 //   - at most maxWinoChannels of both together, beyond which the direct
 //     path's deeper products run at a higher rate than the Winograd
 //     path's short units, which must stay within the cache;
-//   - at least minWinoTiles tiles per image, as the products of fewer
-//     leave most of the kernel's 64 columns empty;
+//   - at least minWinoTiles tiles per image, as the units of fewer make
+//     short products whose set-up the savings do not repay (images of
+//     16×16 took 1.0–1.2 times as long);
 //   - for the weight gradient, at most maxWinoWeight channels in all: its
 //     products sum along the tiles of a unit, and the units of more
 //     channels are too short for the sums to outweigh their reductions.
 const (
-	minWinoChannels = 16
+	minWinoChannels = 20
 	maxWinoChannels = 256
-	minWinoTiles    = 64
+	minWinoTiles    = 100
 	maxWinoWeight   = 128
 )
 
@@ -139,7 +142,7 @@ func (e *engine) winoPays(op int) bool {
 	if tilePath || panelPath || rowsPath || directMode != directAuto || e.smallProducts(op) {
 		return false
 	}
-	if e.cin < minWinoChannels || e.cout < minWinoChannels || e.cin+e.cout > maxWinoChannels || e.wino.th*e.wino.tw < minWinoTiles {
+	if 2*e.cin*e.cout < minWinoChannels*(e.cin+e.cout) || e.cin+e.cout > maxWinoChannels || e.wino.th*e.wino.tw < minWinoTiles {
 		return false
 	}
 	if op == opBackwardWeight && e.cin+e.cout > maxWinoWeight {

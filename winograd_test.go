@@ -152,9 +152,11 @@ func TestWinogradAuto(t *testing.T) {
 		o    ConvOptions
 		want bool
 	}{
-		{[]int{2, 16, 20, 30}, []int{16, 16, 3, 3}, ConvOptions{PadLo: []int{1, 1}}, true},
-		{[]int{1, 16, 18, 18}, []int{16, 16, 3, 3}, ConvOptions{}, true},
-		{[]int{1, 16, 16, 16}, []int{16, 16, 3, 3}, ConvOptions{}, false},
+		{[]int{2, 32, 20, 30}, []int{32, 32, 3, 3}, ConvOptions{PadLo: []int{1, 1}}, true},
+		{[]int{1, 24, 22, 22}, []int{24, 24, 3, 3}, ConvOptions{}, true},
+		{[]int{1, 24, 20, 20}, []int{24, 24, 3, 3}, ConvOptions{}, false},
+		{[]int{1, 16, 20, 30}, []int{16, 16, 3, 3}, ConvOptions{PadLo: []int{1, 1}}, false},
+		{[]int{1, 16, 20, 30}, []int{48, 16, 3, 3}, ConvOptions{PadLo: []int{1, 1}}, true},
 		{[]int{1, 8, 20, 30}, []int{16, 8, 3, 3}, ConvOptions{PadLo: []int{1, 1}}, false},
 		{[]int{1, 160, 20, 30}, []int{160, 160, 3, 3}, ConvOptions{PadLo: []int{1, 1}}, false},
 		{[]int{1, 4, 20, 30}, []int{16, 4, 3, 3}, ConvOptions{PadLo: []int{1, 1}}, false},
