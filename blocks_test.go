@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestBackwardSplits runs the backward pass on geometries that split its
@@ -180,4 +182,43 @@ func TestWeightSpans(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPackedWeightBlocks runs the weight gradient of a convolution with
+// enough weights for the packed product, which splits its units by blocks
+// of input channels: the gradient matches the reference and has the same
+// bits for any GOMAXPROCS, with x contiguous and with NaN gaps.
+func TestPackedWeightBlocks(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	rng := rand.New(rand.NewPCG(93, 4))
+	xs, ws := []int{2, 128, 6, 9}, []int{130, 128, 3, 3}
+	g := refGeom{Stride: []int{1, 1}, PadLo: []int{1, 0}, PadHi: []int{1, 2}, Dilation: []int{1, 1}, Groups: 1}
+	o := ConvOptions{PadLo: g.PadLo, PadHi: g.PadHi}
+	x, w := randRef(rng, xs...), randRef(rng, ws...)
+	y := refConv(x, w, nil, g)
+	gy := randRef(rng, y.Shape...)
+	_, gwWant, _ := refConvGrads(x, w, gy, g)
+	p, err := NewConvPlan(xs, ws, o)
+	require.NoError(t, err)
+	require.False(t, p.p.e.dotSteps(view{sp: []int{9, 1}}), "the packed product does not serve")
+	for _, xt := range []*Tensor{tensorFromRef(x), rowGaps(rng, x)} {
+		var first []float32
+		for _, procs := range []int{1, 2, 3} {
+			runtime.GOMAXPROCS(procs)
+			gw := New(ws...)
+			require.NoError(t, p.Backward(nil, gw, nil, xt, tensorFromRef(w), tensorFromRef(gy)))
+			expectClose(t, fmt.Sprintf("strides %v: gw", xt.Strides), gw, gwWant)
+			if first == nil {
+				first = gw.Data
+				continue
+			}
+			for j := range first {
+				if math.Float32bits(gw.Data[j]) != math.Float32bits(first[j]) {
+					t.Fatalf("GOMAXPROCS %d: gw[%d] = %v, on one goroutine %v", procs, j, gw.Data[j], first[j])
+				}
+			}
+		}
+	}
+	require.Greater(t, p.p.e.cblock, 0)
+	require.Less(t, p.p.e.cblock, 128, "the channels were not split into blocks")
 }

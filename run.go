@@ -653,16 +653,21 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 	}
 }
 
+// minPackedBlock is the fewest input channels of a block of the weight
+// gradient's units where its products run packed.
+const minPackedBlock = 16
+
 // backwardWeight adds Σ gy·im2col(x)ᵀ, unfolded onto the kernel taps, to
 // gw, a contiguous tensor in the weights' layout. Units are (group, block
 // of input channels) pairs, whose gradients are disjoint, split into
 // blocks of (batch, tile) pairs summed through partial sums when there
 // are too few of them to keep the threads busy (see channelBlocks). A
 // block holds a multiple of four channels, as many as dotWeight reads at
-// a time; where dotWeight does not serve the channels stay whole. The
+// a time; where dotWeight does not serve, the packed products keep blocks
+// of at least minPackedBlock channels, and fewer channels stay whole. The
 // chunks of (batch, tile) pairs come from the geometry alone, so the
-// bits do too; where gy is read in place, the channels then go in as few
-// blocks as keep the threads busy, which changes no bits.
+// bits do too; where dotWeight reads gy in place, the channels then go in
+// as few blocks as keep the threads busy, which changes no bits.
 func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	if e.winoPays(opBackwardWeight) {
 		e.winoWeight(gw, x, gy)
@@ -680,12 +685,18 @@ func (e *engine) backwardWeight(gw []float32, x, gy view) {
 	// block of a few channels would leave narrow: they keep the channels
 	// whole.
 	want := 1
-	if dotWeights() && e.dotSteps(x) {
+	dot := dotWeights() && e.dotSteps(x)
+	if dot {
 		want = ceilDiv(maxChunks, e.groups)
+	} else if e.cin >= 2*minPackedBlock {
+		// Blocks of at least minPackedBlock channels keep the packed
+		// products wide, and spare the partial sums of the whole
+		// gradient that splitting the tiles instead would clear and add.
+		want = min(ceilDiv(maxChunks, e.groups), e.cin/minPackedBlock)
 	}
 	blocks := e.channelBlocks(want, 4)
 	e.chunks = e.chunksFor(e.batch*e.tiles, e.groups*blocks, len(gw))
-	if e.direct && blocks > 1 {
+	if dot && e.direct && blocks > 1 {
 		// The bits of a weight's gradient depend on the chunks alone,
 		// not on how its channels are blocked: units of fewer, wider
 		// blocks, as many as keep the threads busy, read each tile of
