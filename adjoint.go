@@ -188,17 +188,32 @@ func (a *adjoint) products(lists [][]int, ax, j int) {
 // adjoint engine reads them: per group, f.cin × f.cout × adjoint taps.
 func (a *adjoint) weights(f *engine, wc []float32) []float32 {
 	kv := len(a.start) - 1
-	rows := len(a.w) / kv // groups · f.cin · f.cout
-	for r := 0; r < rows; r++ {
-		g, c, o := r/(f.cin*f.cout), r/f.cout%f.cin, r%f.cout
-		src := wc[((g*f.cout+o)*f.cin+c)*f.kvol:]
-		dst := a.w[r*kv : (r+1)*kv]
-		for e := range dst {
-			var s float32
-			for _, j := range a.js[a.start[e]:a.start[e+1]] {
-				s += src[j]
+	single := true
+	for e := range kv {
+		single = single && a.start[e+1]-a.start[e] == 1
+	}
+	r := 0
+	for g := 0; g < len(a.w)/(kv*f.cin*f.cout); g++ {
+		for c := 0; c < f.cin; c++ {
+			for o := 0; o < f.cout; o++ {
+				src := wc[((g*f.cout+o)*f.cin+c)*f.kvol:][:f.kvol]
+				dst := a.w[r*kv : (r+1)*kv]
+				r++
+				if single {
+					// Each adjoint tap is one kernel tap: a flip.
+					for e, j := range a.js[:kv] {
+						dst[e] = src[j]
+					}
+					continue
+				}
+				for e := range dst {
+					var s float32
+					for _, j := range a.js[a.start[e]:a.start[e+1]] {
+						s += src[j]
+					}
+					dst[e] = s
+				}
 			}
-			dst[e] = s
 		}
 	}
 	return a.w
