@@ -192,26 +192,32 @@ func (a *adjoint) weights(f *engine, wc []float32) []float32 {
 	for e := range kv {
 		single = single && a.start[e+1]-a.start[e] == 1
 	}
-	r := 0
+	// Blocks of 16 channels on each side, so that the rows read and the
+	// rows written both stay in the cache while the block is transposed.
+	const blk = 16
 	for g := 0; g < len(a.w)/(kv*f.cin*f.cout); g++ {
-		for c := 0; c < f.cin; c++ {
-			for o := 0; o < f.cout; o++ {
-				src := wc[((g*f.cout+o)*f.cin+c)*f.kvol:][:f.kvol]
-				dst := a.w[r*kv : (r+1)*kv]
-				r++
-				if single {
-					// Each adjoint tap is one kernel tap: a flip.
-					for e, j := range a.js[:kv] {
-						dst[e] = src[j]
+		for c0 := 0; c0 < f.cin; c0 += blk {
+			for o0 := 0; o0 < f.cout; o0 += blk {
+				for o := o0; o < min(o0+blk, f.cout); o++ {
+					for c := c0; c < min(c0+blk, f.cin); c++ {
+						src := wc[((g*f.cout+o)*f.cin+c)*f.kvol:][:f.kvol]
+						r := (g*f.cin+c)*f.cout + o
+						dst := a.w[r*kv : (r+1)*kv]
+						if single {
+							// Each adjoint tap is one kernel tap: a flip.
+							for e, j := range a.js[:kv] {
+								dst[e] = src[j]
+							}
+							continue
+						}
+						for e := range dst {
+							var s float32
+							for _, j := range a.js[a.start[e]:a.start[e+1]] {
+								s += src[j]
+							}
+							dst[e] = s
+						}
 					}
-					continue
-				}
-				for e := range dst {
-					var s float32
-					for _, j := range a.js[a.start[e]:a.start[e+1]] {
-						s += src[j]
-					}
-					dst[e] = s
 				}
 			}
 		}
