@@ -655,7 +655,7 @@ func (e *engine) backwardDataUnit(wk *worker, u int) {
 
 // minPackedBlock is the fewest input channels of a block of the weight
 // gradient's units where its products run packed.
-const minPackedBlock = 16
+const minPackedBlock = 32
 
 // backwardWeight adds Σ gy·im2col(x)ᵀ, unfolded onto the kernel taps, to
 // gw, a contiguous tensor in the weights' layout. Units are (group, block
