@@ -239,7 +239,7 @@ func TestDirectSlice(t *testing.T) {
 		{32, 1, 16384, 8},   // 128×128, one tap
 		{32, 1, 10000, 144}, // one tap, spread
 	} {
-		if got := directSlice(c.cin, c.taps, c.sc); got != c.want {
+		if got := directSlice(c.cin, c.taps, c.sc, nil, nil); got != c.want {
 			t.Errorf("directSlice(%d, %d, %d) = %d, want %d", c.cin, c.taps, c.sc, got, c.want)
 		}
 	}
@@ -252,10 +252,69 @@ func TestDirectSlice(t *testing.T) {
 		}
 		for _, taps := range []int{1, 9} {
 			want := min(max(1, directDepth/taps), max(1, directWays*directSets/g))
-			if got := directSlice(32, taps, sc); got != want {
+			if got := directSlice(32, taps, sc, nil, nil); got != want {
 				t.Fatalf("directSlice(32, %d, %d) = %d, want %d", taps, sc, got, want)
 			}
 		}
+	}
+}
+
+// TestDirectSliceLines checks the bound on the lines a slice's taps read:
+// the taps of a 3×3 convolution of unit stride share lines and keep their
+// slices of directDepth rows, those of one split into the phases of a
+// stride of 2 read rows of their own and take fewer channels, and a
+// product of one tap is never bounded.
+func TestDirectSliceLines(t *testing.T) {
+	full := uint64(1<<64 - 1)
+	masks := []uint64{full, full, full, full, full, full, full, full, full}
+	const o = 1024 // the first column of the panel, at a line boundary
+	var unit, split []int
+	for r := -1; r <= 1; r++ {
+		unit = append(unit, r*100+o-1, r*100+o, r*100+o+1)
+	}
+	// Phases of 50 sub-samples in planes 900 floats apart, of 8, 8, 5 and
+	// 4 lines: rows 2i−1 and
+	// 2i+1 from the odd rows, 2i from the even ones; columns 2j−1 and
+	// 2j+1 from the odd columns, 2j from the even ones.
+	for _, r := range []struct{ plane, row int }{{1, -1}, {0, 0}, {1, 0}} {
+		odd, even := (2*r.plane+1)*900+r.row*50+o, 2*r.plane*900+r.row*50+o
+		split = append(split, odd-1, even, odd)
+	}
+	for _, c := range []struct {
+		name         string
+		bases        []int
+		lines, slice int
+	}{
+		// Three rows of 66 floats, of 5, 6 and 5 lines, the taps of a
+		// row on the same lines.
+		{"unit", unit, 16, 16},
+		{"split", split, 25, directLines / 25},
+	} {
+		if got := tapLines(c.bases, masks); got != c.lines {
+			t.Errorf("%s: tapLines = %d, want %d", c.name, got, c.lines)
+		}
+		if got := directSlice(32, 9, 10000, c.bases, masks); got != c.slice {
+			t.Errorf("%s: directSlice = %d, want %d", c.name, got, c.slice)
+		}
+	}
+	if got := directSlice(200, 1, 10000, []int{0}, []uint64{full}); got != directDepth {
+		t.Errorf("one tap: directSlice = %d, want %d", got, directDepth)
+	}
+	// Empty masks read nothing; a tap of one column reads one line.
+	if got := tapLines([]int{5, 100, 3}, []uint64{0, 1 << 20, 0}); got != 1 {
+		t.Errorf("tapLines of one column = %d, want 1", got)
+	}
+	// Beyond maxLineTaps every tap counts its own lines.
+	many := make([]int, maxLineTaps+1)
+	manyMasks := make([]uint64, maxLineTaps+1)
+	for i := range manyMasks {
+		manyMasks[i] = 0xffff // 16 columns from offset 0: one line
+	}
+	if got := tapLines(many, manyMasks); got != maxLineTaps+1 {
+		t.Errorf("tapLines of %d taps on one line = %d, want %d", maxLineTaps+1, got, maxLineTaps+1)
+	}
+	if got := tapLines(many[:maxLineTaps], manyMasks[:maxLineTaps]); got != 1 {
+		t.Errorf("tapLines of %d taps on one line = %d, want 1", maxLineTaps, got)
 	}
 }
 
@@ -267,7 +326,7 @@ func TestDirectSlice(t *testing.T) {
 // kernels' multiply-adds do; without, as the Go kernel's s += a·b.
 func (d directCase) directModel(fused bool) []float32 {
 	c := append([]float32(nil), d.c...)
-	cb := directSlice(d.cin, d.taps, d.sc)
+	cb := directSlice(d.cin, d.taps, d.sc, d.bases, d.masks)
 	beta := d.beta
 	for c0 := 0; c0 < d.cin; c0 += cb {
 		c1 := min(d.cin, c0+cb)
