@@ -22,9 +22,11 @@ import "github.com/anisoconv/aniso/internal/vec"
 // caches: a window of rows of the first axis, as many sub-samples per
 // phase as the most any tile reads, starting at sub-sample org (see
 // polyWindow), so that element s of the first axis is at
-// (s mod f)·pst + (⌊s/f⌋ − org)·sp. A 1-D tensor has a window of the
-// whole axis. Rearranging costs about one read and one write of each
-// element per call, less than the taps·cin rows of every gathered panel.
+// (s mod f)·pst + (⌊s/f⌋ − org)·sp. In a 1-D tensor the first axis is
+// the last, and a tile's window the samples it reads, so that the tiles
+// of a long line each split their part rather than the whole line.
+// Rearranging costs about one read and one write of each element per
+// call, less than the taps·cin rows of every gathered panel.
 type polyphase struct {
 	fac []int // factor of each axis, 1 for an axis kept as it is; nil: no polyphase layout
 	pst []int // offset from one phase of an axis to the next
@@ -91,23 +93,20 @@ func (e *engine) planPolyphase() {
 // that holds them; r0 ≥ r1 when it reads none. e.poly.fac must be set.
 func (e *engine) polyWindow(sel []int, p0, p1 int) (r0, r1, s0, s1 int) {
 	f := e.poly.fac[0]
-	r0, r1 = 0, e.src[0]
-	if len(e.axes) > 1 {
-		inner := 1
-		for a := 1; a < len(e.axes); a++ {
-			inner *= e.axes[a][sel[a]].count
-		}
-		ph := &e.axes[0][sel[0]]
-		if len(ph.taps) == 0 || p0 >= p1 {
-			return 0, 0, 0, 0
-		}
-		lo, hi := ph.taps[0], ph.taps[0]
-		for _, t := range ph.taps {
-			lo, hi = min(lo, t), max(hi, t)
-		}
-		r0 = max(r0, ph.qStart+p0/inner*ph.qStep+lo)
-		r1 = min(r1, ph.qStart+(p1-1)/inner*ph.qStep+hi+1)
+	inner := 1
+	for a := 1; a < len(e.axes); a++ {
+		inner *= e.axes[a][sel[a]].count
 	}
+	ph := &e.axes[0][sel[0]]
+	if len(ph.taps) == 0 || p0 >= p1 {
+		return 0, 0, 0, 0
+	}
+	lo, hi := ph.taps[0], ph.taps[0]
+	for _, t := range ph.taps {
+		lo, hi = min(lo, t), max(hi, t)
+	}
+	r0 = max(0, ph.qStart+p0/inner*ph.qStep+lo)
+	r1 = min(e.src[0], ph.qStart+(p1-1)/inner*ph.qStep+hi+1)
 	if r0 >= r1 {
 		return 0, 0, 0, 0
 	}
@@ -178,7 +177,13 @@ func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
 	x, p := e.polySrc, &e.poly
 	last := len(e.src) - 1
 	if last == 0 {
-		e.polyLine(dst, src)
+		// The window of the line: from its first sub-sample on, the
+		// samples up to the end of the sub-sample that holds r1−1.
+		f := p.fac[0]
+		lo, hi := org*f, min(e.src[0], ((r1-1)/f+1)*f)
+		if lo < hi {
+			e.polyLine(dst, src[lo*x.sp[0]:], hi-lo)
+		}
 		return
 	}
 	// A line is a position along the axes before the last; the first
@@ -231,7 +236,7 @@ func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
 			sub -= org
 		}
 		for s := s0; s < s0+n; s++ {
-			e.polyLine(dst[do+ph*p.pst[in]+sub*p.sp[in]:], src[so+s*x.sp[in]:])
+			e.polyLine(dst[do+ph*p.pst[in]+sub*p.sp[in]:], src[so+s*x.sp[in]:], e.src[last])
 			if ph++; ph == fi {
 				ph, sub = 0, sub+1
 			}
@@ -239,12 +244,12 @@ func (e *engine) polyChannel(dst, src []float32, r0, r1, org int) {
 	}
 }
 
-// polyLine splits one line of the last axis, from src, into its phases,
-// the first at dst.
-func (e *engine) polyLine(dst, src []float32) {
+// polyLine splits the first w samples of a line of the last axis, from
+// src, into their phases, the first at dst.
+func (e *engine) polyLine(dst, src []float32, w int) {
 	x, p := e.polySrc, &e.poly
 	last := len(e.src) - 1
-	w, f, ps := e.src[last], p.fac[last], p.pst[last]
+	f, ps := p.fac[last], p.pst[last]
 	if f == 2 && x.sp[last] == 1 {
 		vec.Split2(dst[:(w+1)/2], dst[ps:][:w/2], src[:w])
 		return

@@ -24,6 +24,9 @@ var polyGeoms = []struct {
 	{[]int{1, 16, 13, 29}, []int{12, 16, 3, 3}, StretchOptions{ConvOptions: ConvOptions{Stride: []int{2, 3}, Dilation: []int{1, 2}}}},
 	{[]int{2, 32, 8, 30}, []int{20, 16, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, Stride: []int{2, 2}, Groups: 2}}},
 	{[]int{1, 16, 150}, []int{8, 16, 5}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{2}, Stride: []int{2}}}},
+	// 1-D lines of several tiles, each splitting a window of its own.
+	{[]int{2, 64, 2999}, []int{8, 64, 7}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{3}, PadHi: []int{2}, Stride: []int{2}}}},
+	{[]int{1, 64, 3001}, []int{8, 64, 5}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1}, Stride: []int{3}}}},
 	{[]int{1, 16, 80, 82}, []int{8, 16, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, Stride: []int{2, 2}}}},
 	{[]int{1, 16, 6, 7, 20}, []int{8, 16, 3, 3, 3}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1, 1}, Stride: []int{2, 2, 2}}}},
 	{[]int{1, 16, 10, 30}, []int{8, 16, 6, 6}, StretchOptions{ConvOptions: ConvOptions{PadLo: []int{1, 1}, PadHi: []int{2, 2}, Stride: []int{2, 2}}, Stretch: []int{3, 3}, Mode: Nearest}},
@@ -88,5 +91,23 @@ func TestPolyphaseDeconv(t *testing.T) {
 		polyOff = false
 		require.NoError(t, err)
 		expectClose(t, fmt.Sprintf("deconv data gradient, polyphase off %v", off), gx, wgx)
+	}
+}
+
+// TestPolyphaseWindow1D checks that a 1-D line of several tiles is split
+// a window at a time, each tile holding only the samples it reads rather
+// than the whole line.
+func TestPolyphaseWindow1D(t *testing.T) {
+	for _, s := range []int{2, 3} {
+		p, err := NewConvPlan([]int{1, 64, 3000}, []int{8, 64, 5}, ConvOptions{PadLo: []int{2}, Stride: []int{s}})
+		require.NoError(t, err)
+		e := p.base().p.e
+		if e.poly.fac == nil {
+			t.Skip("no polyphase layout on this machine")
+		}
+		whole := ceilDiv(3000, s) * s
+		// Two tiles: a window of a little more than half the line.
+		require.Equal(t, 2, e.tiles, "stride %d", s)
+		require.Less(t, e.poly.sc, whole*3/4, "stride %d: a window of %d floats for a line of %d in %d tiles", s, e.poly.sc, whole, e.tiles)
 	}
 }
