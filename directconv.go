@@ -19,7 +19,8 @@ var directMode = directAuto
 
 // directForward computes the forward product of forwardProduct with
 // gemm.Direct, reading every row of the im2col tile straight from the
-// tensor as the kernel multiplies it, and reports whether it did. The tile
+// tensor as the kernel multiplies it, and reports whether it did
+// (gemm.DirectSplit where the input is in polyphase layout). The tile
 // is cut into panels of gemm.MaxPanel columns that colPanels compiles into
 // one masked read per tap, as it does for implicitForward; but where
 // implicitForward gathers each panel into a buffer that the GEMM's kernel
@@ -61,10 +62,15 @@ func (e *engine) directForward(w []float32, k int, x view, n, g, p0, p1 int, wk 
 		// No room to gather a panel.
 		return false
 	}
+	// The taps of an input in polyphase layout read rows of their own.
+	mul := gemm.Direct
+	if x.fac != nil {
+		mul = gemm.DirectSplit
+	}
 	if lines {
 		s := e.colSource(k, x, n, g, p0, p1, wk)
 		s.start(nr)
-		e.directLines(s, ph.count, w, k, p0, beta, c, ldc)
+		e.directLines(s, ph.count, mul, w, k, p0, beta, c, ldc)
 		return true
 	}
 	s := e.directPanels(k, x, n, g, p0, p1, wk)
@@ -85,7 +91,7 @@ func (e *engine) directForward(w []float32, k int, x view, n, g, p0, p1 int, wk 
 			gemm.Direct(e.cout, k, 1, w, k, buf, nr, wk.base1[:], wk.mask1[:], jc, beta, c[j0:], ldc)
 			continue
 		}
-		gemm.Direct(e.cout, e.cin, taps, w, k, s.data, s.sc, s.base[ents:ents+taps], s.mask[ents:ents+taps], jc, beta, c[j0:], ldc)
+		mul(e.cout, e.cin, taps, w, k, s.data, s.sc, s.base[ents:ents+taps], s.mask[ents:ents+taps], jc, beta, c[j0:], ldc)
 	}
 	return true
 }
@@ -145,19 +151,22 @@ func (e *engine) linesJoin(v view, wk *worker) bool {
 	return true
 }
 
+// directMul is gemm.Direct or gemm.DirectSplit.
+type directMul func(m, cin, taps int, a []float32, lda int, src []float32, sc int, bases []int, masks []uint64, cols int, beta float32, c []float32, ldc int)
+
 // directLines is directForward for lines that do not join, read at unit
 // step: the tile is cut into pieces of at most gemm.MaxPanel columns that
 // never cross the end of a line of n positions. A tap reads a line at unit
 // step in one copy run, clipped to the present elements or running over
 // absent ones that zero runs clear, so every piece is one masked read per
 // tap and none has to be gathered.
-func (e *engine) directLines(s *colPanels, n int, w []float32, k, p0 int, beta float32, c []float32, ldc int) {
+func (e *engine) directLines(s *colPanels, n int, mul directMul, w []float32, k, p0 int, beta float32, c []float32, ldc int) {
 	for j0 := 0; j0 < s.cols; {
 		j1 := min(s.cols, j0+gemm.MaxPanel, j0+n-(p0+j0)%n)
 		if !s.piece(j0, j1) {
 			panic("aniso: a piece of a line is not one masked read per tap")
 		}
-		gemm.Direct(e.cout, e.cin, s.taps, w, k, s.data, s.sc, s.base[:s.taps], s.mask[:s.taps], j1-j0, beta, c[j0:], ldc)
+		mul(e.cout, e.cin, s.taps, w, k, s.data, s.sc, s.base[:s.taps], s.mask[:s.taps], j1-j0, beta, c[j0:], ldc)
 		j0 = j1
 	}
 }

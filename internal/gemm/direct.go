@@ -30,6 +30,20 @@ import (
 // beta is neither 0 nor 1, or an operand is too short: A for its m rows,
 // C for its m×cols corner, src for an element a mask selects.
 func Direct(m, cin, taps int, a []float32, lda int, src []float32, sc int, bases []int, masks []uint64, cols int, beta float32, c []float32, ldc int) {
+	direct(false, m, cin, taps, a, lda, src, sc, bases, masks, cols, beta, c, ldc)
+}
+
+// DirectSplit is Direct for the taps of an input split into the phases of
+// its strides, which read rows of their own rather than the neighbouring
+// offsets of the same rows: its slices also hold at most directLines
+// cache lines of the reads of their taps (see directSlice).
+func DirectSplit(m, cin, taps int, a []float32, lda int, src []float32, sc int, bases []int, masks []uint64, cols int, beta float32, c []float32, ldc int) {
+	direct(true, m, cin, taps, a, lda, src, sc, bases, masks, cols, beta, c, ldc)
+}
+
+// direct is Direct, with slices bounded by the lines of their taps' reads
+// where split is set.
+func direct(split bool, m, cin, taps int, a []float32, lda int, src []float32, sc int, bases []int, masks []uint64, cols int, beta float32, c []float32, ldc int) {
 	if m < 0 || cin < 0 || taps < 0 || cols < 0 || cols > 64 || sc < 0 || len(bases) < taps || len(masks) < taps || beta != 0 && beta != 1 {
 		panic("gemm: bad arguments to Direct")
 	}
@@ -54,7 +68,7 @@ func Direct(m, cin, taps int, a []float32, lda int, src []float32, sc int, bases
 		}
 	}
 	kn := pickDirect()
-	cb := directSlice(cin, taps, sc, bases[:taps], masks[:taps])
+	cb := directSlice(cin, taps, sc, bases[:taps], masks[:taps], split)
 	for c0 := 0; c0 < cin; c0 += cb {
 		n := min(cb, cin-c0)
 		// With every mask empty, src may end before channel c0.
@@ -79,10 +93,9 @@ const (
 	// one set may hold.
 	directSets = 64
 	directWays = 8
-	// directLines bounds the cache lines of a slice's channels that the
-	// reads of its taps touch, each line counted once however many taps
-	// read it (see tapLines): the 15 to 18 lines of a 3×3 tap of unit
-	// stride leave its 16 channels whole.
+	// directLines bounds, in DirectSplit, the cache lines of a slice's
+	// channels that the reads of its taps touch, each line counted once
+	// however many taps read it (see tapLines).
 	directLines = 288
 )
 
@@ -93,19 +106,18 @@ const (
 // of 32×32, 64×64, 128×128 samples…) fall into the same cache set, so a
 // slice holds at most directWays of them: with 16, a 3×3 convolution of
 // 64×64 images ran 15% slower than from gathered panels, with 8 it runs
-// 10% faster. The taps of a convolution read overlapping lines where they
-// read the same rows at neighbouring offsets, as in a convolution of unit
-// stride; where they read rows of their own, as from an input split into
-// its phases for a stride of 2, a slice of directDepth rows reads twice
-// as many lines, more than the first-level cache holds beside the
-// prefetched ones, and a slice holds at most directLines of them: a 3×3
-// convolution of stride 2 then took 0.89 of the time of slices of 16, one
-// of stride 3 0.75.
-// A product of one tap has no rows that overlap, and keeps its slices of
-// directDepth rows.
-func directSlice(cin, taps, sc int, bases []int, masks []uint64) int {
+// 10% faster. With split (DirectSplit), the taps read an input split into
+// its phases, each from rows of its own where those of a unit stride read
+// the neighbouring offsets of the same rows, and a slice of directDepth
+// rows reads about twice as many lines: it holds at most directLines of
+// them, with which 3×3 convolutions of stride 2 and 3 took 0.9 and 0.75
+// of the time of slices of directDepth rows. Elsewhere the bound did not
+// pay: a 4×4 convolution of stride 2 along the rows alone, reading 22
+// lines per channel, took 1.06 times as long. A product of one tap keeps
+// its slices of directDepth rows.
+func directSlice(cin, taps, sc int, bases []int, masks []uint64, split bool) int {
 	cb := max(1, directDepth/taps)
-	if taps > 1 {
+	if split && taps > 1 {
 		cb = min(cb, max(1, directLines/max(1, tapLines(bases, masks))))
 	}
 	// Channel c starts c·step lines into the cycle of sets, so the

@@ -23,6 +23,16 @@ type directCase struct {
 	beta               float32
 	c                  []float32
 	ldc                int
+	split              bool // DirectSplit rather than Direct
+}
+
+// call runs Direct or DirectSplit on the case, with C and beta given.
+func (d directCase) call(beta float32, c []float32) {
+	f := Direct
+	if d.split {
+		f = DirectSplit
+	}
+	f(d.m, d.cin, d.taps, d.a, d.lda, d.src, d.sc, d.bases, d.masks, d.cols, beta, c, d.ldc)
 }
 
 func newDirectCase(rng *rand.Rand) directCase {
@@ -100,6 +110,7 @@ func newDirectCase(rng *rand.Rand) directCase {
 	if rng.IntN(2) == 1 {
 		d.beta = 1
 	}
+	d.split = rng.IntN(2) == 1
 	d.c = make([]float32, (d.m-1)*d.ldc+d.cols+rng.IntN(3))
 	for i := range d.c {
 		d.c[i] = nan
@@ -160,7 +171,7 @@ func TestDirect(t *testing.T) {
 		for _, kn := range directVariants() {
 			directForced = kn
 			got := append([]float32(nil), d.c...)
-			Direct(d.m, d.cin, d.taps, d.a, d.lda, d.src, d.sc, d.bases, d.masks, d.cols, d.beta, got, d.ldc)
+			d.call(d.beta, got)
 			name := fmt.Sprintf("kernel %s, trial %d (m %d, cin %d, taps %d, cols %d, beta %v)", kn.name, trial, d.m, d.cin, d.taps, d.cols, d.beta)
 			for i, g := range got {
 				if i/d.ldc >= d.m || i%d.ldc >= d.cols {
@@ -239,7 +250,7 @@ func TestDirectSlice(t *testing.T) {
 		{32, 1, 16384, 8},   // 128×128, one tap
 		{32, 1, 10000, 144}, // one tap, spread
 	} {
-		if got := directSlice(c.cin, c.taps, c.sc, nil, nil); got != c.want {
+		if got := directSlice(c.cin, c.taps, c.sc, nil, nil, false); got != c.want {
 			t.Errorf("directSlice(%d, %d, %d) = %d, want %d", c.cin, c.taps, c.sc, got, c.want)
 		}
 	}
@@ -252,18 +263,19 @@ func TestDirectSlice(t *testing.T) {
 		}
 		for _, taps := range []int{1, 9} {
 			want := min(max(1, directDepth/taps), max(1, directWays*directSets/g))
-			if got := directSlice(32, taps, sc, nil, nil); got != want {
+			if got := directSlice(32, taps, sc, nil, nil, false); got != want {
 				t.Fatalf("directSlice(32, %d, %d) = %d, want %d", taps, sc, got, want)
 			}
 		}
 	}
 }
 
-// TestDirectSliceLines checks the bound on the lines a slice's taps read:
-// the taps of a 3×3 convolution of unit stride share lines and keep their
-// slices of directDepth rows, those of one split into the phases of a
-// stride of 2 read rows of their own and take fewer channels, and a
-// product of one tap is never bounded.
+// TestDirectSliceLines checks the bound of DirectSplit on the lines a
+// slice's taps read: the taps of a 3×3 convolution of unit stride share
+// lines and keep their slices of directDepth rows, those of one split
+// into the phases of a stride of 2 read rows of their own and take fewer
+// channels, Direct never bounds them, and a product of one tap is never
+// bounded.
 func TestDirectSliceLines(t *testing.T) {
 	full := uint64(1<<64 - 1)
 	masks := []uint64{full, full, full, full, full, full, full, full, full}
@@ -293,11 +305,14 @@ func TestDirectSliceLines(t *testing.T) {
 		if got := tapLines(c.bases, masks); got != c.lines {
 			t.Errorf("%s: tapLines = %d, want %d", c.name, got, c.lines)
 		}
-		if got := directSlice(32, 9, 10000, c.bases, masks); got != c.slice {
+		if got := directSlice(32, 9, 10000, c.bases, masks, true); got != c.slice {
 			t.Errorf("%s: directSlice = %d, want %d", c.name, got, c.slice)
 		}
+		if got := directSlice(32, 9, 10000, c.bases, masks, false); got != 16 {
+			t.Errorf("%s: directSlice not split = %d, want 16", c.name, got)
+		}
 	}
-	if got := directSlice(200, 1, 10000, []int{0}, []uint64{full}); got != directDepth {
+	if got := directSlice(200, 1, 10000, []int{0}, []uint64{full}, true); got != directDepth {
 		t.Errorf("one tap: directSlice = %d, want %d", got, directDepth)
 	}
 	// Empty masks read nothing; a tap of one column reads one line.
@@ -326,7 +341,7 @@ func TestDirectSliceLines(t *testing.T) {
 // kernels' multiply-adds do; without, as the Go kernel's s += a·b.
 func (d directCase) directModel(fused bool) []float32 {
 	c := append([]float32(nil), d.c...)
-	cb := directSlice(d.cin, d.taps, d.sc, d.bases, d.masks)
+	cb := directSlice(d.cin, d.taps, d.sc, d.bases, d.masks, d.split)
 	beta := d.beta
 	for c0 := 0; c0 < d.cin; c0 += cb {
 		c1 := min(d.cin, c0+cb)
@@ -367,6 +382,7 @@ func TestDirectBits(t *testing.T) {
 	sentinel := math.Float32frombits(0x7fc0_1234)
 	rng := rand.New(rand.NewPCG(25, 26))
 	defer func() { directForced = nil }()
+	bounded := 0 // the trials of DirectSplit whose slices its bound narrows
 	for trial := 0; trial < 300; trial++ {
 		d := newDirectCase(rng)
 		d.m = 1 + rng.IntN(70)
@@ -385,6 +401,12 @@ func TestDirectBits(t *testing.T) {
 		d.sc = d.cols | 1 + 2*rng.IntN(40)
 		if rng.IntN(3) == 0 {
 			d.sc = 1025 // channels in the same cache sets: slices of 8
+		}
+		d.split = trial%2 == 1
+		if trial%4 == 1 {
+			// Taps spread over many lines, which DirectSplit's slices
+			// hold fewer of.
+			d.sc = 2001
 		}
 		d.a = randSlice(rng, (d.m-1)*d.lda+k)
 		d.bases = make([]int, d.taps)
@@ -416,6 +438,9 @@ func TestDirectBits(t *testing.T) {
 			d.src[i] = float32(rng.NormFloat64())
 		}
 		d.beta = float32(rng.IntN(2))
+		if d.split && directSlice(d.cin, d.taps, d.sc, d.bases, d.masks, true) < directSlice(d.cin, d.taps, d.sc, d.bases, d.masks, false) {
+			bounded++
+		}
 		buf := make([]float32, guard+(d.m-1)*d.ldc+d.cols+guard)
 		for i := range buf {
 			buf[i] = sentinel
@@ -434,7 +459,7 @@ func TestDirectBits(t *testing.T) {
 			// rounding.
 			want := d.directModel(kn != directGeneric)
 			got := append([]float32(nil), buf...)
-			Direct(d.m, d.cin, d.taps, d.a, d.lda, d.src, d.sc, d.bases, d.masks, d.cols, d.beta, got[guard:len(got)-guard], d.ldc)
+			d.call(d.beta, got[guard:len(got)-guard])
 			name := fmt.Sprintf("kernel %s, trial %d (m %d, cin %d, taps %d, cols %d, lda %d, ldc %d, sc %d, beta %v)", kn.name, trial, d.m, d.cin, d.taps, d.cols, d.lda, d.ldc, d.sc, d.beta)
 			for i, g := range got {
 				w := sentinel
@@ -446,5 +471,8 @@ func TestDirectBits(t *testing.T) {
 				}
 			}
 		}
+	}
+	if bounded < 10 {
+		t.Errorf("only %d trials of DirectSplit with slices narrowed by their lines", bounded)
 	}
 }
