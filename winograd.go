@@ -120,10 +120,13 @@ func (e *engine) planWino() {
 	} else {
 		tiles = max(winoMin, tiles/winoMin*winoMin)
 	}
-	// Rows of whole vectors, so that the transforms' and the products'
-	// loads and stores do not straddle cache lines.
-	wp.ldv = ceilDiv(min(tiles, wp.th*wp.tw), 16) * 16
-	wp.per = ceilDiv(wp.th*wp.tw, wp.ldv)
+	// Units of near-equal size, not full ones and a short remainder
+	// whose products would be shallow, in rows of whole vectors, so that
+	// the transforms' and the products' loads and stores do not straddle
+	// cache lines.
+	all := wp.th * wp.tw
+	wp.ldv = ceilDiv(ceilDiv(all, ceilDiv(all, tiles)), 16) * 16
+	wp.per = ceilDiv(all, wp.ldv)
 	e.wino = &wp
 }
 
