@@ -385,6 +385,12 @@ func (e *engine) winoWeight(gw []float32, x, gy view) {
 	wp.chunks = chunks
 	e.out, e.in = gy, x
 	e.run(opWinoWeight, chunks*e.groups)
+	// The chunks' sums, added in chunk order onto the first: a few
+	// vector passes over sums small beside the products.
+	n := e.groups * per
+	for ch := 1; ch < chunks; ch++ {
+		vec.Add(wp.gw[:n], wp.gw[ch*n:(ch+1)*n])
+	}
 	e.gw = gw
 	e.run(opWinoKernelGrad, e.groups*e.cout)
 }
@@ -460,23 +466,15 @@ func (e *engine) winoGrads(z []float32, zs int, gy view, n, g, t0, t1 int, pad [
 	}
 }
 
-// winoKernelGradUnit adds the chunks' sums for output channel u (over
-// groups), in chunk order, and transforms them back onto its kernels'
-// gradients.
+// winoKernelGradUnit transforms the sums of output channel u (over
+// groups) back onto its kernels' gradients.
 func (e *engine) winoKernelGradUnit(u int) {
 	wp := e.wino
 	g, o := u/e.cout, u%e.cout
 	per := e.cout * e.cin
-	var x [16]float32
+	sums := wp.gw[g*16*per : (g+1)*16*per]
 	for c := 0; c < e.cin; c++ {
-		for xi := range x {
-			s := wp.gw[g*16*per+xi*per+c*e.cout+o]
-			for ch := 1; ch < wp.chunks; ch++ {
-				s += wp.gw[(ch*e.groups+g)*16*per+xi*per+c*e.cout+o]
-			}
-			x[xi] = s
-		}
 		k := ((g*e.cout+o)*e.cin + c) * 9
-		wino.KernelGrad(e.gw[k:k+9], x[:], 1)
+		wino.KernelGrad(e.gw[k:k+9], sums[c*e.cout+o:], per)
 	}
 }
