@@ -17,12 +17,12 @@ import (
 // same function at 1 / 2 threads (below 1: aniso is faster):
 //
 //	workload                          method            fwd          fwd+bwd
-//	(1,1,100,100)→(1,1,50,200)        every method      0.15–0.33    0.09–0.34
-//	(8,32,100,100)→(8,32,50,200)      conv-deconv       0.11 / 0.07  0.09 / 0.05
-//	                                  stretch-nearest   0.57 / 0.53  0.62 / 0.59
-//	                                  stretch-zeros     0.42 / 0.35  0.47 / 0.41
-//	Conv 3×3 pad 1, (8,32,100,100)    conv              0.93 / 1.00  0.95 / 0.95
-//	(2,16,16³)→(2,16,8,32,16)         stretch-nearest   0.47 / 0.48  0.71 / 0.71
+//	(1,1,100,100)→(1,1,50,200)        every method      0.11–0.26    0.08–0.28
+//	(8,32,100,100)→(8,32,50,200)      conv-deconv       0.10 / 0.06  0.09 / 0.05
+//	                                  stretch-nearest   0.47 / 0.38  0.54 / 0.48
+//	                                  stretch-zeros     0.34 / 0.29  0.41 / 0.39
+//	Conv 3×3 pad 1, (8,32,100,100)    conv              0.64 / 0.69  0.69 / 0.59
+//	(2,16,16³)→(2,16,8,32,16)         stretch-nearest   0.48 / 0.52  0.74 / 0.71
 
 // benchGeom is a convolution benchmark case: x shape, kernel and options.
 type benchGeom struct {
