@@ -75,6 +75,10 @@ const (
 // 512 KiB, so that they stay in the second-level cache between the
 // transforms and the products; winoTiles bounds its tiles, beyond which
 // the products gain nothing.
+// winoWeights bounds the floats of the weights' transform, 16 per pair of
+// channels of each group, which the Winograd path holds beside the weights.
+const winoWeights = 1 << 22
+
 const (
 	winoBudget = 1 << 17
 	winoTiles  = 256
@@ -107,6 +111,11 @@ func (e *engine) planWino() {
 			return
 		}
 		wp.lo[a] = -p.qStart
+	}
+	if e.groups*16*e.cin*e.cout > winoWeights {
+		// The weights' transform, and the weight gradient's sums, would
+		// be scratch of more than 16 MiB each.
+		return
 	}
 	if 16*(e.cin+e.cout)*winoMin > 4*winoBudget {
 		// So many channels that even the smallest unit would leave the
@@ -238,7 +247,7 @@ func (e *engine) winoUnit(u int) (n, g, t0, t1 int) {
 	return n, g, t0, min(wp.th*wp.tw, t0+wp.ldv)
 }
 
-// winoRow returns the row ty of tiles that the tiles [t0, t1) meet after
+// row returns, for the row ty of tiles that the tiles [t0, t1) meet after
 // those of rows before ty, its tiles [tx0, tx1) among them and the index
 // of the first, tile (ty, tx0), within the unit. A loop over a unit's rows
 // runs ty from t0/tw while ty·tw < t1.
