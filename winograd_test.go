@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -110,7 +111,7 @@ func TestWinograd(t *testing.T) {
 			d.x = append([]int{c.x[0], c.w[0]}, want.Shape[2:]...)
 			d.w = []int{c.w[0], c.x[1] / c.g.Groups, 3, 3}
 			d.outPad = []int{0, 0}
-			if !equalInts(refDeconvSize(d.x[2:], d.w[2:], d.g, d.outPad), c.x[2:]) {
+			if !slices.Equal(refDeconvSize(d.x[2:], d.w[2:], d.g, d.outPad), c.x[2:]) {
 				continue
 			}
 			dx, dw := randRef(rng, d.x...), randRef(rng, d.w...)
@@ -124,18 +125,6 @@ func TestWinograd(t *testing.T) {
 				})
 		}
 	})
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestWinogradAuto checks which geometries take the Winograd path by

@@ -35,6 +35,18 @@ func (d directCase) call(beta float32, c []float32) {
 	f(d.m, d.cin, d.taps, d.a, d.lda, d.src, d.sc, d.bases, d.masks, d.cols, beta, c, d.ldc)
 }
 
+// srcLen returns the length of the shortest src that holds every element
+// d's masks select: one past the last.
+func (d directCase) srcLen() int {
+	end := 0
+	for t, mk := range d.masks {
+		if mk != 0 {
+			end = max(end, (d.cin-1)*d.sc+d.bases[t]+63-bits.LeadingZeros64(mk)+1)
+		}
+	}
+	return end
+}
+
 func newDirectCase(rng *rand.Rand) directCase {
 	nan := float32(math.NaN())
 	d := directCase{
@@ -88,13 +100,7 @@ func newDirectCase(rng *rand.Rand) directCase {
 			d.masks[t] &^= 1<<-d.bases[t] - 1
 		}
 	}
-	end := 0
-	for t, mk := range d.masks {
-		if mk != 0 {
-			end = max(end, (d.cin-1)*d.sc+d.bases[t]+63-bits.LeadingZeros64(mk)+1)
-		}
-	}
-	d.src = make([]float32, end)
+	d.src = make([]float32, d.srcLen())
 	for i := range d.src {
 		d.src[i] = nan
 	}
@@ -427,13 +433,7 @@ func TestDirectBits(t *testing.T) {
 				d.masks[t] &^= 1<<-d.bases[t] - 1
 			}
 		}
-		end := 0
-		for t, mk := range d.masks {
-			if mk != 0 {
-				end = max(end, (d.cin-1)*d.sc+d.bases[t]+63-bits.LeadingZeros64(mk)+1)
-			}
-		}
-		d.src = make([]float32, end)
+		d.src = make([]float32, d.srcLen())
 		for i := range d.src {
 			d.src[i] = float32(rng.NormFloat64())
 		}
