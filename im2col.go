@@ -279,12 +279,10 @@ const (
 	scatterRows        // tensor ← tile + bias
 )
 
-// moveRows moves data between the tile t (rows cout, row length ld) and the
-// output-side tensor v at batch n, group g, for the output positions
-// [p0, p1) of phase wk.sel. bias, if not nil, holds one value per output
-// channel and is added by scatterRows. Every output position exists, so
-// the lines compile into copy runs only.
-func (e *engine) moveRows(t []float32, ld int, v view, n, g, p0, p1 int, wk *worker, op int, bias []float32) {
+// outputRuns returns the copy runs of the output positions [p0, p1) of
+// phase wk.sel in the output-side tensor v, into wk.copies: every output
+// position exists, so the lines compile into copy runs only.
+func (e *engine) outputRuns(v view, p0, p1 int, wk *worker) []run {
 	l := &wk.lines
 	for a := range e.axes {
 		p := &e.axes[a][wk.sel[a]]
@@ -293,6 +291,16 @@ func (e *engine) moveRows(t []float32, ld int, v view, n, g, p0, p1 int, wk *wor
 	}
 	l.org = 0
 	copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
+	return copies
+}
+
+// moveRows moves data between the tile t (rows cout, row length ld) and the
+// output-side tensor v at batch n, group g, for the output positions
+// [p0, p1) of phase wk.sel. bias, if not nil, holds one value per output
+// channel and is added by scatterRows. Every output position exists, so
+// the lines compile into copy runs only.
+func (e *engine) moveRows(t []float32, ld int, v view, n, g, p0, p1 int, wk *worker, op int, bias []float32) {
+	copies := e.outputRuns(v, p0, p1, wk)
 	for o := 0; o < e.cout; o++ {
 		d := v.data[n*v.sn+(g*e.cout+o)*v.sc:]
 		row := t[o*ld : o*ld+p1-p0]

@@ -336,14 +336,7 @@ func (e *engine) forwardMerged(wk *worker, u int) {
 	// from off on.
 	e.enterPhase(r0, wk)
 	_, p0, p1 := e.tile(i, wk)
-	l := &wk.lines
-	for a := range e.axes {
-		p := &e.axes[a][wk.sel[a]]
-		l.count[a], l.start[a], l.step[a], l.limit[a], l.stride[a] = p.count, p.oStart, p.oStep, e.dst[a], y.sp[a]
-		l.fac[a] = 1
-	}
-	l.org = 0
-	copies, _ := l.runs(wk.copies[:0], wk.zeros[:0], p0, p1, false)
+	copies := e.outputRuns(y, p0, p1, wk)
 	t := wk.tmp[:m*e.cout*cols]
 	for o := 0; o < e.cout; o++ {
 		d := y.data[n*y.sn+(g*e.cout+o)*y.sc:]
