@@ -330,22 +330,26 @@ func (e *engine) winoInputs(v []float32, vs int, x view, n, g, t0, t1 int, pad [
 
 // winoPadInput transforms k tiles whose windows start at row r0 and
 // column c0 of a plane of h×w samples, rs and cs apart, copying the
-// windows into pad first with zeros for the samples outside the plane.
+// windows into pad first.
 func winoPadInput(dst []float32, ld int, pad []float32, plane []float32, rs, cs, h, w, r0, c0, k int) {
 	width := 2*k + 2
-	p := pad[:4*width]
+	p := padWindow(pad, width, 4, plane, rs, cs, h, w, r0, c0)
+	wino.Input(dst, ld, p, width, k)
+}
+
+// padWindow copies the rows×width window from row r0 and column c0 of a
+// plane of h×w samples, rs and cs apart, into the start of pad, with zeros
+// for the samples outside the plane, and returns it.
+func padWindow(pad []float32, width, rows int, plane []float32, rs, cs, h, w, r0, c0 int) []float32 {
+	p := pad[:rows*width]
 	clear(p)
 	j0, j1 := max(0, -c0), min(width, w-c0)
-	for r := 0; r < 4; r++ {
+	for r := 0; r < rows; r++ {
 		if i := r0 + r; i >= 0 && i < h && j0 < j1 {
-			row := p[r*width : (r+1)*width]
-			base := i*rs + c0*cs
-			for j := j0; j < j1; j++ {
-				row[j] = plane[base+j*cs]
-			}
+			copyStrided(p[r*width+j0:r*width+j1], plane[i*rs+(c0+j0)*cs:], cs)
 		}
 	}
-	wino.Input(dst, ld, p, width, k)
+	return p
 }
 
 // winoOutputs writes the output tiles (ty, [tx0, tx1)) of one channel,
@@ -460,17 +464,8 @@ func (e *engine) winoGrads(z []float32, zs int, gy view, n, g, t0, t1 int, pad [
 				wino.GradEdge(zo[at:], zs, plane[r0*rs+c0:], rs, rows, cols, nt, gy.sc)
 				continue
 			}
-			width := 2 * nt
-			p := pad[:2*width]
-			clear(p)
-			for r := 0; r < rows; r++ {
-				base := (r0+r)*rs + c0*cs
-				row := p[r*width : r*width+cols]
-				for j := range row {
-					row[j] = plane[base+j*cs]
-				}
-			}
-			wino.Grad(zo[at:], zs, p, width, nt)
+			p := padWindow(pad, 2*nt, 2, plane, rs, cs, oh, ow, r0, c0)
+			wino.Grad(zo[at:], zs, p, 2*nt, nt)
 		}
 	}
 }
