@@ -197,6 +197,16 @@ func (e *engine) winoBufs(wk *worker) (v, m, pad []float32, vs, ms int) {
 	return v, m, wk.wino[16*(vs+ms) : 16*(vs+ms)+4*(2*min(ld, e.wino.tw)+2)], vs, ms
 }
 
+// winoWorkers makes the workers' Winograd scratch on first use.
+func (e *engine) winoWorkers() {
+	need := e.winoScratch()
+	for _, wk := range e.workers {
+		if len(wk.wino) < need {
+			wk.wino = make([]float32, need)
+		}
+	}
+}
+
 // winoPrepare makes the scratch of the Winograd path and transforms the
 // weights wc into wp.u, [group][ξ][cout][cin].
 func (e *engine) winoPrepare(wc []float32) {
@@ -204,12 +214,7 @@ func (e *engine) winoPrepare(wc []float32) {
 	if n := e.groups * 16 * e.cout * e.cin; len(wp.u) < n {
 		wp.u = make([]float32, n)
 	}
-	need := e.winoScratch()
-	for _, wk := range e.workers {
-		if len(wk.wino) < need {
-			wk.wino = make([]float32, need)
-		}
-	}
+	e.winoWorkers()
 	e.wc = wc
 	e.run(opWinoKernel, e.groups*e.cout)
 }
@@ -389,12 +394,7 @@ func (e *engine) winoWeight(gw []float32, x, gy view) {
 	if n := chunks * e.groups * per; len(wp.gw) < n {
 		wp.gw = make([]float32, n)
 	}
-	need := e.winoScratch()
-	for _, wk := range e.workers {
-		if len(wk.wino) < need {
-			wk.wino = make([]float32, need)
-		}
-	}
+	e.winoWorkers()
 	wp.chunks = chunks
 	e.out, e.in = gy, x
 	e.run(opWinoWeight, chunks*e.groups)
